@@ -1,0 +1,1 @@
+"""Built-in policy packs (YAML), shipped inside the wheel as synthgov.policies."""

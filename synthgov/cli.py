@@ -1,0 +1,232 @@
+"""The command line (SPEC section 9). The only module that imports click or exits.
+
+Exit codes: 0 no finding at or above the fail level; 1 findings at or above it; 2 usage,
+configuration or policy error (fail closed), with one line on stderr naming the file.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+import click
+
+from synthgov import __version__
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+FORMATS = ("text", "json", "sarif", "junit", "github", "markdown")
+
+
+class ConfigProblem(click.ClickException):
+    """Exit 2 with one clear line (click prints ``Error: ...``)."""
+
+    exit_code = EXIT_ERROR
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"synthgov: error: {self.format_message()}", err=True)
+
+
+def _fail(message: str) -> ConfigProblem:
+    return ConfigProblem(message)
+
+
+def _split_ids(values: tuple[str, ...]) -> tuple[str, ...]:
+    out: list[str] = []
+    for value in values:
+        out.extend(v.strip() for v in value.split(",") if v.strip())
+    return tuple(out)
+
+
+def write_output(text: str, output: str | None) -> None:
+    """Print, or write the file atomically (a temp file in the same folder, then rename)."""
+    if output is None or output == "-":
+        click.echo(text, nl=False)
+        return
+    import tempfile
+
+    target = os.path.abspath(output)
+    folder = os.path.dirname(target)
+    os.makedirs(folder, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".synthgov-", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(
+    __version__, "--version", prog_name="synthgov", message="%(prog)s %(version)s"
+)
+def main() -> None:
+    """Policy-as-code for AI-generated data: provenance, model diversity, validation."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--policy", "policies", multiple=True, help="Policy to apply (repeatable).")
+@click.option("--config", "config_path", type=click.Path(), help="Config file to use.")
+@click.option("--format", "fmt", default=None, help=f"Output format: {', '.join(FORMATS)}.")
+@click.option("--output", "-o", type=click.Path(), help="Write the report to this file.")
+@click.option(
+    "--fail-on", type=click.Choice(["error", "warning", "info"]), help="Lowest failing severity."
+)
+@click.option("--select", multiple=True, help="Only these rule ids or prefixes.")
+@click.option("--ignore", multiple=True, help="Skip these rule ids or prefixes.")
+@click.option("--diff-base", help="Report only documents changed since this git ref.")
+@click.option("--policy-from-ref", help="Read policies and config from this git ref.")
+@click.option("--baseline", "baseline_path", type=click.Path(), help="Report only new findings.")
+@click.option("--no-cache", is_flag=True, help="Do not read or write the result cache.")
+@click.option("-q", "--quiet", is_flag=True, help="Print findings only, no summary.")
+@click.option("-v", "--verbose", count=True, help="Say more about what was read.")
+def check(
+    paths: tuple[str, ...],
+    policies: tuple[str, ...],
+    config_path: str | None,
+    fmt: str | None,
+    output: str | None,
+    fail_on: str | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    diff_base: str | None,
+    policy_from_ref: str | None,
+    baseline_path: str | None,
+    no_cache: bool,
+    quiet: bool,
+    verbose: int,
+) -> None:
+    """Check dataset cards and pipelines under PATHS (default: the current directory)."""
+    from synthgov.runner import CheckOptions, run_check
+
+    color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    options = CheckOptions(
+        paths=paths,
+        config=config_path,
+        policies=policies,
+        select=_split_ids(select),
+        ignore=_split_ids(ignore),
+        fail_on=fail_on,
+        diff_base=diff_base,
+        policy_from_ref=policy_from_ref,
+        baseline=baseline_path,
+        use_cache=not no_cache,
+        color=color,
+    )
+    setup = _prepare(options)
+    fmt = fmt or setup.config.format or "text"
+    reporter = setup.registry.reporters.get(fmt)
+    if reporter is None:
+        known = ", ".join(sorted(setup.registry.reporters))
+        raise _fail(f"unknown format {fmt!r} (known: {known})")
+    try:
+        result = run_check(options, setup)
+    except ValueError as exc:  # e.g. a bad SYNTHGOV_TODAY
+        raise _fail(str(exc)) from None
+    for warning in result.warnings:
+        click.echo(f"synthgov: warning: {warning}", err=True)
+    report = result.report
+    if quiet and fmt == "text":
+        from dataclasses import replace
+
+        report = replace(report, notes=())
+    if verbose and fmt == "text":
+        click.echo(
+            f"synthgov: policies {', '.join(setup.policy.names) or 'builtin:baseline'}; "
+            f"{len(setup.registry.rules)} rules; config {setup.config.path or '(none)'}",
+            err=True,
+        )
+    write_output(reporter(report), output)
+    sys.exit(result.exit_code)
+
+
+def _prepare(options: Any) -> Any:
+    from synthgov.plugins import PluginError
+    from synthgov.policy import PolicyError
+    from synthgov.runner import prepare
+
+    try:
+        setup = prepare(options)
+    except PolicyError as exc:
+        raise _fail(str(exc)) from None
+    except PluginError as exc:
+        raise _fail(str(exc)) from None
+    return setup
+
+
+def _registry() -> Any:
+    from synthgov.config import find_config, load_config
+    from synthgov.plugins import PluginError, load_registry
+    from synthgov.policy import PolicyError
+
+    try:
+        config = load_config(find_config(os.getcwd()), cwd=os.getcwd())
+        registry = load_registry(config.plugins)
+    except (PolicyError, PluginError) as exc:
+        raise _fail(str(exc)) from None
+    for error in registry.errors:
+        click.echo(f"synthgov: warning: {error}", err=True)
+    return registry
+
+
+@main.command("rules")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def rules_cmd(fmt: str) -> None:
+    """List every rule: id, name, default severity, source plugin."""
+    registry = _registry()
+    rules = sorted(registry.rules.values(), key=lambda r: r.id)
+    if fmt == "json":
+        import json
+
+        rows = [
+            {
+                "id": r.id,
+                "name": r.name,
+                "severity": r.severity.label,
+                "plugin": r.plugin,
+                "summary": r.doc.summary,
+            }
+            for r in rules
+        ]
+        click.echo(json.dumps(rows, indent=2))
+        return
+    width = max((len(r.name) for r in rules), default=10)
+    for r in rules:
+        click.echo(f"{r.id}  {r.name:<{width}}  {r.severity.label:<7}  {r.plugin}  {r.doc.summary}")
+
+
+@main.command()
+@click.argument("rule_id")
+def explain(rule_id: str) -> None:
+    """Show a rule's documentation, parameters, and an example violation with its fix."""
+    from synthgov.explain import render_explanation
+
+    registry = _registry()
+    rule = registry.rules.get(rule_id.upper()) or next(
+        (r for r in registry.rules.values() if r.name == rule_id), None
+    )
+    if rule is None:
+        raise _fail(f"unknown rule {rule_id!r} (see `synthgov rules`)")
+    click.echo(render_explanation(rule), nl=False)
+
+
+@main.command()
+@click.argument("kind")
+def schema(kind: str) -> None:
+    """Print the JSON Schema of KIND (DatasetCard, Pipeline, Policy, Config)."""
+    from synthgov import resources
+
+    names = {k.lower(): k for k in resources.SCHEMA_FILES}
+    canonical = names.get(kind.lower())
+    if canonical is None:
+        raise _fail(f"unknown kind {kind!r} (known: {', '.join(resources.SCHEMA_FILES)})")
+    text = resources.schema_text(canonical)
+    click.echo(text if text.endswith("\n") else text + "\n", nl=False)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,88 @@
+"""What a rule may read: the documents of the run, the graph, the registry, settings."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from synthgov.model import Document
+
+if TYPE_CHECKING:  # pragma: no cover
+    from synthgov.files import FileAccess
+    from synthgov.graph import LineageGraph
+    from synthgov.modelreg import ModelRegistry
+
+
+@dataclass(frozen=True)
+class DiffInfo:
+    """Diff mode (SPEC section 11): what changed since the merge base."""
+
+    base: str
+    changed: frozenset[str]  # absolute paths of changed files
+    policy_changed: tuple[str, ...] = ()  # display paths of changed policy/config files
+
+
+@dataclass(frozen=True)
+class RunContext:
+    """Shared by all rules of one run. The graph and registry are built on first use."""
+
+    documents: Sequence[Document]
+    files: FileAccess
+    today: str
+    settings: Mapping[str, Any] = field(default_factory=dict)
+    registry_factory: Any = None  # callable returning a ModelRegistry
+    diff: DiffInfo | None = None
+
+    @cached_property
+    def by_id(self) -> Mapping[str, list[Document]]:
+        index: dict[str, list[Document]] = defaultdict(list)
+        for doc in self.documents:
+            if doc.id:
+                index[doc.id].append(doc)
+        return dict(index)
+
+    def cards(self) -> list[Document]:
+        return [d for d in self.documents if d.kind == "DatasetCard"]
+
+    def card(self, ds_id: str) -> Document | None:
+        for doc in self.by_id.get(ds_id, ()):
+            if doc.kind == "DatasetCard":
+                return doc
+        return None
+
+    @cached_property
+    def graph(self) -> LineageGraph:
+        from synthgov.graph import LineageGraph
+
+        return LineageGraph.build(self.documents)
+
+    @cached_property
+    def models(self) -> ModelRegistry:
+        if self.registry_factory is not None:
+            return self.registry_factory()
+        from synthgov.modelreg import ModelRegistry
+
+        return ModelRegistry.builtin()
+
+    def setting(self, *path: str, default: Any = None) -> Any:
+        node: Any = self.settings
+        for part in path:
+            if not isinstance(node, Mapping) or part not in node:
+                return default
+            node = node[part]
+        return node
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    """The run context plus the parameters of the rule being evaluated."""
+
+    run: RunContext
+    params: Mapping[str, Any]
+
+    def __getattr__(self, name: str) -> Any:
+        # delegate documents, graph, models, files, today, settings, diff, ... to the run
+        return getattr(self.run, name)

@@ -1,0 +1,149 @@
+"""Find candidate files: walk the given paths, honour include/exclude and .gitignore.
+
+Inside a git work tree the file list comes from ``git ls-files`` (tracked plus untracked,
+not ignored), run as a subprocess with fixed options and paths after ``--``. This keeps
+GitPython (about 60 ms of import) out of the common path; see docs/decisions.md.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import subprocess
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+CANDIDATE_SUFFIXES = (".yaml", ".yml", ".json", ".md")
+SKIP_DIRS = frozenset(
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        "node_modules",
+        "__pycache__",
+        ".venv",
+        "venv",
+        ".tox",
+        ".nox",
+        ".synthgov_cache",
+        ".mypy_cache",
+        ".pytest_cache",
+        ".ruff_cache",
+        ".hypothesis",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Discovered:
+    files: tuple[str, ...]  # absolute paths, sorted, unique
+    explicit: frozenset[str]  # files named on the command line
+    missing: tuple[str, ...] = ()  # paths given that do not exist
+
+
+def display_path(path: str, cwd: str) -> str:
+    rel = os.path.relpath(path, cwd)
+    return rel.replace(os.sep, "/")
+
+
+def discover(
+    paths: Sequence[str],
+    *,
+    cwd: str,
+    root: str,
+    include: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+) -> Discovered:
+    files: set[str] = set()
+    explicit: set[str] = set()
+    missing: list[str] = []
+    for given in paths or (".",):
+        path = os.path.abspath(os.path.join(cwd, given))
+        if os.path.isdir(path):
+            for found in _walk(path):
+                if _selected(found, root, include, exclude):
+                    files.add(found)
+        elif os.path.lexists(path):
+            files.add(path)
+            explicit.add(path)
+        else:
+            missing.append(given)
+    return Discovered(tuple(sorted(files)), frozenset(explicit), tuple(missing))
+
+
+def _selected(path: str, root: str, include: Sequence[str], exclude: Sequence[str]) -> bool:
+    rel = os.path.relpath(path, root).replace(os.sep, "/")
+    if include and not any(_match(rel, pattern) for pattern in include):
+        return False
+    return not any(_match(rel, pattern) for pattern in exclude)
+
+
+def _match(rel: str, pattern: str) -> bool:
+    pattern = pattern.lstrip("./") if pattern.startswith("./") else pattern
+    if fnmatch.fnmatchcase(rel, pattern):
+        return True
+    # a pattern without a slash matches the file name anywhere, like .gitignore
+    if "/" not in pattern and fnmatch.fnmatchcase(rel.rsplit("/", 1)[-1], pattern):
+        return True
+    # "dir" or "dir/" excludes everything below it
+    prefix = pattern.rstrip("/")
+    return rel.startswith(prefix + "/") and not any(c in prefix for c in "*?[")
+
+
+def _walk(directory: str) -> Iterable[str]:
+    listed = _git_ls_files(directory)
+    if listed is not None:
+        yield from (p for p in listed if p.endswith(CANDIDATE_SUFFIXES))
+        return
+    for dirpath, dirnames, filenames in os.walk(directory, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
+        for name in filenames:
+            if name.endswith(CANDIDATE_SUFFIXES):
+                yield os.path.join(dirpath, name)
+
+
+def _git_ls_files(directory: str) -> list[str] | None:
+    """Files git knows of below ``directory`` (None when it is not in a work tree)."""
+    if not _inside_git(directory):
+        return None
+    try:
+        proc = subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "."],
+            cwd=directory,
+            capture_output=True,
+            timeout=60,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if proc.returncode != 0:
+        return None
+    out = []
+    for rel in proc.stdout.decode("utf-8", "surrogateescape").split("\0"):
+        if rel:
+            full = os.path.join(directory, rel)
+            if os.path.isfile(full) or os.path.islink(full):
+                out.append(os.path.normpath(full))
+    return out
+
+
+def _inside_git(directory: str) -> bool:
+    probe = directory
+    while True:
+        if os.path.exists(os.path.join(probe, ".git")):
+            return True
+        parent = os.path.dirname(probe)
+        if parent == probe:
+            return False
+        probe = parent
+
+
+def git_toplevel(directory: str) -> str | None:
+    probe = os.path.abspath(directory)
+    while True:
+        if os.path.exists(os.path.join(probe, ".git")):
+            return probe
+        parent = os.path.dirname(probe)
+        if parent == probe:
+            return None
+        probe = parent

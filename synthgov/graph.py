@@ -1,0 +1,380 @@
+"""The lineage graph of a run (SPEC section 5).
+
+One graph over every document of a run: datasets (cards), pipelines, their stages and the
+models they name. Each edge remembers the document and pointer that declared it, so a
+finding about an edge can point at the exact line. Built once per run, shared by all rules.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from synthgov.model import DATASET_CARD, PIPELINE, Document, Pointer
+
+# edge kinds
+SOURCE = "source"  # dataset -> dataset that draws on it (sources[].dataset)
+INPUT = "input"  # dataset -> stage
+OUTPUT = "output"  # stage -> dataset
+STAGE = "stage"  # pipeline -> stage
+USES = "uses"  # model -> stage (the stage's model)
+GENERATED = "generated"  # model -> dataset (card generation uses)
+JUDGED = "judged"  # model -> dataset (card validation.judge)
+BASE = "base"  # model -> pipeline (primary_model.base)
+
+
+def dataset_node(ds_id: str) -> str:
+    return f"dataset:{ds_id}"
+
+
+def model_node(model_id: str) -> str:
+    return f"model:{model_id}"
+
+
+def pipeline_node(pipeline_id: str) -> str:
+    return f"pipeline:{pipeline_id}"
+
+
+def stage_node(pipeline_id: str, stage_id: str) -> str:
+    return f"stage:{pipeline_id}/{stage_id}"
+
+
+@dataclass(frozen=True)
+class Node:
+    id: str
+    kind: str  # dataset | model | pipeline | stage
+    label: str
+    synthetic: bool = False
+    declared: bool = True  # False for a dataset named somewhere but with no card
+
+
+@dataclass(frozen=True)
+class Edge:
+    src: str
+    dst: str
+    kind: str
+    doc: Document = field(compare=False, repr=False)
+    pointer: Pointer = ()
+    attrs: Mapping[str, Any] = field(default_factory=dict, compare=False)
+
+
+def model_ref_id(ref: Any) -> str | None:
+    if isinstance(ref, str) and ref.strip():
+        return ref.strip()
+    if isinstance(ref, Mapping) and isinstance(ref.get("id"), str) and ref["id"].strip():
+        return ref["id"].strip()
+    return None
+
+
+def is_synthetic(doc: Document) -> bool:
+    """SPEC section 3: composition decides; without it, a generation section does."""
+    data = doc.data
+    comp = data.get("composition")
+    if isinstance(comp, Mapping) and ("synthetic_rows" in comp or "synthetic_fraction" in comp):
+        rows = comp.get("synthetic_rows")
+        frac = comp.get("synthetic_fraction")
+        return bool((_is_number(rows) and rows > 0) or (_is_number(frac) and frac > 0))
+    if data.get("generation"):
+        return True
+    return bool(data.get("x-synthetic-hint"))
+
+
+def is_evaluation(doc: Document) -> bool:
+    purpose = doc.data.get("purpose")
+    if isinstance(purpose, str):
+        return purpose == "evaluation"
+    return isinstance(purpose, list) and "evaluation" in purpose
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _id_list(value: Any) -> list[tuple[int | None, str]]:
+    if isinstance(value, str):
+        return [(None, value)]
+    if isinstance(value, list):
+        return [(i, v) for i, v in enumerate(value) if isinstance(v, str)]
+    return []
+
+
+class LineageGraph:
+    """Nodes, edges and the derived queries the rules need. Immutable after build()."""
+
+    def __init__(self, nodes: Mapping[str, Node], edges: Sequence[Edge]) -> None:
+        self.nodes: Mapping[str, Node] = dict(nodes)
+        self.edges: tuple[Edge, ...] = tuple(edges)
+        out: dict[str, list[Edge]] = defaultdict(list)
+        inc: dict[str, list[Edge]] = defaultdict(list)
+        for edge in self.edges:
+            out[edge.src].append(edge)
+            inc[edge.dst].append(edge)
+        self._out = dict(out)
+        self._in = dict(inc)
+        self._depth: dict[str, int] = {}
+
+    # -- construction -------------------------------------------------------------------
+    @classmethod
+    def build(cls, documents: Iterable[Document]) -> LineageGraph:
+        nodes: dict[str, Node] = {}
+        edges: list[Edge] = []
+        docs = list(documents)
+        for doc in docs:
+            if doc.kind == DATASET_CARD and doc.id:
+                nodes.setdefault(
+                    dataset_node(doc.id),
+                    Node(dataset_node(doc.id), "dataset", doc.id, synthetic=is_synthetic(doc)),
+                )
+        for doc in docs:
+            if doc.kind == DATASET_CARD and doc.id:
+                _card_edges(doc, nodes, edges)
+            elif doc.kind == PIPELINE and doc.id:
+                _pipeline_edges(doc, nodes, edges)
+        return cls(nodes, edges)
+
+    # -- queries ------------------------------------------------------------------------
+    def out_edges(self, node: str, kind: str | None = None) -> list[Edge]:
+        return [e for e in self._out.get(node, ()) if kind is None or e.kind == kind]
+
+    def in_edges(self, node: str, kind: str | None = None) -> list[Edge]:
+        return [e for e in self._in.get(node, ()) if kind is None or e.kind == kind]
+
+    def derivation_edges(self) -> list[tuple[str, str, Edge]]:
+        """Dataset -> dataset derivations: sources, and stage input -> stage output."""
+        pairs: list[tuple[str, str, Edge]] = []
+        for edge in self.edges:
+            if edge.kind == SOURCE:
+                pairs.append((edge.src, edge.dst, edge))
+            elif edge.kind == INPUT:
+                for out in self.out_edges(edge.dst, OUTPUT):
+                    pairs.append((edge.src, out.dst, out))
+        return pairs
+
+    def parents(self, dataset: str) -> list[str]:
+        """Datasets the given dataset node is derived from (direct)."""
+        found = [src for src, dst, _ in self.derivation_edges_cached() if dst == dataset]
+        return sorted(set(found))
+
+    def derivation_edges_cached(self) -> list[tuple[str, str, Edge]]:
+        cached = getattr(self, "_deriv", None)
+        if cached is None:
+            cached = self.derivation_edges()
+            self._deriv = cached
+        return cached
+
+    def upstream(self, dataset: str) -> set[str]:
+        """Every dataset node this one derives from, transitively (cycle-safe)."""
+        parents_of: dict[str, set[str]] = defaultdict(set)
+        for src, dst, _ in self.derivation_edges_cached():
+            parents_of[dst].add(src)
+        seen: set[str] = set()
+        stack = [dataset]
+        while stack:
+            for parent in parents_of.get(stack.pop(), ()):
+                if parent not in seen:
+                    seen.add(parent)
+                    stack.append(parent)
+        seen.discard(dataset)
+        return seen
+
+    def downstream(self, dataset: str) -> set[str]:
+        children_of: dict[str, set[str]] = defaultdict(set)
+        for src, dst, _ in self.derivation_edges_cached():
+            children_of[src].add(dst)
+        seen: set[str] = set()
+        stack = [dataset]
+        while stack:
+            for child in children_of.get(stack.pop(), ()):
+                if child not in seen:
+                    seen.add(child)
+                    stack.append(child)
+        seen.discard(dataset)
+        return seen
+
+    def cycle_edges(self) -> list[Edge]:
+        """Derivation edges that lie on a cycle (both ends in one strongly connected set)."""
+        pairs = self.derivation_edges_cached()
+        adjacency: dict[str, list[str]] = defaultdict(list)
+        for src, dst, _ in pairs:
+            adjacency[src].append(dst)
+        component = _strongly_connected(adjacency)
+        sizes: dict[int, int] = defaultdict(int)
+        for comp in component.values():
+            sizes[comp] += 1
+        result = []
+        for src, dst, edge in pairs:
+            same = component.get(src) is not None and component.get(src) == component.get(dst)
+            if src == dst or (same and sizes[component[src]] > 1):
+                result.append(edge)
+        return result
+
+    def synthetic_depth(self, dataset: str) -> int:
+        """0 for real data; 1 + the largest depth among its sources for synthetic data."""
+        if dataset in self._depth:
+            return self._depth[dataset]
+        parents_of: dict[str, set[str]] = defaultdict(set)
+        for src, dst, _ in self.derivation_edges_cached():
+            parents_of[dst].add(src)
+        # iterative post-order; nodes on the current path count as depth 0 (cycles: SG006)
+        on_path: set[str] = set()
+        stack: list[tuple[str, bool]] = [(dataset, False)]
+        while stack:
+            node, expanded = stack.pop()
+            if node in self._depth:
+                continue
+            if expanded:
+                on_path.discard(node)
+                info = self.nodes.get(node)
+                if info is None or not info.synthetic:
+                    self._depth[node] = 0
+                else:
+                    best = max((self._depth.get(p, 0) for p in parents_of.get(node, ())), default=0)
+                    self._depth[node] = 1 + best
+                continue
+            on_path.add(node)
+            stack.append((node, True))
+            for parent in parents_of.get(node, ()):
+                if parent not in self._depth and parent not in on_path:
+                    stack.append((parent, False))
+        return self._depth[dataset]
+
+
+def _card_edges(doc: Document, nodes: dict[str, Node], edges: list[Edge]) -> None:
+    me = dataset_node(doc.id or "")
+    sources = doc.data.get("sources")
+    if isinstance(sources, list):
+        for i, src in enumerate(sources):
+            if isinstance(src, Mapping) and isinstance(src.get("dataset"), str):
+                other = dataset_node(src["dataset"])
+                _ensure_dataset(nodes, src["dataset"])
+                edges.append(Edge(other, me, SOURCE, doc, ("sources", i, "dataset")))
+    generation = doc.data.get("generation")
+    if isinstance(generation, list):
+        for i, use in enumerate(generation):
+            if not isinstance(use, Mapping):
+                continue
+            mid = model_ref_id(use.get("model"))
+            if mid:
+                _ensure_model(nodes, mid)
+                role = use.get("role") if isinstance(use.get("role"), str) else "generator"
+                edges.append(
+                    Edge(
+                        model_node(mid),
+                        me,
+                        GENERATED,
+                        doc,
+                        ("generation", i, "model"),
+                        {"role": role, "rows": use.get("rows"), "ref": use.get("model")},
+                    )
+                )
+    judge = doc.get(("validation", "judge", "model"))
+    mid = model_ref_id(judge)
+    if mid:
+        _ensure_model(nodes, mid)
+        edges.append(
+            Edge(model_node(mid), me, JUDGED, doc, ("validation", "judge", "model"), {"ref": judge})
+        )
+
+
+def _pipeline_edges(doc: Document, nodes: dict[str, Node], edges: list[Edge]) -> None:
+    pid = doc.id or ""
+    me = pipeline_node(pid)
+    nodes.setdefault(me, Node(me, "pipeline", pid))
+    base = doc.get(("primary_model", "base"))
+    mid = model_ref_id(base)
+    if mid:
+        _ensure_model(nodes, mid)
+        edges.append(Edge(model_node(mid), me, BASE, doc, ("primary_model", "base"), {"ref": base}))
+    stages = doc.data.get("stages")
+    if not isinstance(stages, list):
+        return
+    for i, stage in enumerate(stages):
+        if not isinstance(stage, Mapping) or not isinstance(stage.get("id"), str):
+            continue
+        sid = stage_node(pid, stage["id"])
+        stype = stage.get("type") if isinstance(stage.get("type"), str) else ""
+        nodes.setdefault(
+            sid, Node(sid, "stage", f"{stage['id']} ({stype})" if stype else stage["id"])
+        )
+        edges.append(Edge(me, sid, STAGE, doc, ("stages", i), {"type": stype}))
+        mid = model_ref_id(stage.get("model"))
+        if mid:
+            _ensure_model(nodes, mid)
+            edges.append(
+                Edge(
+                    model_node(mid),
+                    sid,
+                    USES,
+                    doc,
+                    ("stages", i, "model"),
+                    {"type": stype, "ref": stage.get("model")},
+                )
+            )
+        for j, ds in _id_list(stage.get("inputs")):
+            _ensure_dataset(nodes, ds)
+            ptr = ("stages", i, "inputs") if j is None else ("stages", i, "inputs", j)
+            edges.append(Edge(dataset_node(ds), sid, INPUT, doc, ptr, {"type": stype}))
+        for j, ds in _id_list(stage.get("outputs")):
+            _ensure_dataset(nodes, ds)
+            ptr = ("stages", i, "outputs") if j is None else ("stages", i, "outputs", j)
+            edges.append(Edge(sid, dataset_node(ds), OUTPUT, doc, ptr, {"type": stype}))
+
+
+def _ensure_dataset(nodes: dict[str, Node], ds_id: str) -> None:
+    key = dataset_node(ds_id)
+    if key not in nodes:
+        nodes[key] = Node(key, "dataset", ds_id, declared=False)
+
+
+def _ensure_model(nodes: dict[str, Node], model_id: str) -> None:
+    key = model_node(model_id)
+    if key not in nodes:
+        nodes[key] = Node(key, "model", model_id)
+
+
+def _strongly_connected(adjacency: Mapping[str, list[str]]) -> dict[str, int]:
+    """Tarjan's algorithm, iterative: node -> component number."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    component: dict[str, int] = {}
+    counter = 0
+    comp_no = 0
+    all_nodes = set(adjacency)
+    for targets in adjacency.values():
+        all_nodes.update(targets)
+    for root in sorted(all_nodes):
+        if root in index:
+            continue
+        work: list[tuple[str, int]] = [(root, 0)]
+        while work:
+            node, child_i = work.pop()
+            if child_i == 0:
+                index[node] = low[node] = counter
+                counter += 1
+                stack.append(node)
+                on_stack.add(node)
+            children = adjacency.get(node, [])
+            if child_i < len(children):
+                work.append((node, child_i + 1))
+                child = children[child_i]
+                if child not in index:
+                    work.append((child, 0))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            if low[node] == index[node]:
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component[member] = comp_no
+                    if member == node:
+                        break
+                comp_no += 1
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+    return component

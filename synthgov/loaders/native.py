@@ -1,0 +1,74 @@
+"""The native loader: synthgov/v1 documents in YAML or JSON."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from synthgov.loading.limits import Limits
+from synthgov.model import DOCUMENT_KINDS, Document, FileProblem, LoadResult
+
+# YAML: a top-level key at the start of a line; JSON: the key anywhere in the head
+_YAML_MARKER = re.compile(rb"""^["']?apiVersion["']?[ \t]*:[ \t]*["']?synthgov/v1""", re.M)
+_JSON_MARKER = re.compile(rb'"apiVersion"\s*:\s*"synthgov/v1"')
+YAML_SUFFIXES = (".yaml", ".yml")
+JSON_SUFFIXES = (".json",)
+NOT_DOCUMENTS = ("Policy",)
+
+
+class NativeLoader:
+    name = "native"
+
+    def sniff(self, path: str, head: bytes) -> bool:
+        if path.endswith(YAML_SUFFIXES):
+            return _YAML_MARKER.search(head) is not None
+        return path.endswith(JSON_SUFFIXES) and _JSON_MARKER.search(head) is not None
+
+    def load(self, path: str, raw: bytes, display_path: str, limits: Limits) -> LoadResult:
+        if path.endswith(JSON_SUFFIXES):
+            from synthgov.loading.jsonpos import load_json
+
+            parsed = load_json(raw, limits)
+        else:
+            from synthgov.loading.safeyaml import load_yaml
+
+            parsed = load_yaml(raw, limits)
+        problems = tuple(parsed.problems)
+        if not parsed.ok:
+            return LoadResult((), problems)
+        return to_document(parsed.data, parsed.positions, path, display_path, problems)
+
+
+def to_document(
+    data: Any,
+    positions: Mapping[Any, Any],
+    path: str,
+    display_path: str,
+    problems: tuple[FileProblem, ...] = (),
+    source_format: str = "native",
+    native: bool = True,
+) -> LoadResult:
+    """Wrap parsed data as a Document, or explain why it is not one."""
+    if not isinstance(data, Mapping):
+        found = "empty" if data is None else type(data).__name__
+        return LoadResult(
+            (), (*problems, FileProblem("SG001", f"expected a mapping at the top, found {found}"))
+        )
+    kind = data.get("kind")
+    if kind in NOT_DOCUMENTS:
+        return LoadResult((), problems)
+    if kind not in DOCUMENT_KINDS:
+        # the schema rule (SG002) reports the bad kind at its line; keep it a document
+        kind = "DatasetCard" if kind is None else str(kind)
+    doc = Document(
+        path=display_path,
+        kind=str(kind),
+        data=data,
+        positions=positions,
+        source_format=source_format,
+        abs_dir=os.path.dirname(os.path.abspath(path)),
+        native=native,
+    )
+    return LoadResult((doc,), problems)

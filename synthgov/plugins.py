@@ -1,0 +1,189 @@
+"""The plugin manager and the registry of everything plugins registered.
+
+Nothing is loaded at import time: :func:`load_registry` builds a fresh ``PluginManager``,
+registers the built-in plugins through the same hooks third parties use, then loads
+entry points of group ``synthgov`` and the ``plugins:`` modules named in the config. A
+plugin that fails to import is reported by name and skipped; its rules are then unknown, so
+a policy that uses them fails closed.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from synthgov.model import Rule
+
+ENTRY_POINT_GROUP = "synthgov"
+BUILTIN_PLUGINS = (
+    "synthgov.rules.builtin",
+    "synthgov.loaders.builtin",
+    "synthgov.reporters.builtin",
+)
+
+
+class PluginError(Exception):
+    """Two plugins registered the same rule id, or a registration is malformed."""
+
+
+@dataclass(frozen=True)
+class PluginInfo:
+    name: str
+    version: str
+    source: str  # "builtin", "entry point", "config"
+    rules: tuple[str, ...] = ()
+    loaders: tuple[str, ...] = ()
+    reporters: tuple[str, ...] = ()
+    policies: tuple[str, ...] = ()
+    models: int = 0
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class Registry:
+    rules: Mapping[str, Rule]
+    loaders: tuple[Any, ...]
+    reporters: Mapping[str, Any]
+    packs: Mapping[str, Any]
+    model_entries: tuple[Mapping[str, Any], ...] = ()
+    model_terms: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    plugins: tuple[PluginInfo, ...] = ()
+    errors: tuple[str, ...] = ()
+
+
+def load_registry(
+    config_plugins: Sequence[str] = (), *, entry_points: bool = True, extra: Sequence[Any] = ()
+) -> Registry:
+    import pluggy
+
+    from synthgov import hookspecs
+    from synthgov.markers import PROJECT
+
+    pm = pluggy.PluginManager(PROJECT)
+    pm.add_hookspecs(hookspecs)
+    sources: dict[str, tuple[str, str]] = {}
+    errors: list[str] = []
+    for module_name in BUILTIN_PLUGINS:
+        pm.register(importlib.import_module(module_name), name=module_name)
+        sources[module_name] = ("builtin", _own_version())
+    if entry_points:
+        _load_entry_points(pm, sources, errors)
+    for module_name in config_plugins:
+        try:
+            module = importlib.import_module(module_name)
+        except Exception as exc:  # noqa: BLE001 - any import failure is reported by name
+            errors.append(f"plugin {module_name!r} (from config) failed to import: {_brief(exc)}")
+            continue
+        if pm.is_registered(module):
+            continue
+        pm.register(module, name=module_name)
+        sources[module_name] = ("config", getattr(module, "__version__", ""))
+    for plugin in extra:
+        pm.register(plugin)
+        sources[pm.get_name(plugin) or repr(plugin)] = ("extra", "")
+    return _collect(pm, sources, errors)
+
+
+def _own_version() -> str:
+    from synthgov import __version__
+
+    return __version__
+
+
+def _load_entry_points(pm: Any, sources: dict[str, tuple[str, str]], errors: list[str]) -> None:
+    from importlib.metadata import entry_points
+
+    for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+        if pm.get_plugin(ep.name) is not None or pm.is_blocked(ep.name):
+            continue
+        dist = getattr(ep, "dist", None)
+        label = f"{ep.name} ({dist.name} {dist.version})" if dist is not None else ep.name
+        try:
+            plugin = ep.load()
+            pm.register(plugin, name=ep.name)
+        except Exception as exc:  # noqa: BLE001 - a broken plugin is one clear error
+            errors.append(f"plugin {label} failed to load: {_brief(exc)}")
+            continue
+        sources[ep.name] = ("entry point", dist.version if dist is not None else "")
+
+
+def _brief(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
+
+
+def _collect(pm: Any, sources: Mapping[str, tuple[str, str]], errors: list[str]) -> Registry:
+    got: dict[str, dict[str, Any]] = {}
+    for hook in (
+        "synthgov_register_rules",
+        "synthgov_register_loaders",
+        "synthgov_register_reporters",
+        "synthgov_register_policies",
+        "synthgov_register_models",
+    ):
+        for impl in getattr(pm.hook, hook).get_hookimpls():
+            try:
+                result = impl.function()
+            except Exception as exc:  # noqa: BLE001 - a plugin bug is one clear error
+                errors.append(f"plugin {impl.plugin_name}: {hook} failed: {_brief(exc)}")
+                continue
+            got.setdefault(impl.plugin_name, {})[hook] = result
+    rules: dict[str, Rule] = {}
+    loaders: list[Any] = []
+    reporters: dict[str, Any] = {}
+    packs: dict[str, Any] = {}
+    model_entries: list[Mapping[str, Any]] = []
+    model_terms: dict[str, Mapping[str, Any]] = {}
+    infos: list[PluginInfo] = []
+    for name, _plugin in pm.list_name_plugin():
+        source, version = sources.get(name, ("", ""))
+        results = got.get(name, {})
+        rule_ids = []
+        for item in results.get("synthgov_register_rules") or []:
+            rule = item() if isinstance(item, type) else item
+            if not isinstance(getattr(rule, "id", None), str):
+                errors.append(f"plugin {name}: registered a rule without an id: {item!r}")
+                continue
+            if rule.id in rules:
+                raise PluginError(
+                    f"rule {rule.id} is registered twice (by {rules[rule.id].plugin} and {name})"
+                )
+            if source != "builtin":
+                rule.plugin = name
+            rules[rule.id] = rule
+            rule_ids.append(rule.id)
+        got_loaders = list(results.get("synthgov_register_loaders") or [])
+        loaders.extend(got_loaders)
+        got_reporters = dict(results.get("synthgov_register_reporters") or {})
+        reporters.update(got_reporters)
+        got_packs = dict(results.get("synthgov_register_policies") or {})
+        packs.update(got_packs)
+        got_models = results.get("synthgov_register_models") or {}
+        entries = list(got_models.get("models", [])) if isinstance(got_models, Mapping) else []
+        model_entries.extend(entries)
+        if isinstance(got_models, Mapping):
+            model_terms.update(got_models.get("terms", {}) or {})
+        infos.append(
+            PluginInfo(
+                name=name,
+                version=version,
+                source=source,
+                rules=tuple(rule_ids),
+                loaders=tuple(getattr(x, "name", type(x).__name__) for x in got_loaders),
+                reporters=tuple(sorted(got_reporters)),
+                policies=tuple(sorted(got_packs)),
+                models=len(entries),
+            )
+        )
+    return Registry(
+        rules=rules,
+        loaders=tuple(loaders),
+        reporters=reporters,
+        packs=packs,
+        model_entries=tuple(model_entries),
+        model_terms=model_terms,
+        plugins=tuple(infos),
+        errors=tuple(errors),
+    )

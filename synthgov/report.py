@@ -1,0 +1,80 @@
+"""The result of a run, as reporters see it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from synthgov.model import Finding, Severity
+
+
+@dataclass(frozen=True)
+class RuleMeta:
+    """What reporters need to know about a rule (SARIF rules, Markdown references)."""
+
+    id: str
+    name: str
+    summary: str
+    description: str
+    default_severity: Severity
+    help: str = ""
+    plugin: str = "synthgov"
+
+
+@dataclass(frozen=True)
+class Summary:
+    files: int
+    documents: int
+    errors: int
+    warnings: int
+    infos: int
+    waived: int
+    baselined: int = 0
+
+    def to_json(self) -> dict[str, int]:
+        out = {
+            "files": self.files,
+            "documents": self.documents,
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "infos": self.infos,
+            "waived": self.waived,
+        }
+        if self.baselined:
+            out["baselined"] = self.baselined
+        return out
+
+
+@dataclass(frozen=True)
+class Report:
+    findings: tuple[Finding, ...]
+    summary: Summary
+    version: str
+    rules: Mapping[str, RuleMeta] = field(default_factory=dict)
+    color: bool = False
+    policies: tuple[str, ...] = ()
+    #: documents of the run by id (Markdown groups findings per dataset)
+    documents: Mapping[str, str] = field(default_factory=dict)
+    #: builds the lineage graph on demand (Markdown embeds it as Mermaid)
+    graph: Callable[[], Any] | None = field(default=None, compare=False)
+    notes: tuple[str, ...] = ()
+
+
+def summarize(
+    findings: Sequence[Finding], files: int, documents: int, baselined: int = 0
+) -> Summary:
+    active = [f for f in findings if not f.waived]
+    return Summary(
+        files=files,
+        documents=documents,
+        errors=sum(1 for f in active if f.severity == Severity.ERROR),
+        warnings=sum(1 for f in active if f.severity == Severity.WARNING),
+        infos=sum(1 for f in active if f.severity == Severity.INFO),
+        waived=sum(1 for f in findings if f.waived),
+        baselined=baselined,
+    )
+
+
+def exit_code(findings: Sequence[Finding], fail_on: Severity) -> int:
+    return 1 if any(not f.waived and f.severity >= fail_on for f in findings) else 0

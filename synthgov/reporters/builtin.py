@@ -1,0 +1,32 @@
+"""Registers the built-in output formats through the public hook.
+
+Each format is a lazy reference, so choosing ``text`` never imports the SARIF code.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import Any
+
+from synthgov.markers import hookimpl
+
+
+@dataclass(frozen=True)
+class LazyReporter:
+    module: str
+    attr: str = "render"
+
+    def __call__(self, report: Any) -> str:
+        return getattr(importlib.import_module(self.module), self.attr)(report)
+
+
+BUILTIN_FORMATS = {
+    "text": "synthgov.reporters.text",
+    "json": "synthgov.reporters.jsonfmt",
+}
+
+
+@hookimpl
+def synthgov_register_reporters() -> dict[str, Any]:
+    return {name: LazyReporter(module) for name, module in BUILTIN_FORMATS.items()}

@@ -1,0 +1,17 @@
+"""``--format json`` (SPEC section 10): stable shape, deterministic bytes."""
+
+from __future__ import annotations
+
+import json
+
+from synthgov.report import Report
+
+
+def render(report: Report) -> str:
+    payload = {
+        "version": 1,
+        "tool": {"name": "synthgov", "version": report.version},
+        "summary": report.summary.to_json(),
+        "findings": [f.to_json() for f in report.findings],
+    }
+    return json.dumps(payload, indent=2, ensure_ascii=False, sort_keys=False) + "\n"

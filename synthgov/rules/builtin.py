@@ -1,0 +1,14 @@
+"""Registers the built-in rules through the public hook, like any plugin."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from synthgov.markers import hookimpl
+
+
+@hookimpl
+def synthgov_register_rules() -> list[Any]:
+    from synthgov.rules import governance, provenance, structure
+
+    return [*structure.RULES, *provenance.RULES, *governance.RULES]

@@ -1,0 +1,296 @@
+"""One ``synthgov check`` run: config, plugins, policy, discovery, loading, engine.
+
+This is the layer that does I/O; :mod:`synthgov.engine` stays pure. No click here: the CLI
+turns options into a :class:`CheckOptions` and prints what comes back.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from synthgov.config import Config, find_config, load_config
+from synthgov.discovery import discover, display_path, git_toplevel
+from synthgov.loading.limits import Limits
+from synthgov.model import Document, FileProblem, Finding, LoadResult, Severity
+from synthgov.plugins import Registry, load_registry
+from synthgov.policy import PolicyError, ResolvedPolicy, resolve
+from synthgov.report import Report, RuleMeta, exit_code, summarize
+
+HEAD_BYTES = 4096
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    paths: tuple[str, ...] = ()
+    config: str | None = None
+    policies: tuple[str, ...] = ()
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    fail_on: str | None = None
+    diff_base: str | None = None
+    policy_from_ref: str | None = None
+    baseline: str | None = None
+    use_cache: bool = True
+    color: bool = False
+    cwd: str = field(default_factory=os.getcwd)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    documents: tuple[Document, ...]
+    problems: tuple[tuple[str, FileProblem], ...]
+    files: int  # files that a loader claimed
+
+
+@dataclass(frozen=True)
+class RunResult:
+    report: Report
+    exit_code: int
+    warnings: tuple[str, ...] = ()
+    config: Config | None = None
+
+
+@dataclass(frozen=True)
+class Setup:
+    config: Config
+    registry: Registry
+    policy: ResolvedPolicy
+    warnings: tuple[str, ...]
+
+
+def prepare(options: CheckOptions, reader: Callable[[str], bytes | None] | None = None) -> Setup:
+    """Config, plugins and policy: everything that can fail closed (PolicyError)."""
+    from synthgov.policy import default_reader
+
+    cwd = options.cwd
+    read = reader or default_reader
+
+    def show(path: str) -> str:
+        return display_path(path, cwd)
+
+    config_path = os.path.abspath(os.path.join(cwd, options.config)) if options.config else None
+    if config_path is None:
+        config_path = find_config(cwd)
+    config = load_config(config_path, cwd=cwd, reader=read, display=show)
+    registry = load_registry(config.plugins)
+    refs = options.policies or config.policies
+    if options.policies:
+        origin_label, origin_dir = "--policy", cwd
+    else:
+        origin_label = show(config.path) if config.path else "default config"
+        origin_dir = config.root
+    policy = resolve(
+        refs,
+        origin_label=origin_label,
+        origin_dir=origin_dir,
+        rules=registry.rules,
+        packs=registry.packs,
+        reader=read,
+        display=show,
+    )
+    if config.path and config.path not in policy.files:
+        policy = ResolvedPolicy(
+            rules=policy.rules,
+            settings=policy.settings,
+            custom=policy.custom,
+            files=(config.path, *policy.files),
+            names=policy.names,
+        )
+    return Setup(config, registry, policy, registry.errors)
+
+
+def load_files(files: Sequence[str], loaders: Sequence[Any], cwd: str, limits: Limits) -> Loaded:
+    documents: list[Document] = []
+    problems: list[tuple[str, FileProblem]] = []
+    claimed = 0
+    for path in files:
+        shown = display_path(path, cwd)
+        result = load_one(path, shown, loaders, limits)
+        if result is None:
+            continue
+        claimed += 1
+        documents.extend(result.documents)
+        problems.extend((shown, p) for p in result.problems)
+    return Loaded(tuple(documents), tuple(problems), claimed)
+
+
+def load_one(path: str, shown: str, loaders: Sequence[Any], limits: Limits) -> LoadResult | None:
+    """Load one file with the first loader that claims it; None when no loader does."""
+    try:
+        size = os.stat(path).st_size
+        with open(path, "rb") as handle:
+            head = handle.read(HEAD_BYTES)
+    except OSError as exc:
+        if path.endswith((".yaml", ".yml", ".json", ".md")):
+            reason = exc.strerror or type(exc).__name__
+            return LoadResult((), (FileProblem("SG001", f"cannot read file: {reason}"),))
+        return None
+    loader = next((ld for ld in loaders if _sniff(ld, path, head)), None)
+    if loader is None:
+        return None
+    if size > limits.max_bytes:
+        mb = size / 1_000_000
+        limit = limits.max_bytes / 1_000_000
+        return LoadResult(
+            (),
+            (
+                FileProblem(
+                    "SG001",
+                    f"file is {mb:.1f} MB, larger than the {limit:g} MB limit",
+                    hint="split the document, or raise limits.max_bytes in synthgov.yaml",
+                ),
+            ),
+        )
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(limits.max_bytes + 1)
+        return loader.load(path, raw, shown, limits)
+    except Exception as exc:  # noqa: BLE001 - a loader bug must not become a traceback
+        return LoadResult(
+            (), (FileProblem("SG001", f"could not load: {type(exc).__name__}: {exc}"),)
+        )
+
+
+def _sniff(loader: Any, path: str, head: bytes) -> bool:
+    try:
+        return bool(loader.sniff(path, head))
+    except Exception:  # noqa: BLE001 - a broken sniff claims nothing
+        return False
+
+
+def context_root(options: CheckOptions, config: Config) -> str:
+    """Where the documents that give context to explicitly named files are found."""
+    if config.path:
+        return config.root
+    top = git_toplevel(options.cwd)
+    return top or options.cwd
+
+
+def run_check(options: CheckOptions, setup: Setup) -> RunResult:
+    from synthgov.context import RunContext
+    from synthgov.dates import today
+    from synthgov.engine import Selection, evaluate
+    from synthgov.files import LocalFiles
+
+    config, registry, policy = setup.config, setup.registry, setup.policy
+    cwd = options.cwd
+    found = discover(
+        options.paths,
+        cwd=cwd,
+        root=config.root,
+        include=config.include,
+        exclude=config.exclude,
+    )
+    warnings = list(setup.warnings)
+    for missing in found.missing:
+        warnings.append(f"path not found: {missing}")
+    targets = set(found.files)
+    files = set(found.files)
+    if found.explicit:
+        root = context_root(options, config)
+        ctx_found = discover(
+            [root], cwd=cwd, root=config.root, include=config.include, exclude=config.exclude
+        )
+        files.update(ctx_found.files)
+    loaded = load_files(sorted(files), registry.loaders, cwd, config.limits)
+    documents = loaded.documents
+    run = RunContext(
+        documents=documents,
+        files=LocalFiles(),
+        today=today(),
+        settings=policy.settings,
+        registry_factory=_registry_factory(registry, config, policy),
+    )
+    findings = evaluate(
+        documents=documents,
+        problems=loaded.problems,
+        rules=registry.rules,
+        policy=policy,
+        run=run,
+        selection=Selection(tuple(options.select), tuple(options.ignore)),
+    )
+    if found.explicit or len(files) != len(targets):
+        shown_targets = {display_path(p, cwd) for p in targets}
+        findings = [f for f in findings if f.path in shown_targets]
+        n_docs = sum(1 for d in documents if d.path in shown_targets)
+        n_files = len(targets)
+    else:
+        n_docs, n_files = len(documents), loaded.files
+    fail_on = Severity.parse(options.fail_on or config.fail_on)
+    report = build_report(findings, registry, policy, n_files, n_docs, options.color, documents)
+    return RunResult(report, exit_code(findings, fail_on), tuple(warnings), config)
+
+
+def _registry_factory(registry: Registry, config: Config, policy: ResolvedPolicy) -> Any:
+    def factory() -> Any:
+        from synthgov.modelreg import ModelRegistry
+
+        reg = ModelRegistry.builtin()
+        extra = [*registry.model_entries]
+        if extra or registry.model_terms:
+            reg = reg.extended(extra, registry.model_terms, source="plugin")
+        settings_models = policy.settings.get("models") if policy.settings else None
+        if settings_models:
+            reg = reg.extended(list(settings_models), None, source="policy")
+        if config.models:
+            reg = reg.extended(list(config.models), None, source="config")
+        return reg
+
+    return factory
+
+
+def build_report(
+    findings: Sequence[Finding],
+    registry: Registry,
+    policy: ResolvedPolicy,
+    files: int,
+    documents: int | Sequence[Document],
+    color: bool,
+    docs: Sequence[Document] = (),
+    baselined: int = 0,
+) -> Report:
+    from synthgov import __version__
+
+    metas = rule_metas(registry, policy)
+    n_docs = documents if isinstance(documents, int) else len(documents)
+    return Report(
+        findings=tuple(findings),
+        summary=summarize(findings, files, n_docs, baselined),
+        version=__version__,
+        rules=metas,
+        color=color,
+        policies=policy.names,
+        documents={d.id: d.path for d in docs if d.id},
+    )
+
+
+def rule_metas(registry: Registry, policy: ResolvedPolicy) -> dict[str, RuleMeta]:
+    metas = {
+        rule.id: RuleMeta(
+            id=rule.id,
+            name=rule.name,
+            summary=rule.doc.summary,
+            description=rule.doc.description or rule.doc.summary,
+            default_severity=rule.severity,
+            help=rule.doc.description,
+            plugin=getattr(rule, "plugin", "synthgov"),
+        )
+        for rule in registry.rules.values()
+    }
+    for spec in policy.custom:
+        metas[spec.id] = RuleMeta(
+            id=spec.id,
+            name=spec.title,
+            summary=spec.title,
+            description=spec.message,
+            default_severity=spec.severity,
+            help=spec.hint or spec.message,
+            plugin=f"policy {spec.origin}",
+        )
+    return metas
+
+
+__all__ = ["CheckOptions", "PolicyError", "RunResult", "prepare", "run_check"]

@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+CORPUS = SHARED / "corpus"
+SARIF_SCHEMA = SHARED / "schemas" / "sarif-schema-2.1.0.json"
+TODAY = "2026-11-25"
+
+_PLACEHOLDER = re.compile(r"\{\{(sha256|size):([^}]+)\}\}")
+
+
+@pytest.fixture(autouse=True)
+def _fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SYNTHGOV_TODAY", TODAY)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+
+
+def write_tree(root: Path, files: dict[str, str | bytes]) -> None:
+    """Write files; ``{{sha256:rel}}`` / ``{{size:rel}}`` in text are replaced by the real
+    values of another file of the tree (data files are written first)."""
+    plain = {k: v for k, v in files.items() if isinstance(v, bytes) or "{{" not in v}
+    templated = {k: v for k, v in files.items() if k not in plain}
+    for rel, content in plain.items():
+        _write(root / rel, content)
+    for rel, content in templated.items():
+        assert isinstance(content, str)
+
+        def sub(match: re.Match[str]) -> str:
+            data = (root / match.group(2)).read_bytes()
+            if match.group(1) == "sha256":
+                return hashlib.sha256(data).hexdigest()
+            return str(len(data))
+
+        _write(root / rel, _PLACEHOLDER.sub(sub, content))
+
+
+def _write(path: Path, content: str | bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+
+
+def run_cli(
+    *args: str,
+    cwd: Path | str | None = None,
+    env: dict[str, str] | None = None,
+    input: str | None = None,
+    timeout: float = 120,
+):
+    import subprocess
+
+    full_env = {**os.environ, "SYNTHGOV_TODAY": TODAY, "NO_COLOR": "1"}
+    full_env.pop("GITHUB_ACTIONS", None)
+    full_env.pop("GITHUB_STEP_SUMMARY", None)
+    if env:
+        full_env.update(env)
+    return subprocess.run(
+        [sys.executable, "-m", "synthgov", *args],
+        cwd=str(cwd or ROOT),
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        input=input,
+    )

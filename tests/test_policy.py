@@ -1,0 +1,120 @@
+"""Policies fail closed: every bad policy is exit 2 with one line naming the file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_cli, write_tree
+
+CARD = "apiVersion: synthgov/v1\nkind: DatasetCard\nmetadata: {id: x, owner: a@b.example}\n"
+
+
+@pytest.mark.parametrize(
+    ("policy", "line", "needle"),
+    [
+        ("rules:\n  SG999: error\n", 5, "unknown rule 'SG999'"),
+        ("rules:\n  SG402: {with: {rolez: [x]}}\n", 5, "no parameter 'rolez'"),
+        ("rules:\n  SG402: {with: {roles: 3}}\n", 5, "SG402 parameter"),
+        ("rules:\n  SG401: {severity: fatal}\n", 5, "fatal"),
+        ("extends: [./missing.yaml]\n", 4, "not found"),
+        ("extends: [builtin:nonesuch]\n", 4, "unknown built-in policy"),
+        ("extends: [some-plugin-pack]\n", 4, "resolves to nothing"),
+        ("rulez: {}\n", 4, "unknown key 'rulez'"),
+        (
+            "custom:\n  - id: SG900\n    applies_to: {kind: DatasetCard}\n"
+            "    require: {required: [purpose]}\n    message: m\n",
+            5,
+            "SG900",
+        ),
+        (
+            "custom:\n  - id: ACME1\n    applies_to: {kind: DatasetCard}\n"
+            "    require: {required: [purpose]}\n    expr: 'true'\n    message: m\n",
+            5,
+            "ACME1",
+        ),
+    ],
+)
+def test_bad_policy_is_exit_2_naming_file_and_line(
+    tmp_path: Path, policy: str, line: int, needle: str
+) -> None:
+    header = "apiVersion: synthgov/v1\nkind: Policy\nmetadata: {name: team}\n"
+    write_tree(tmp_path, {"team-policy.yaml": header + policy, "card.yaml": CARD})
+    proc = run_cli("check", "--policy", "./team-policy.yaml", ".", cwd=tmp_path)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert f"team-policy.yaml:{line}:" in lines[0]
+    assert needle in lines[0]
+    assert "Traceback" not in proc.stderr
+
+
+def test_bad_policy_through_config_extends(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "synthgov.yaml": "policies: [./base.yaml]\n",
+            "base.yaml": "apiVersion: synthgov/v1\nkind: Policy\nextends: [./team.yaml]\n",
+            "team.yaml": "apiVersion: synthgov/v1\nkind: Policy\nrules:\n  SG1O1: error\n",
+            "card.yaml": CARD,
+        },
+    )
+    proc = run_cli("check", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert "team.yaml:4:" in proc.stderr and "SG1O1" in proc.stderr
+
+
+def test_extends_cycle_is_exit_2(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "synthgov.yaml": "policies: [./a.yaml]\n",
+            "a.yaml": "apiVersion: synthgov/v1\nkind: Policy\nextends: [./b.yaml]\n",
+            "b.yaml": "apiVersion: synthgov/v1\nkind: Policy\nextends: [./a.yaml]\n",
+            "card.yaml": CARD,
+        },
+    )
+    proc = run_cli("check", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert "cycle" in proc.stderr
+
+
+def test_bad_config_is_exit_2(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"synthgov.yaml": "polices: [builtin:baseline]\n", "card.yaml": CARD})
+    proc = run_cli("check", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert "synthgov.yaml:1:" in proc.stderr and "polices" in proc.stderr
+
+
+def test_pyproject_config_is_found(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "pyproject.toml": '[tool.synthgov]\npolicies = ["./p.yaml"]\n',
+            "p.yaml": "apiVersion: synthgov/v1\nkind: Policy\nrules: {SG401: off}\n",
+            "card.yaml": CARD.replace(", owner: a@b.example", ""),
+        },
+    )
+    proc = run_cli("check", "--format", "json", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "SG401" not in proc.stdout
+
+
+def test_severity_override_and_off(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "synthgov.yaml": "policies: [./p.yaml]\n",
+            "p.yaml": (
+                "apiVersion: synthgov/v1\nkind: Policy\nextends: [builtin:baseline]\n"
+                "rules:\n  SG401: warning\n  SG402: off\n"
+            ),
+            "card.yaml": "apiVersion: synthgov/v1\nkind: DatasetCard\nmetadata: {id: x}\n",
+        },
+    )
+    proc = run_cli("check", "--format", "json", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout
+    assert '"severity": "warning"' in proc.stdout and "SG402" not in proc.stdout
+    proc = run_cli("check", "--fail-on", "warning", cwd=tmp_path)
+    assert proc.returncode == 1
