@@ -13,7 +13,7 @@ from typing import Any
 
 from synthgov.config import Config, find_config, load_config
 from synthgov.discovery import discover, display_path, git_toplevel
-from synthgov.loading.limits import Limits
+from synthgov.loading.limits import Limits, size_problem
 from synthgov.model import Document, FileProblem, Finding, LoadResult, Severity
 from synthgov.plugins import Registry, load_registry
 from synthgov.policy import PolicyError, ResolvedPolicy, resolve
@@ -131,19 +131,9 @@ def load_one(path: str, shown: str, loaders: Sequence[Any], limits: Limits) -> L
     loader = next((ld for ld in loaders if _sniff(ld, path, head)), None)
     if loader is None:
         return None
-    if size > limits.max_bytes:
-        mb = size / 1_000_000
-        limit = limits.max_bytes / 1_000_000
-        return LoadResult(
-            (),
-            (
-                FileProblem(
-                    "SG001",
-                    f"file is {mb:.1f} MB, larger than the {limit:g} MB limit",
-                    hint="split the document, or raise limits.max_bytes in synthgov.yaml",
-                ),
-            ),
-        )
+    too_big = size_problem(size, limits)
+    if too_big is not None:
+        return LoadResult((), (too_big,))
     try:
         with open(path, "rb") as handle:
             raw = handle.read(limits.max_bytes + 1)

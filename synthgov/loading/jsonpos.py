@@ -57,7 +57,7 @@ def load_json(raw: bytes, limits: Limits = DEFAULT_LIMITS) -> Parsed:
         return _failed(FileProblem("SG001", message, max(exc.lineno, 1), max(exc.colno, 1)))
     except RecursionError:
         return _failed(FileProblem("SG001", f"nesting deeper than {limits.max_depth} levels"))
-    except Exception as exc:  # a loader must never raise
+    except Exception as exc:  # noqa: BLE001 - a loader must never raise
         text = " ".join(str(exc).split())[:200]
         return _failed(FileProblem("SG001", f"could not parse: {type(exc).__name__}: {text}"))
 

@@ -7,8 +7,9 @@ constructor runs, so:
 * no Python object is ever constructed from a tag; only the YAML core tags are accepted
   (``!!str !!int !!float !!bool !!null !!map !!seq``), any other tag is SG001;
 * there is no recursion anywhere: the Cython composer, whose C recursion kills the process
-  on ~50,000 nested brackets, is never used, and depth is checked exactly as each
-  collection opens, so a deep file stops after ``max_depth`` levels;
+  on ~50,000 nested brackets, is never used; a cheap bracket pre-scan rejects deep flow
+  nesting before the parser sees the text, and depth is checked exactly as each collection
+  opens, so a deep file stops after ``max_depth`` levels;
 * the expanded node count is tracked exactly: every anchor remembers the size of its
   expanded subtree, so each alias adds its size in O(1) and a "billion laughs" file stops at
   the alias that crosses ``max_nodes``.
@@ -125,16 +126,13 @@ def _bad_character(text: str, line_offset: int) -> FileProblem | None:
 
 _CORE = "tag:yaml.org,2002:"
 _STR, _MAP, _SEQ = _CORE + "str", _CORE + "map", _CORE + "seq"
-_BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False}
-_BOOLS["FALSE"] = False
+_BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 _NULLS = {"null": None, "Null": None, "NULL": None, "~": None}
 _FLOATS = {
-    sign + dot + word: value
-    for word, magnitude in (("inf", math.inf), ("Inf", math.inf), ("INF", math.inf))
-    for sign, value in (("", magnitude), ("+", magnitude), ("-", -magnitude))
-    for dot in (".",)
-}
-_FLOATS.update({".nan": math.nan, ".NaN": math.nan, ".NAN": math.nan})
+    sign + "." + word: -math.inf if sign == "-" else math.inf
+    for word in ("inf", "Inf", "INF")
+    for sign in ("", "+", "-")
+} | {".nan": math.nan, ".NaN": math.nan, ".NAN": math.nan}
 _SPECIAL: dict[str, Any] = {**_BOOLS, **_NULLS, **_FLOATS}
 _RESOLVE_START = frozenset("0123456789+-.tTfFnN~")
 _NUMBER = re.compile(
@@ -484,7 +482,7 @@ def load_with(text: str, limits: Limits, line_offset: int, parser: ParserFactory
         return _failed(found or _unexpected(exc, line_offset))
     except RecursionError:
         return _failed(FileProblem("SG001", f"nesting deeper than {limits.max_depth} levels"))
-    except Exception as exc:  # a loader must never raise
+    except Exception as exc:  # noqa: BLE001 - a loader must never raise
         return _failed(_unexpected(exc, line_offset))
 
 
