@@ -38,7 +38,7 @@ def model_references(doc: Document) -> Iterator[tuple[Pointer, Any, str]]:
     elif doc.kind == PIPELINE:
         base = doc.get(("primary_model", "base"))
         if base is not None:
-            yield ("primary_model", "base"), base, "base model"
+            yield ("primary_model", "base"), base, "base"
         for i, stage in enumerate(_list(doc.data.get("stages"))):
             if isinstance(stage, Mapping) and "model" in stage:
                 yield ("stages", i, "model"), stage["model"], f"stage {stage.get('id', i)}"
