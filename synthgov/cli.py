@@ -101,6 +101,7 @@ def check(
     verbose: int,
 ) -> None:
     """Check dataset cards and pipelines under PATHS (default: the current directory)."""
+    from synthgov.policy import PolicyError
     from synthgov.runner import CheckOptions, run_check
 
     color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
@@ -118,14 +119,23 @@ def check(
         color=color,
     )
     setup = _prepare(options)
+    in_actions = fmt is None and os.environ.get("GITHUB_ACTIONS") == "true"
     fmt = fmt or setup.config.format or "text"
+    in_actions = in_actions and fmt == "text"
     reporter = setup.registry.reporters.get(fmt)
     if reporter is None:
         known = ", ".join(sorted(setup.registry.reporters))
         raise _fail(f"unknown format {fmt!r} (known: {known})")
+    if baseline_path is None and setup.config.baseline:
+        from dataclasses import replace as _replace
+
+        configured = os.path.join(setup.config.root, setup.config.baseline)
+        options = _replace(options, baseline=configured)
     try:
         result = run_check(options, setup)
     except ValueError as exc:  # e.g. a bad SYNTHGOV_TODAY
+        raise _fail(str(exc)) from None
+    except PolicyError as exc:  # git problems in diff mode, a bad baseline file
         raise _fail(str(exc)) from None
     for warning in result.warnings:
         click.echo(f"synthgov: warning: {warning}", err=True)
@@ -141,7 +151,83 @@ def check(
             err=True,
         )
     write_output(reporter(report), output)
+    if in_actions:
+        _github_actions_extras(setup.registry.reporters, report)
     sys.exit(result.exit_code)
+
+
+def _github_actions_extras(reporters: Any, report: Any) -> None:
+    """Inside GitHub Actions: workflow annotations, and the Markdown report appended to the
+    job summary (``$GITHUB_STEP_SUMMARY``)."""
+    github = reporters.get("github")
+    if github is not None:
+        click.echo(github(report), nl=False)
+    summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
+    markdown = reporters.get("markdown")
+    if summary_file and markdown is not None:
+        try:
+            with open(summary_file, "a", encoding="utf-8", newline="\n") as handle:
+                handle.write(markdown(report))
+        except OSError as exc:
+            click.echo(f"synthgov: warning: cannot write the job summary: {exc}", err=True)
+
+
+@main.command("baseline")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--policy", "policies", multiple=True, help="Policy to apply (repeatable).")
+@click.option("--config", "config_path", type=click.Path(), help="Config file to use.")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(),
+    help="Baseline file to write (default: the config's baseline, else .synthgov-baseline.json).",
+)
+@click.option("--select", multiple=True, help="Only these rule ids or prefixes.")
+@click.option("--ignore", multiple=True, help="Skip these rule ids or prefixes.")
+def baseline_cmd(
+    paths: tuple[str, ...],
+    policies: tuple[str, ...],
+    config_path: str | None,
+    output: str | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+) -> None:
+    """Write the current findings to a baseline file; `check --baseline` then reports only
+    new ones. Entries are keyed by rule, path, pointer and value hash, never by line."""
+    from synthgov import baselinefile
+    from synthgov.policy import PolicyError
+    from synthgov.runner import CheckOptions, run_check
+
+    options = CheckOptions(
+        paths=paths,
+        config=config_path,
+        policies=policies,
+        select=_split_ids(select),
+        ignore=_split_ids(ignore),
+    )
+    setup = _prepare(options)
+    try:
+        result = run_check(options, setup)
+    except (ValueError, PolicyError) as exc:
+        raise _fail(str(exc)) from None
+    for warning in result.warnings:
+        click.echo(f"synthgov: warning: {warning}", err=True)
+    if output is None:
+        config = setup.config
+        output = (
+            os.path.join(config.root, config.baseline)
+            if config.baseline
+            else baselinefile.DEFAULT_NAME
+        )
+    findings = [f for f in result.report.findings if not f.waived]
+    to_stdout = output == "-"
+    # entry paths are relative to the baseline file's folder (the working directory for -)
+    target = os.path.abspath(baselinefile.DEFAULT_NAME if to_stdout else output)
+    text = baselinefile.render(findings, cwd=options.cwd, target=target, version=__version__)
+    write_output(text, None if to_stdout else target)
+    if not to_stdout:
+        shown = os.path.relpath(target).replace(os.sep, "/")
+        click.echo(f"synthgov: wrote {len(findings)} finding(s) to {shown}")
 
 
 def _prepare(options: Any) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -20,9 +21,14 @@ if TYPE_CHECKING:  # pragma: no cover
 class DiffInfo:
     """Diff mode (SPEC section 11): what changed since the merge base."""
 
-    base: str
-    changed: frozenset[str]  # absolute paths of changed files
+    base: str  # the ref as given (for messages)
+    changed: frozenset[str]  # absolute paths of changed files (real paths, symlinks resolved)
     policy_changed: tuple[str, ...] = ()  # display paths of changed policy/config files
+    merge_base: str = ""  # the commit id the working tree is compared with
+
+    def is_changed(self, path: str) -> bool:
+        """Whether the file at ``path`` (absolute) changed since the merge base."""
+        return path in self.changed or os.path.realpath(path) in self.changed
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ finding about an edge can point at the exact line. Built once per run, shared by
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,6 +48,7 @@ class Node:
     label: str
     synthetic: bool = False
     declared: bool = True  # False for a dataset named somewhere but with no card
+    detail: str = ""  # pipelines: the primary model's id
 
 
 @dataclass(frozen=True)
@@ -108,12 +109,24 @@ class LineageGraph:
         self.edges: tuple[Edge, ...] = tuple(edges)
         out: dict[str, list[Edge]] = defaultdict(list)
         inc: dict[str, list[Edge]] = defaultdict(list)
+        out_kind: dict[tuple[str, str], list[Edge]] = defaultdict(list)
+        in_kind: dict[tuple[str, str], list[Edge]] = defaultdict(list)
         for edge in self.edges:
             out[edge.src].append(edge)
             inc[edge.dst].append(edge)
+            out_kind[(edge.src, edge.kind)].append(edge)
+            in_kind[(edge.dst, edge.kind)].append(edge)
         self._out = dict(out)
         self._in = dict(inc)
+        self._out_kind = dict(out_kind)
+        self._in_kind = dict(in_kind)
+        # lazily derived, computed once per graph (the graph itself never changes)
         self._depth: dict[str, int] = {}
+        self._deriv: list[tuple[str, str, Edge]] | None = None
+        self._parents_of: dict[str, list[tuple[str, Edge]]] | None = None
+        self._children_of: dict[str, set[str]] | None = None
+        self._cycles: list[Edge] | None = None
+        self._memo: dict[Hashable, Any] = {}
 
     # -- construction -------------------------------------------------------------------
     @classmethod
@@ -136,10 +149,20 @@ class LineageGraph:
 
     # -- queries ------------------------------------------------------------------------
     def out_edges(self, node: str, kind: str | None = None) -> list[Edge]:
-        return [e for e in self._out.get(node, ()) if kind is None or e.kind == kind]
+        if kind is None:
+            return list(self._out.get(node, ()))
+        return list(self._out_kind.get((node, kind), ()))
 
     def in_edges(self, node: str, kind: str | None = None) -> list[Edge]:
-        return [e for e in self._in.get(node, ()) if kind is None or e.kind == kind]
+        if kind is None:
+            return list(self._in.get(node, ()))
+        return list(self._in_kind.get((node, kind), ()))
+
+    def memo(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        """A value derived from this (immutable) graph, computed once per run."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
     def derivation_edges(self) -> list[tuple[str, str, Edge]]:
         """Dataset -> dataset derivations: sources, and stage input -> stage output."""
@@ -154,25 +177,28 @@ class LineageGraph:
 
     def parents(self, dataset: str) -> list[str]:
         """Datasets the given dataset node is derived from (direct)."""
-        found = [src for src, dst, _ in self.derivation_edges_cached() if dst == dataset]
-        return sorted(set(found))
+        return sorted({src for src, _ in self.derivations_into(dataset)})
+
+    def derivations_into(self, dataset: str) -> list[tuple[str, Edge]]:
+        """(parent dataset node, declaring edge) for each direct derivation of ``dataset``."""
+        if self._parents_of is None:
+            parents_of: dict[str, list[tuple[str, Edge]]] = defaultdict(list)
+            for src, dst, edge in self.derivation_edges_cached():
+                parents_of[dst].append((src, edge))
+            self._parents_of = dict(parents_of)
+        return list(self._parents_of.get(dataset, ()))
 
     def derivation_edges_cached(self) -> list[tuple[str, str, Edge]]:
-        cached = getattr(self, "_deriv", None)
-        if cached is None:
-            cached = self.derivation_edges()
-            self._deriv = cached
-        return cached
+        if self._deriv is None:
+            self._deriv = self.derivation_edges()
+        return self._deriv
 
     def upstream(self, dataset: str) -> set[str]:
         """Every dataset node this one derives from, transitively (cycle-safe)."""
-        parents_of: dict[str, set[str]] = defaultdict(set)
-        for src, dst, _ in self.derivation_edges_cached():
-            parents_of[dst].add(src)
         seen: set[str] = set()
         stack = [dataset]
         while stack:
-            for parent in parents_of.get(stack.pop(), ()):
+            for parent, _ in self.derivations_into(stack.pop()):
                 if parent not in seen:
                     seen.add(parent)
                     stack.append(parent)
@@ -180,13 +206,15 @@ class LineageGraph:
         return seen
 
     def downstream(self, dataset: str) -> set[str]:
-        children_of: dict[str, set[str]] = defaultdict(set)
-        for src, dst, _ in self.derivation_edges_cached():
-            children_of[src].add(dst)
+        if self._children_of is None:
+            children_of: dict[str, set[str]] = defaultdict(set)
+            for src, dst, _ in self.derivation_edges_cached():
+                children_of[src].add(dst)
+            self._children_of = dict(children_of)
         seen: set[str] = set()
         stack = [dataset]
         while stack:
-            for child in children_of.get(stack.pop(), ()):
+            for child in self._children_of.get(stack.pop(), ()):
                 if child not in seen:
                     seen.add(child)
                     stack.append(child)
@@ -195,6 +223,11 @@ class LineageGraph:
 
     def cycle_edges(self) -> list[Edge]:
         """Derivation edges that lie on a cycle (both ends in one strongly connected set)."""
+        if self._cycles is None:
+            self._cycles = self._find_cycle_edges()
+        return list(self._cycles)
+
+    def _find_cycle_edges(self) -> list[Edge]:
         pairs = self.derivation_edges_cached()
         adjacency: dict[str, list[str]] = defaultdict(list)
         for src, dst, _ in pairs:
@@ -214,9 +247,6 @@ class LineageGraph:
         """0 for real data; 1 + the largest depth among its sources for synthetic data."""
         if dataset in self._depth:
             return self._depth[dataset]
-        parents_of: dict[str, set[str]] = defaultdict(set)
-        for src, dst, _ in self.derivation_edges_cached():
-            parents_of[dst].add(src)
         # iterative post-order; nodes on the current path count as depth 0 (cycles: SG006)
         on_path: set[str] = set()
         stack: list[tuple[str, bool]] = [(dataset, False)]
@@ -230,12 +260,14 @@ class LineageGraph:
                 if info is None or not info.synthetic:
                     self._depth[node] = 0
                 else:
-                    best = max((self._depth.get(p, 0) for p in parents_of.get(node, ())), default=0)
+                    best = max(
+                        (self._depth.get(p, 0) for p, _ in self.derivations_into(node)), default=0
+                    )
                     self._depth[node] = 1 + best
                 continue
             on_path.add(node)
             stack.append((node, True))
-            for parent in parents_of.get(node, ()):
+            for parent, _ in self.derivations_into(node):
                 if parent not in self._depth and parent not in on_path:
                     stack.append((parent, False))
         return self._depth[dataset]
@@ -281,7 +313,8 @@ def _card_edges(doc: Document, nodes: dict[str, Node], edges: list[Edge]) -> Non
 def _pipeline_edges(doc: Document, nodes: dict[str, Node], edges: list[Edge]) -> None:
     pid = doc.id or ""
     me = pipeline_node(pid)
-    nodes.setdefault(me, Node(me, "pipeline", pid))
+    primary = model_ref_id(doc.get(("primary_model", "id")))
+    nodes.setdefault(me, Node(me, "pipeline", pid, detail=primary or ""))
     base = doc.get(("primary_model", "base"))
     mid = model_ref_id(base)
     if mid:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from synthgov.config import Config, find_config, load_config
@@ -67,13 +67,20 @@ def prepare(options: CheckOptions, reader: Callable[[str], bytes | None] | None 
 
     cwd = options.cwd
     read = reader or default_reader
+    finder: Callable[[str], str | None] = find_config
+    if reader is None and options.policy_from_ref:
+        # policies and config as they are at the ref: a change cannot weaken its own judge
+        from synthgov.gitdiff import ref_files
+
+        at_ref = ref_files(cwd, options.policy_from_ref)
+        read, finder = at_ref.read, at_ref.find_config
 
     def show(path: str) -> str:
         return display_path(path, cwd)
 
     config_path = os.path.abspath(os.path.join(cwd, options.config)) if options.config else None
     if config_path is None:
-        config_path = find_config(cwd)
+        config_path = finder(cwd)
     config = load_config(config_path, cwd=cwd, reader=read, display=show)
     registry = load_registry(config.plugins)
     refs = options.policies or config.policies
@@ -179,7 +186,8 @@ def run_check(options: CheckOptions, setup: Setup) -> RunResult:
         warnings.append(f"path not found: {missing}")
     targets = set(found.files)
     files = set(found.files)
-    if found.explicit:
+    diff = _diff_info(options, setup) if options.diff_base else None
+    if found.explicit or diff is not None:  # load the whole repository for context
         root = context_root(options, config)
         ctx_found = discover(
             [root], cwd=cwd, root=config.root, include=config.include, exclude=config.exclude
@@ -187,31 +195,156 @@ def run_check(options: CheckOptions, setup: Setup) -> RunResult:
         files.update(ctx_found.files)
     loaded = load_files(sorted(files), registry.loaders, cwd, config.limits)
     documents = loaded.documents
+    if found.explicit:  # data files given explicitly (pre-commit) select the cards naming them
+        targets.update(_cards_naming(found.explicit, documents, cwd))
+    problems = loaded.problems
+    if diff is not None:
+        from synthgov.rules.diffmode import policy_changed_problems
+
+        problems = (*problems, *policy_changed_problems(diff))
     run = RunContext(
         documents=documents,
         files=LocalFiles(),
         today=today(),
         settings=policy.settings,
         registry_factory=_registry_factory(registry, config, policy),
+        diff=diff,
     )
     findings = evaluate(
         documents=documents,
-        problems=loaded.problems,
+        problems=problems,
         rules=registry.rules,
         policy=policy,
         run=run,
         selection=Selection(tuple(options.select), tuple(options.ignore)),
     )
-    if found.explicit or len(files) != len(targets):
+    if diff is None and (found.explicit or len(files) != len(targets)):
         shown_targets = {display_path(p, cwd) for p in targets}
         findings = [f for f in findings if f.path in shown_targets]
         n_docs = sum(1 for d in documents if d.path in shown_targets)
         n_files = len(targets)
     else:
         n_docs, n_files = len(documents), loaded.files
+    if diff is not None:
+        findings, n_files, n_docs = _diff_scope(findings, documents, diff, run, targets, cwd)
+    baselined = 0
+    if options.baseline:
+        findings, baselined = _apply_baseline(findings, options)
     fail_on = Severity.parse(options.fail_on or config.fail_on)
-    report = build_report(findings, registry, policy, n_files, n_docs, options.color, documents)
+    report = build_report(
+        findings, registry, policy, n_files, n_docs, options.color, documents, baselined
+    )
+    report = replace(report, graph=lambda: run.graph)
     return RunResult(report, exit_code(findings, fail_on), tuple(warnings), config)
+
+
+def _diff_info(options: CheckOptions, setup: Setup) -> Any:
+    """What changed since the merge base of ``--diff-base`` (GitPython, imported here)."""
+    from synthgov.config import CONFIG_NAMES
+    from synthgov.context import DiffInfo
+    from synthgov.gitdiff import changes_since
+
+    changes = changes_since(options.cwd, options.diff_base or "")
+    policy_files = {os.path.realpath(p) for p in setup.policy.files}
+    changed_policy = sorted(
+        display_path(p, options.cwd)
+        for p in changes.changed
+        if p in policy_files or os.path.basename(p) in CONFIG_NAMES
+    )
+    return DiffInfo(
+        base=changes.base,
+        changed=changes.changed,
+        policy_changed=tuple(changed_policy),
+        merge_base=changes.merge_base,
+    )
+
+
+def _cards_naming(explicit: frozenset[str], documents: Sequence[Document], cwd: str) -> set[str]:
+    """Absolute paths of the cards that name one of the given files (data, prompts)."""
+    from synthgov.rules.diffmode import named_files
+
+    wanted = {os.path.normpath(p) for p in explicit}
+    return {
+        os.path.normpath(os.path.join(cwd, doc.path))
+        for doc in documents
+        if any(path in wanted for _, path in named_files(doc))
+    }
+
+
+def _diff_scope(
+    findings: Sequence[Finding],
+    documents: Sequence[Document],
+    diff: Any,
+    run: Any,
+    targets: set[str],
+    cwd: str,
+) -> tuple[list[Finding], int, int]:
+    """Diff mode: keep findings of changed documents and of documents whose lineage reaches
+    one (SPEC section 11), plus changed files that are not documents and changed policies.
+
+    A card also counts as changed when a file it names changed (SG406 lands on it).
+    """
+    from synthgov.graph import dataset_node, pipeline_node
+    from synthgov.model import DATASET_CARD, PIPELINE
+    from synthgov.rules.diffmode import named_files
+
+    def changed(doc: Document) -> bool:
+        if diff.is_changed(os.path.join(cwd, doc.path)):
+            return True
+        return any(diff.is_changed(path) for _, path in named_files(doc))
+
+    graph = run.graph
+    touched = [d for d in documents if changed(d)]
+    datasets: set[str] = set()
+    for doc in touched:
+        if doc.kind == DATASET_CARD and doc.id:
+            datasets.add(dataset_node(doc.id))
+        elif doc.kind == PIPELINE and doc.id:  # what its stages produce now derives differently
+            datasets.update(_pipeline_datasets(graph, pipeline_node(doc.id), outputs_only=True))
+    for node in list(datasets):
+        datasets.update(graph.downstream(node))
+    in_scope = {d.path for d in touched}
+    for doc in documents:
+        if doc.kind == DATASET_CARD and doc.id and dataset_node(doc.id) in datasets:
+            in_scope.add(doc.path)
+        elif doc.kind == PIPELINE and doc.id:
+            if _pipeline_datasets(graph, pipeline_node(doc.id)) & datasets:
+                in_scope.add(doc.path)
+    shown_targets = {display_path(p, cwd) for p in targets}
+    in_scope &= shown_targets
+    keep = in_scope | set(diff.policy_changed)
+    keep |= {display_path(p, cwd) for p in diff.changed} & shown_targets
+    kept = [f for f in findings if f.path in keep]
+    n_docs = sum(1 for d in documents if d.path in in_scope)
+    n_files = len(in_scope | {f.path for f in kept})
+    return kept, n_files, n_docs
+
+
+def _pipeline_datasets(graph: Any, pipeline: str, outputs_only: bool = False) -> set[str]:
+    from synthgov.graph import INPUT, OUTPUT, STAGE
+
+    found: set[str] = set()
+    for stage in graph.out_edges(pipeline, STAGE):
+        found.update(e.dst for e in graph.out_edges(stage.dst, OUTPUT))
+        if not outputs_only:
+            found.update(e.src for e in graph.in_edges(stage.dst, INPUT))
+    return found
+
+
+def _apply_baseline(
+    findings: Sequence[Finding], options: CheckOptions
+) -> tuple[list[Finding], int]:
+    """Drop findings listed in the baseline; with --policy-from-ref it is read at the ref too."""
+    from synthgov import baselinefile
+
+    path = os.path.abspath(os.path.join(options.cwd, options.baseline or ""))
+    reader = None
+    if options.policy_from_ref:
+        from synthgov.gitdiff import ref_files
+
+        reader = ref_files(options.cwd, options.policy_from_ref).read
+    base = baselinefile.load(path, display_path(path, options.cwd), reader=reader)
+    return baselinefile.apply(findings, base, options.cwd)
 
 
 def _registry_factory(registry: Registry, config: Config, policy: ResolvedPolicy) -> Any:

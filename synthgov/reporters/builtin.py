@@ -24,6 +24,10 @@ class LazyReporter:
 BUILTIN_FORMATS = {
     "text": "synthgov.reporters.text",
     "json": "synthgov.reporters.jsonfmt",
+    "sarif": "synthgov.reporters.sarif",
+    "junit": "synthgov.reporters.junit",
+    "github": "synthgov.reporters.github",
+    "markdown": "synthgov.reporters.markdown",
 }
 
 

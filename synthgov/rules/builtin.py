@@ -9,6 +9,20 @@ from synthgov.markers import hookimpl
 
 @hookimpl
 def synthgov_register_rules() -> list[Any]:
-    from synthgov.rules import governance, provenance, structure
+    from synthgov.rules import (
+        diffmode,
+        diversity,
+        governance,
+        provenance,
+        structure,
+        validation,
+    )
 
-    return [*structure.RULES, *provenance.RULES, *governance.RULES]
+    return [
+        *structure.RULES,
+        *provenance.RULES,
+        *diversity.RULES,
+        *validation.RULES,
+        *governance.RULES,
+        *diffmode.RULES,
+    ]

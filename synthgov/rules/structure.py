@@ -192,8 +192,7 @@ class LineageCycle(Rule):
         ),
         bad="# a.yaml: sources: [{dataset: b}]\n# b.yaml: sources: [{dataset: a}]\n",
         good=(
-            "# a.yaml: sources: [{dataset: b}]\n"
-            "# b.yaml: sources: [{name: crawl, license: mit}]\n"
+            "# a.yaml: sources: [{dataset: b}]\n# b.yaml: sources: [{name: crawl, license: mit}]\n"
         ),
     )
 
