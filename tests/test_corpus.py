@@ -1,0 +1,122 @@
+"""Every real file of the shared corpus, laid out as it is found in the wild, through the
+command line: each Hugging Face card as README.md in its own folder, each distilabel file
+as pipeline.yaml and each DVC file as dvc.yaml in their own folders, the Croissant files
+under their own names. The corpus files themselves are never modified.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import CORPUS, ROOT, run_cli
+
+# Documents: 11 Hugging Face cards (the card without front matter is not a document and the
+# one whose front matter is a list is SG001), 4 Croissant files, 2 distilabel pipelines and
+# 2 DVC pipelines.
+EXPECTED_DOCUMENTS = 19
+EXPECTED_FILES = 20  # every file but the README without front matter is claimed by a loader
+INVALID_CARD = "corpus/hf/hfhub-fixture-sample_invalid_card_data/README.md"
+
+
+def lay_out(root: Path) -> Path:
+    """Copy the corpus into ``root/corpus`` as it is laid out in real repositories."""
+    base = root / "corpus"
+    for card in sorted((CORPUS / "hf-cards").iterdir()):
+        name = card.name.removesuffix(".README.md").removesuffix(".md")
+        _copy(card, base / "hf" / name / "README.md")
+    for pipeline in sorted((CORPUS / "distilabel").glob("*.yaml")):
+        _copy(pipeline, base / "distilabel" / pipeline.name.split(".")[0] / "pipeline.yaml")
+    for dvc in sorted((CORPUS / "dvc").glob("*.yaml")):
+        _copy(dvc, base / "dvc" / dvc.name.removesuffix(".dvc.yaml") / "dvc.yaml")
+    for meta in sorted((CORPUS / "croissant").glob("*.json")):
+        _copy(meta, base / "croissant" / meta.name)
+    return base
+
+
+def _copy(src: Path, dst: Path) -> None:
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(src, dst)
+
+
+@pytest.fixture(scope="module")
+def wild(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("wild")
+    lay_out(root)
+    return root
+
+
+@pytest.fixture(scope="module")
+def report(wild: Path) -> dict[str, Any]:
+    proc = run_cli("check", "corpus", "--format", "json", cwd=wild)
+    assert proc.returncode == 1, proc.stderr
+    assert "Traceback" not in proc.stderr and proc.stderr == "", proc.stderr
+    return json.loads(proc.stdout)
+
+
+def findings_of(report: dict[str, Any], path: str) -> Counter[str]:
+    return Counter(f["rule"] for f in report["findings"] if f["path"] == path)
+
+
+def test_every_corpus_file_loads_without_a_traceback(report: dict[str, Any]) -> None:
+    assert report["summary"]["documents"] == EXPECTED_DOCUMENTS
+    assert report["summary"]["files"] == EXPECTED_FILES
+    crashes = [f for f in report["findings"] if "could not load" in f["message"]]
+    assert crashes == []
+
+
+def test_the_list_front_matter_is_the_only_parse_error(report: dict[str, Any]) -> None:
+    sg001 = [(f["path"], f["line"]) for f in report["findings"] if f["rule"] == "SG001"]
+    assert sg001 == [(INVALID_CARD, 2)]
+
+
+def test_machine_generated_card_without_synthgov_block(report: dict[str, Any]) -> None:
+    for name in ("emotion", "babi_qa", "generated_reviews_enth"):
+        rules = findings_of(report, f"corpus/hf/{name}/README.md")
+        assert rules["SG101"] == 1 and rules["SG301"] == 1, (name, rules)
+    emotion = [f for f in report["findings"] if f["path"] == "corpus/hf/emotion/README.md"]
+    assert {f["line"] for f in emotion if f["rule"] in ("SG101", "SG301")} == {2}
+
+
+def test_human_annotated_cards_raise_neither(report: dict[str, Any]) -> None:
+    for name in ("squad", "imdb", "hfhub-fixture-sample_datasetcard_simple"):
+        rules = findings_of(report, f"corpus/hf/{name}/README.md")
+        assert rules["SG101"] == 0 and rules["SG301"] == 0, (name, rules)
+        assert rules["SG401"] == 1  # they are checked: the owner is missing
+
+
+def test_croissant_synthetic_keywords(report: dict[str, Any]) -> None:
+    hermes = findings_of(report, "corpus/croissant/huggingface-open-hermes.json")
+    assert hermes["SG101"] == 1 and hermes["SG301"] == 1
+    squad = findings_of(report, "corpus/croissant/huggingface-squad_v2.json")
+    assert squad["SG101"] == 0 and squad["SG301"] == 0
+
+
+def test_distilabel_pipelines_yield_unpinned_gpt_35(report: dict[str, Any]) -> None:
+    for folder in ("test_pipeline_160e6f6_2024-03", "test_pipeline_7c8976b_2024-10"):
+        path = f"corpus/distilabel/{folder}/pipeline.yaml"
+        unpinned = [f for f in report["findings"] if f["path"] == path and f["rule"] == "SG102"]
+        assert [(f["line"], f["pointer"]) for f in unpinned] == [
+            (40, "/stages/0/model"),
+            (94, "/stages/1/model"),
+        ]
+        assert all("gpt-3.5-turbo" in f["message"] for f in unpinned)
+
+
+def test_graph_of_corpus_and_acme_shows_distilabel_stages(wild: Path, tmp_path: Path) -> None:
+    shutil.copytree(wild / "corpus", tmp_path / "corpus")
+    shutil.copytree(ROOT / "examples" / "acme", tmp_path / "acme")
+    proc = run_cli("graph", ".", cwd=tmp_path)
+    assert proc.returncode in (0, 1), proc.stderr
+    out = proc.stdout
+    for folder in ("test_pipeline_160e6f6_2024-03", "test_pipeline_7c8976b_2024-10"):
+        assert f"pipeline {folder}-distilabel" in out
+    assert out.count('"text_generation_gpt (generate)"') == 2
+    assert out.count('"text_generation_gpt_2 (generate)"') == 2
+    assert "gpt-3.5-turbo" in out
+    assert "support-intents-synth-v1" in out  # the acme cards are in the same graph
