@@ -65,7 +65,7 @@ def compile_expr(expr: str, kind: str) -> CompiledExpr:
     except Exception as exc:  # noqa: BLE001 - lark raises several types for odd input
         raise ExprError(f"expr does not compile: {_first_line(exc)}") from None
     functions = _function_names()
-    checker = _NameChecker(frozenset(variables), functions)
+    checker = _NameChecker(variables, functions)
     checker.visit(tree, frozenset())
     if checker.problem:
         raise ExprError(checker.problem)
@@ -102,7 +102,7 @@ def _function_names() -> frozenset[str]:
 class _NameChecker:
     """Walks a celpy (lark) parse tree; records the first unknown name and the field paths."""
 
-    def __init__(self, variables: frozenset[str], functions: frozenset[str]) -> None:
+    def __init__(self, variables: tuple[str, ...], functions: frozenset[str]) -> None:
         self.variables = variables
         self.functions = functions
         self.problem: str | None = None
@@ -147,7 +147,7 @@ class _NameChecker:
     def _check_name(self, node: Any, name: str, bound: frozenset[str]) -> None:
         if name in bound or name in self.variables or name in _TYPE_NAMES:
             return
-        known = ", ".join(self.variables)
+        known = " or ".join(self.variables)
         self._fail(node, f"unknown variable {name!r} (the document is {known})")
 
     def _member_call(self, node: Any, bound: frozenset[str]) -> None:
@@ -255,7 +255,11 @@ def _evaluate_expr(spec: CustomRuleSpec, compiled: CompiledExpr, doc: Document) 
         return
     if isinstance(result, BoolType | bool):
         if not result:
-            yield Issue((), spec.message, spec.hint or f"the expression is false: {compiled.text}")
+            yield Issue(
+                _first_field(compiled, doc),
+                spec.message,
+                spec.hint or f"the expression is false: {compiled.text}",
+            )
         return
     yield Issue(
         (),
@@ -297,6 +301,15 @@ def _error_issue(
         f"{spec.message} (the expression could not be evaluated on this document: {reason})",
         spec.hint or f"check the types the expression expects: {compiled.text}",
     )
+
+
+def _first_field(compiled: CompiledExpr, doc: Document) -> Pointer:
+    """Where a false expression points: the first document field it reads (else the root)."""
+    sentinel = object()
+    for path in compiled.paths:
+        if doc.get(path[1:], sentinel) is not sentinel:
+            return path[1:]
+    return ()
 
 
 def _missing_path(compiled: CompiledExpr, doc: Document, field: str) -> tuple[str, Pointer] | None:
