@@ -22,13 +22,13 @@ class DiffInfo:
     """Diff mode (SPEC section 11): what changed since the merge base."""
 
     base: str  # the ref as given (for messages)
-    changed: frozenset[str]  # absolute paths of changed files (real paths, symlinks resolved)
+    changed: frozenset[str]  # absolute paths of changed files (also as spelled from the cwd)
     policy_changed: tuple[str, ...] = ()  # display paths of changed policy/config files
     merge_base: str = ""  # the commit id the working tree is compared with
 
     def is_changed(self, path: str) -> bool:
-        """Whether the file at ``path`` (absolute) changed since the merge base."""
-        return path in self.changed or os.path.realpath(path) in self.changed
+        """Whether the file at ``path`` (absolute, normalised) changed since the merge base."""
+        return os.path.normpath(path) in self.changed
 
 
 @dataclass(frozen=True)

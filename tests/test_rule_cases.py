@@ -3,6 +3,8 @@
 A case writes a small repository (``files``), runs a check over it in-process, and compares
 the findings of the rule with ``expect`` (a list of ``{file, line}``; empty means the rule
 must not fire). ``policy`` optionally gives a policy file's text, ``config`` a synthgov.yaml.
+``git_base`` (diff-mode rules) is a tree committed to a fresh git repository first; ``files``
+are then written over it and the check runs with ``--diff-base HEAD``.
 """
 
 from __future__ import annotations
@@ -39,13 +41,30 @@ def _load_cases() -> list[Any]:
 
 
 def run_case(tmp_path: Path, case: dict[str, Any]) -> list[Any]:
+    diff_base = None
+    if "git_base" in case:  # diff-mode rules: commit git_base, write files on top, diff to HEAD
+        write_tree(tmp_path, dict(case["git_base"]))
+        _commit_all(tmp_path)
+        diff_base = "HEAD"
     files = dict(case["files"])
     if "config" in case:
         files["synthgov.yaml"] = case["config"]
     write_tree(tmp_path, files)
-    options = CheckOptions(paths=(), cwd=str(tmp_path), select=())
+    options = CheckOptions(paths=(), cwd=str(tmp_path), select=(), diff_base=diff_base)
     setup = prepare(options)
     return list(run_check(options, setup).report.findings)
+
+
+def _commit_all(root: Path) -> None:
+    import subprocess
+
+    ident = ["-c", "user.name=synthgov tests", "-c", "user.email=tests@synthgov.example"]
+    for args in (
+        ["init", "-q", "-b", "main"],
+        ["add", "-A"],
+        [*ident, "commit", "-q", "-m", "base"],
+    ):
+        subprocess.run(["git", *args], cwd=root, check=True, capture_output=True)
 
 
 @pytest.mark.parametrize(("rule", "case"), _load_cases())

@@ -1,0 +1,40 @@
+"""``--format github``: GitHub Actions workflow commands, one annotation per finding.
+
+``::error file=PATH,line=L,col=C,title=TITLE::MESSAGE`` (``::warning`` for warnings,
+``::notice`` for infos), escaped the way the Actions toolkit does it: in the message ``%``,
+CR and LF become ``%25``, ``%0D`` and ``%0A``; in property values ``:`` and ``,`` are escaped
+too (``%3A``, ``%2C``). Waived findings are not annotated. The hint follows the message on
+its own line.
+"""
+
+from __future__ import annotations
+
+from synthgov.model import Finding, Severity
+from synthgov.report import Report
+
+COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+
+
+def escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def annotation(f: Finding) -> str:
+    props = {
+        "file": f.path,
+        "line": str(f.line),
+        "col": str(f.column),
+        "title": f"{f.rule} {f.name}",
+    }
+    joined = ",".join(f"{key}={escape_property(value)}" for key, value in props.items())
+    message = f.message if not f.hint else f"{f.message}\nhint: {f.hint}"
+    return f"::{COMMANDS[f.severity]} {joined}::{escape_data(message)}"
+
+
+def render(report: Report) -> str:
+    lines = [annotation(f) for f in report.findings if not f.waived]
+    return "".join(line + "\n" for line in lines)

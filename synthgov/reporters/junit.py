@@ -1,0 +1,115 @@
+"""``--format junit``: JUnit XML for CI test reports (GitLab, Jenkins, Azure DevOps...).
+
+One ``<testsuite>`` per file with findings, one ``<testcase>`` per finding with a
+``<failure>``; waived findings are ``<skipped>``. CI systems identify a test case by
+``classname`` + ``name`` and drop later duplicates, so ``name`` is built from the rule and the
+JSON pointer and made unique within its file (`` #2``, `` #3``...). A run without findings
+gives one passing test case, so the report is never empty. Deterministic (``time="0"``).
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections import defaultdict
+
+from synthgov.model import Finding
+from synthgov.report import Report
+
+# characters XML 1.0 cannot hold, even escaped
+_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _clean(text: object) -> str:
+    return _INVALID_XML.sub("\ufffd", str(text))
+
+
+def render(report: Report) -> str:
+    by_file: dict[str, list[Finding]] = defaultdict(list)
+    for f in report.findings:
+        by_file[f.path].append(f)
+    root = ET.Element("testsuites", {"name": "synthgov"})
+    total = failures = skipped = 0
+    for path in sorted(by_file):
+        suite = _suite(path, by_file[path])
+        root.append(suite)
+        total += int(suite.get("tests", "0"))
+        failures += int(suite.get("failures", "0"))
+        skipped += int(suite.get("skipped", "0"))
+    if not by_file:
+        suite = ET.SubElement(
+            root,
+            "testsuite",
+            {"name": "synthgov", "tests": "1", "failures": "0", "errors": "0", "skipped": "0"},
+        )
+        suite.set("time", "0")
+        s = report.summary
+        ET.SubElement(
+            suite,
+            "testcase",
+            {
+                "classname": "synthgov",
+                "name": f"synthgov check ({s.files} files, {s.documents} documents)",
+                "time": "0",
+            },
+        )
+        total = 1
+    root.set("tests", str(total))
+    root.set("failures", str(failures))
+    root.set("errors", "0")
+    root.set("skipped", str(skipped))
+    root.set("time", "0")
+    ET.indent(root, space="  ")
+    body = ET.tostring(root, encoding="unicode")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
+
+
+def _suite(path: str, findings: list[Finding]) -> ET.Element:
+    suite = ET.Element("testsuite", {"name": _clean(path)})
+    used: set[str] = set()
+    failures = skipped = 0
+    for f in findings:
+        base = f"{f.rule} {f.name} at {f.pointer or '/'}"
+        name, n = base, 1
+        while name in used:
+            n += 1
+            name = f"{base} #{n}"
+        used.add(name)
+        case = ET.SubElement(
+            suite,
+            "testcase",
+            {
+                "classname": _clean(path),
+                "name": _clean(name),
+                "file": _clean(path),
+                "line": str(f.line),
+                "time": "0",
+            },
+        )
+        detail = f"{f.path}:{f.line}:{f.column}: {f.rule} [{f.severity.label}] {f.message}"
+        if f.hint:
+            detail += f"\nhint: {f.hint}"
+        if f.document:
+            detail += f"\ndocument: {f.document}"
+        if f.references:
+            detail += f"\nreferences: {'; '.join(f.references)}"
+        if f.waived:
+            skipped += 1
+            el = ET.SubElement(case, "skipped", {"message": _clean(f"waived: {f.message}")})
+        else:
+            failures += 1
+            el = ET.SubElement(
+                case,
+                "failure",
+                {
+                    "message": _clean(f.message),
+                    "type": f"{f.rule} {f.severity.label}",
+                },
+            )
+        el.text = _clean(detail)
+    suite.set("tests", str(len(findings)))
+    suite.set("failures", str(failures))
+    suite.set("errors", "0")
+    suite.set("skipped", str(skipped))
+    suite.set("time", "0")
+    return suite

@@ -1,0 +1,200 @@
+"""``--format markdown``: a report for a pull-request comment, a CI job summary or an audit.
+
+A summary table (counts, and findings per rule), the findings grouped per dataset (or
+pipeline; findings outside any document by file), the references each rule maps to (for
+example regulation clauses from the ``eu-ai-act`` pack), and the lineage graph as a Mermaid
+diagram when the report carries the graph and a Mermaid renderer is installed
+(:mod:`synthgov.graphrender`). Text from documents is escaped, so a message cannot break the
+table or inject HTML. Deterministic.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections import defaultdict
+from collections.abc import Iterable
+
+from synthgov.model import Finding, Severity
+from synthgov.report import Report
+
+#: at most this many finding rows (GitHub caps a comment at 65,536 characters and a job
+#: summary at 1 MiB); SARIF and JSON always carry every finding
+MAX_ROWS = 500
+RENDERER_MODULE = "synthgov.graphrender"
+#: larger graphs are not drawn (Mermaid in a comment or job summary becomes unreadable)
+MAX_NODES = 300
+
+
+def cell(text: object) -> str:
+    """Text safe inside a Markdown table cell: no HTML, no pipes, no line breaks."""
+    out = (
+        str(text)
+        .replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("|", "\\|")
+        .replace("\r\n", "\n")
+        .replace("\r", "\n")
+    )
+    return out.replace("\n", "<br>")
+
+
+def code(text: object) -> str:
+    """Inline code that survives backticks in the text."""
+    raw = str(text).replace("\n", " ").replace("|", "\\|")
+    fence = "``" if "`" in raw else "`"
+    pad = " " if raw.startswith("`") or raw.endswith("`") else ""
+    return f"{fence}{pad}{raw}{pad}{fence}"
+
+
+def render(report: Report) -> str:
+    out: list[str] = ["## synthgov report", ""]
+    out += _summary(report)
+    if report.findings:
+        out += _per_rule(report)
+        out += _per_document(report)
+    else:
+        out += ["No findings.", ""]
+    out += _references(report.findings)
+    out += _lineage(report)
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _summary(report: Report) -> list[str]:
+    s = report.summary
+    verdict = "failed" if s.errors else "passed"
+    lines = [
+        f"**{verdict}**: {s.errors} error(s), {s.warnings} warning(s), {s.infos} info(s) "
+        f"in {s.documents} document(s) of {s.files} file(s).",
+        "",
+    ]
+    if report.policies:
+        lines += [f"Policies: {', '.join(code(p) for p in report.policies)}", ""]
+    lines += [
+        "| | count |",
+        "|---|---:|",
+        f"| errors | {s.errors} |",
+        f"| warnings | {s.warnings} |",
+        f"| infos | {s.infos} |",
+        f"| waived | {s.waived} |",
+    ]
+    if s.baselined:
+        lines.append(f"| baselined | {s.baselined} |")
+    lines.append("")
+    for note in report.notes:
+        lines += [cell(note), ""]
+    return lines
+
+
+def _per_rule(report: Report) -> list[str]:
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    names: dict[str, str] = {}
+    worst: dict[str, Severity] = {}
+    for f in report.findings:
+        counts[f.rule][1 if f.waived else 0] += 1
+        names[f.rule] = f.name
+        if not f.waived:
+            worst[f.rule] = max(worst.get(f.rule, f.severity), f.severity)
+    lines = [
+        "### Rules",
+        "",
+        "| rule | name | severity | findings | waived |",
+        "|---|---|---|---:|---:|",
+    ]
+    for rule_id in sorted(counts):
+        active, waived = counts[rule_id]
+        severity = worst[rule_id].label if rule_id in worst else "-"
+        lines.append(
+            f"| {code(rule_id)} | {cell(names[rule_id])} | {severity} | {active} | {waived} |"
+        )
+    return [*lines, ""]
+
+
+def _per_document(report: Report) -> list[str]:
+    groups: dict[tuple[int, str, str], list[Finding]] = defaultdict(list)
+    for f in report.findings:
+        key = (0, f.document, f.path) if f.document else (1, f.path, f.path)
+        groups[key].append(f)
+    lines = ["### Findings by dataset", ""]
+    rows = 0
+    omitted = 0
+    for (kind, name, path), findings in sorted(groups.items()):
+        if rows >= MAX_ROWS:
+            omitted += len(findings)
+            continue
+        title = f"{code(name)} ({code(path)})" if kind == 0 else code(path)
+        lines += [f"#### {title}", ""]
+        lines += ["| severity | rule | location | message |", "|---|---|---|---|"]
+        for f in findings:
+            if rows >= MAX_ROWS:
+                omitted += 1
+                continue
+            rows += 1
+            severity = f"{f.severity.label} (waived)" if f.waived else f.severity.label
+            message = cell(f.message)
+            if f.hint:
+                message += f"<br>*hint:* {cell(f.hint)}"
+            where = code(f"{f.path}:{f.line}:{f.column}")
+            lines.append(f"| {severity} | {code(f.rule)} {cell(f.name)} | {where} | {message} |")
+        lines.append("")
+    if omitted:
+        lines += [
+            f"{omitted} more finding(s) not shown; see the SARIF or JSON report for all.",
+            "",
+        ]
+    return lines
+
+
+def _references(findings: Iterable[Finding]) -> list[str]:
+    refs: dict[str, tuple[str, tuple[str, ...]]] = {}
+    for f in findings:
+        if f.references:
+            refs[f.rule] = (f.name, f.references)
+    if not refs:
+        return []
+    lines = ["### References", "", "| rule | name | references |", "|---|---|---|"]
+    for rule_id in sorted(refs):
+        name, items = refs[rule_id]
+        lines.append(f"| {code(rule_id)} | {cell(name)} | {'<br>'.join(cell(r) for r in items)} |")
+    return [*lines, ""]
+
+
+def _lineage(report: Report) -> list[str]:
+    diagram = lineage_mermaid(report)
+    if not diagram:
+        return []
+    if diagram.startswith("%"):  # a note instead of a diagram
+        return ["### Lineage", "", cell(diagram.lstrip("% ").rstrip()), ""]
+    body = diagram.rstrip("\n")
+    fence = "~~~~" if "```" in body else "```"
+    return ["### Lineage", "", f"{fence}mermaid", body, fence, ""]
+
+
+def lineage_mermaid(report: Report) -> str | None:
+    """The Mermaid text of the run's lineage graph, or None when the report has no graph or
+    no renderer is installed. The renderer (:mod:`synthgov.graphrender`, the one behind
+    ``synthgov graph``) is imported only here; findings that name graph nodes are
+    highlighted by it. A graph too large to read comes back as a ``%%`` note."""
+    if report.graph is None:
+        return None
+    try:
+        module = importlib.import_module(RENDERER_MODULE)
+    except ImportError:
+        return None
+    renderer = getattr(module, "render_mermaid", None)
+    if renderer is None:
+        return None
+    try:
+        graph = report.graph()
+        if graph is None:
+            return None
+        size = len(getattr(graph, "nodes", ()))
+        if size > MAX_NODES:
+            return (
+                f"%% The lineage graph has {size} nodes, too many to draw here; "
+                "run `synthgov graph` to see it."
+            )
+        text = renderer(graph, report.findings)
+    except Exception:  # noqa: BLE001 - a diagram must never cost the report
+        return None
+    return text if isinstance(text, str) and text.strip() else None

@@ -1,0 +1,210 @@
+"""pre-commit: the hooks synthgov offers, run for real with `pre-commit try-repo`.
+
+`pre-commit try-repo` installs the hook repository at a commit: for a local repository with
+uncommitted changes it makes a shadow commit of the *tracked* files only (``git add -u``),
+so files not yet committed would be missing. The test therefore snapshots the project's
+working tree (tracked and untracked files that are not ignored) into a temporary git
+repository and points try-repo at that: the hooks under test are exactly the checkout's.
+`language: python` makes pre-commit build the project into its own virtual environment
+(PyPI or the local indexes must be reachable); that environment is made once per module.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import ROOT, TODAY, run_cli, write_tree
+
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "synthgov tests",
+    "GIT_AUTHOR_EMAIL": "tests@synthgov.example",
+    "GIT_COMMITTER_NAME": "synthgov tests",
+    "GIT_COMMITTER_EMAIL": "tests@synthgov.example",
+}
+
+
+def _git(cwd: Path, *args: str) -> str:
+    proc = subprocess.run(
+        ["git", *args],
+        cwd=cwd,
+        env={**os.environ, **GIT_ENV},
+        capture_output=True,
+        check=True,
+    )
+    return proc.stdout.decode("utf-8", "surrogateescape")
+
+
+def _pre_commit(
+    *args: str, cwd: Path, home: Path, timeout: float = 600
+) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, **GIT_ENV, "PRE_COMMIT_HOME": str(home), "SYNTHGOV_TODAY": TODAY}
+    env.pop("GITHUB_ACTIONS", None)
+    env.pop("PRE_COMMIT", None)
+    return subprocess.run(
+        [sys.executable, "-m", "pre_commit", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+@pytest.fixture(scope="module")
+def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project checkout as it is now, committed in a temporary repository."""
+    snapshot = tmp_path_factory.mktemp("hook-repo")
+    listed = _git(ROOT, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
+    for rel in filter(None, listed.split("\0")):
+        source = ROOT / rel
+        if source.is_file():
+            (snapshot / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, snapshot / rel)
+    _git(snapshot, "init", "-q", "-b", "main")
+    _git(snapshot, "add", "-A")
+    _git(snapshot, "commit", "-q", "-m", "snapshot of the synthgov checkout")
+    return snapshot
+
+
+@pytest.fixture(scope="module")
+def pc_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("pre-commit-home")
+
+
+def _user_repo(root: Path, *, drop_owner: bool) -> Path:
+    shutil.copytree(ROOT / "examples" / "acme", root)
+    if drop_owner:
+        card = root / "datasets" / "tickets-2024" / "card.yaml"
+        text = card.read_text(encoding="utf-8")
+        assert "  owner: support-analytics@acme.example\n" in text
+        card.write_text(text.replace("  owner: support-analytics@acme.example\n", ""), "utf-8")
+    _git(root, "init", "-q", "-b", "main")
+    _git(root, "add", "-A")
+    return root
+
+
+def test_try_repo_passes_a_compliant_repository(
+    tmp_path: Path, hook_repo: Path, pc_home: Path
+) -> None:
+    repo = _user_repo(tmp_path / "acme", drop_owner=False)
+    proc = _pre_commit(
+        "try-repo", str(hook_repo), "synthgov", "--all-files", cwd=repo, home=pc_home
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert re.search(r"synthgov \(dataset cards and pipelines\)\.+Passed", proc.stdout), proc.stdout
+
+
+def test_try_repo_blocks_a_card_without_owner(
+    tmp_path: Path, hook_repo: Path, pc_home: Path
+) -> None:
+    repo = _user_repo(tmp_path / "acme", drop_owner=True)
+    proc = _pre_commit(
+        "try-repo", str(hook_repo), "synthgov", "--all-files", cwd=repo, home=pc_home
+    )
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert re.search(r"synthgov \(dataset cards and pipelines\)\.+Failed", proc.stdout)
+    assert "datasets/tickets-2024/card.yaml:3:1: SG401 [error]" in proc.stdout
+    assert "tickets-2024 has no owner" in proc.stdout
+
+
+def test_manifest_is_valid_for_pre_commit(tmp_path: Path) -> None:
+    proc = _pre_commit(
+        "validate-manifest", str(ROOT / ".pre-commit-hooks.yaml"), cwd=ROOT, home=tmp_path
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    hooks = {h["id"]: h for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())}
+    assert set(hooks) == {"synthgov", "synthgov-test"}
+    main = hooks["synthgov"]
+    assert main["entry"] == "synthgov check" and main["language"] == "python"
+    assert main["require_serial"] is True
+    assert main.get("pass_filenames", True) is True
+    # any file type: cards are YAML, JSON or Markdown; data files and prompts can be anything
+    assert main.get("types", ["file"]) == ["file"] and "files" not in main
+    test_hook = hooks["synthgov-test"]
+    assert test_hook["entry"] == "synthgov test" and test_hook["pass_filenames"] is False
+
+
+def test_project_config_is_valid_and_runs_ruff_and_synthgov(tmp_path: Path) -> None:
+    config = ROOT / ".pre-commit-config.yaml"
+    proc = _pre_commit("validate-config", str(config), cwd=ROOT, home=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    ids = [h["id"] for r in yaml.safe_load(config.read_text())["repos"] for h in r["hooks"]]
+    assert "ruff" in ids and any(i.startswith("synthgov") for i in ids)
+
+
+# ------------------------------------------------------- files as pre-commit passes them
+
+
+CARD = """\
+apiVersion: synthgov/v1
+kind: DatasetCard
+metadata: {{id: {id}, owner: a@b.example}}
+governance:
+  approvals: [{{by: j@b.example, role: data-steward, date: 2024-01-01}}]
+files:
+  - path: data/rows.jsonl
+    sha256: "{{{{sha256:{id}/data/rows.jsonl}}}}"
+    size: {{{{size:{id}/data/rows.jsonl}}}}
+generation:
+  - model: gpt-4o-2024-08-06
+    prompt: {{path: ../prompts/shared.txt, sha256: "{{{{sha256:prompts/shared.txt}}}}"}}
+    parameters: {{temperature: 0.5}}
+    date: 2024-01-01
+"""
+FILE_RULES = ("--select", "SG104,SG107,SG108")
+
+
+def _two_cards(root: Path) -> None:
+    write_tree(
+        root,
+        {
+            "prompts/shared.txt": "Write one support question.\n",
+            "one/data/rows.jsonl": '{"q": "a"}\n',
+            "two/data/rows.jsonl": '{"q": "b"}\n',
+            "one/card.yaml": CARD.format(id="one"),
+            "two/card.yaml": CARD.format(id="two"),
+        },
+    )
+
+
+def test_a_changed_data_file_selects_the_card_that_names_it(tmp_path: Path) -> None:
+    _two_cards(tmp_path)
+    clean = run_cli("check", "one/data/rows.jsonl", *FILE_RULES, cwd=tmp_path)
+    assert clean.returncode == 0, clean.stdout
+    assert "1 document(s) checked" in clean.stdout
+    with open(tmp_path / "one/data/rows.jsonl", "a", encoding="utf-8") as handle:
+        handle.write('{"q": "c"}\n')
+    proc = run_cli("check", "one/data/rows.jsonl", *FILE_RULES, cwd=tmp_path)
+    assert proc.returncode == 1
+    assert "one/card.yaml:8:13: SG107 [error]" in proc.stdout, proc.stdout
+    assert "two/card.yaml" not in proc.stdout
+    # every rule runs on the selected card, and nothing is reported for other cards
+    every = run_cli("check", "one/data/rows.jsonl", "--format", "json", cwd=tmp_path)
+    assert {f["path"] for f in json.loads(every.stdout)["findings"]} == {"one/card.yaml"}
+
+
+def test_a_changed_prompt_selects_every_card_that_uses_it(tmp_path: Path) -> None:
+    _two_cards(tmp_path)
+    (tmp_path / "prompts/shared.txt").write_text("Write two support questions.\n", "utf-8")
+    proc = run_cli("check", "prompts/shared.txt", "README.md", *FILE_RULES, cwd=tmp_path)
+    assert proc.returncode == 1
+    lines = proc.stdout.splitlines()
+    flagged = sorted({line.split(":", 1)[0] for line in lines if "SG104" in line})
+    assert flagged == ["one/card.yaml", "two/card.yaml"]
+
+
+def test_files_no_card_names_are_ignored(tmp_path: Path) -> None:
+    _two_cards(tmp_path)
+    write_tree(tmp_path, {"setup.py": "print('hello')\n", "notes/todo.txt": "nothing\n"})
+    proc = run_cli("check", "setup.py", "notes/todo.txt", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout
+    assert "0 document(s) checked" in proc.stdout
