@@ -79,6 +79,11 @@ def main() -> None:
 @click.option("--select", multiple=True, help="Only these rule ids or prefixes.")
 @click.option("--ignore", multiple=True, help="Skip these rule ids or prefixes.")
 @click.option("--diff-base", help="Report only documents changed since this git ref.")
+@click.option(
+    "--changed-only",
+    is_flag=True,
+    help="Diff mode against the pull request's base branch (GitHub Actions), or --diff-base.",
+)
 @click.option("--policy-from-ref", help="Read policies and config from this git ref.")
 @click.option("--baseline", "baseline_path", type=click.Path(), help="Report only new findings.")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the result cache.")
@@ -94,6 +99,7 @@ def check(
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     diff_base: str | None,
+    changed_only: bool,
     policy_from_ref: str | None,
     baseline_path: str | None,
     no_cache: bool,
@@ -105,6 +111,8 @@ def check(
     from synthgov.runner import CheckOptions, run_check
 
     color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    if changed_only and diff_base is None:
+        diff_base = _pull_request_base()
     options = CheckOptions(
         paths=paths,
         config=config_path,
@@ -143,7 +151,7 @@ def check(
     if quiet and fmt == "text":
         from dataclasses import replace
 
-        report = replace(report, notes=())
+        report = replace(report, notes=(), quiet=True)
     if verbose and fmt == "text":
         click.echo(
             f"synthgov: policies {', '.join(setup.policy.names) or 'builtin:baseline'}; "
@@ -154,6 +162,17 @@ def check(
     if in_actions:
         _github_actions_extras(setup.registry.reporters, report)
     sys.exit(result.exit_code)
+
+
+def _pull_request_base() -> str:
+    """``--changed-only`` without ``--diff-base``: the base branch of a GitHub pull request."""
+    base = os.environ.get("GITHUB_BASE_REF", "")
+    if os.environ.get("GITHUB_ACTIONS") != "true" or not base:
+        raise _fail(
+            "--changed-only needs --diff-base REF outside a GitHub Actions pull request "
+            "(GITHUB_BASE_REF is not set)"
+        )
+    return f"origin/{base}"
 
 
 def _github_actions_extras(reporters: Any, report: Any) -> None:
@@ -238,10 +257,27 @@ def _prepare(options: Any) -> Any:
     try:
         setup = prepare(options)
     except PolicyError as exc:
+        _warn_plugin_errors(options)
         raise _fail(str(exc)) from None
     except PluginError as exc:
         raise _fail(str(exc)) from None
     return setup
+
+
+def _warn_plugin_errors(options: Any) -> None:
+    """Before a policy error, name the plugins that failed to load: their rules are unknown."""
+    from synthgov.config import find_config, load_config
+    from synthgov.plugins import load_registry
+
+    try:
+        cwd = getattr(options, "cwd", None) or os.getcwd()
+        given = getattr(options, "config", None)
+        path = os.path.abspath(os.path.join(cwd, given)) if given else find_config(cwd)
+        registry = load_registry(load_config(path, cwd=cwd).plugins)
+    except Exception:  # noqa: BLE001 - the policy error that follows is the one to report
+        return
+    for error in registry.errors:
+        click.echo(f"synthgov: warning: {error}", err=True)
 
 
 def _registry() -> Any:
@@ -285,6 +321,48 @@ def rules_cmd(fmt: str) -> None:
         click.echo(f"{r.id}  {r.name:<{width}}  {r.severity.label:<7}  {r.plugin}  {r.doc.summary}")
 
 
+@main.command("plugins")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def plugins_cmd(fmt: str) -> None:
+    """List loaded plugins, their versions and what they registered; exit 1 if one failed."""
+    from synthgov.config import find_config, load_config
+    from synthgov.plugins import PluginError, load_registry
+    from synthgov.policy import PolicyError
+
+    try:
+        config = load_config(find_config(os.getcwd()), cwd=os.getcwd())
+        registry = load_registry(config.plugins)
+    except (PolicyError, PluginError) as exc:
+        raise _fail(str(exc)) from None
+    fields = ("rules", "loaders", "reporters", "policies")
+    if fmt == "json":
+        import json
+
+        rows = [
+            {
+                "name": p.name,
+                "version": p.version,
+                "source": p.source,
+                **{f: list(getattr(p, f)) for f in fields},
+                "models": p.models,
+            }
+            for p in registry.plugins
+        ]
+        click.echo(json.dumps({"plugins": rows, "errors": list(registry.errors)}, indent=2))
+    else:
+        for p in registry.plugins:
+            click.echo(f"{p.name} {p.version or '(no version)'} ({p.source or 'unknown'})")
+            for f in fields:
+                if getattr(p, f):
+                    click.echo(f"    {f}: {', '.join(getattr(p, f))}")
+            if p.models:
+                click.echo(f"    models: {p.models} registry entries")
+        for error in registry.errors:
+            click.echo(f"error: {error}")
+    if registry.errors:
+        sys.exit(EXIT_FINDINGS)
+
+
 @main.command()
 @click.argument("rule_id")
 def explain(rule_id: str) -> None:
@@ -312,6 +390,89 @@ def schema(kind: str) -> None:
         raise _fail(f"unknown kind {kind!r} (known: {', '.join(resources.SCHEMA_FILES)})")
     text = resources.schema_text(canonical)
     click.echo(text if text.endswith("\n") else text + "\n", nl=False)
+
+
+@main.command("test")
+@click.argument("directory", default=".", required=False)
+@click.option("--config", "config_path", type=click.Path(), help="Config file for every case.")
+@click.option("-v", "--verbose", is_flag=True, help="List passing cases too.")
+def test_cmd(directory: str, config_path: str | None, verbose: bool) -> None:
+    """Run the policy tests under DIRECTORY: folders of documents with an expect.yaml."""
+    from synthgov.policytest import render, run_tests
+
+    run = run_tests(directory, cwd=os.getcwd(), config=config_path)
+    text = render(run, verbose=verbose)
+    click.echo(text, nl=False, err=run.error is not None)
+    sys.exit(run.exit_code)
+
+
+@main.command("init")
+def init_cmd() -> None:
+    """Write a starter synthgov.yaml, an example card and a .pre-commit-config.yaml snippet
+    into the current directory. Never overwrites: if any of them exists, writes nothing."""
+    from synthgov.scaffold import init
+
+    try:
+        result = init(os.getcwd())
+    except OSError as exc:
+        raise _fail(f"init: {exc.strerror or exc}") from None
+    if result.existing:
+        raise _fail(
+            f"init: {', '.join(result.existing)} already exist(s); nothing was written "
+            "(synthgov init never overwrites)"
+        )
+    for rel in result.written:
+        click.echo(f"wrote {rel}")
+    click.echo("next: synthgov check, then pre-commit install")
+
+
+@main.command("graph")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["mermaid", "dot", "json"]),
+    default="mermaid",
+    show_default=True,
+    help="Mermaid flowchart, Graphviz DOT or JSON.",
+)
+@click.option("--policy", "policies", multiple=True, help="Policy to apply (repeatable).")
+@click.option("--config", "config_path", type=click.Path(), help="Config file to use.")
+@click.option("--output", "-o", type=click.Path(), help="Write the graph to this file.")
+def graph_cmd(
+    paths: tuple[str, ...],
+    fmt: str,
+    policies: tuple[str, ...],
+    config_path: str | None,
+    output: str | None,
+) -> None:
+    """Print the lineage graph of the documents under PATHS, with the datasets, models and
+    pipeline stages involved in diversity findings (SG2xx) and cycles highlighted."""
+    from synthgov.discovery import display_path
+    from synthgov.graph import LineageGraph, document_node
+    from synthgov.graphrender import lineage_describer, render
+    from synthgov.policy import PolicyError
+    from synthgov.runner import CheckOptions, model_registry, run_check
+
+    options = CheckOptions(paths=paths, config=config_path, policies=policies, use_cache=False)
+    setup = _prepare(options)
+    try:
+        result = run_check(options, setup)
+        compare = setup.policy.settings.get("diversity", {}).get("compare", "lineage")
+        describe = lineage_describer(model_registry(setup), compare)
+    except (ValueError, PolicyError) as exc:
+        raise _fail(str(exc)) from None
+    for warning in result.warnings:
+        click.echo(f"synthgov: warning: {warning}", err=True)
+    lineage = LineageGraph.build(result.documents)
+    named = {display_path(os.path.abspath(p), options.cwd) for p in paths if os.path.isfile(p)}
+    if named:  # files named: their lineage, not the whole repository loaded for context
+        lineage = lineage.focus(
+            node
+            for doc in result.documents
+            if doc.path in named and (node := document_node(doc)) is not None
+        )
+    write_output(render(lineage, result.report.findings, fmt, describe), output)
 
 
 if __name__ == "__main__":  # pragma: no cover

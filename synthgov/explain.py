@@ -13,6 +13,8 @@ def _indent(block: str) -> str:
 
 
 def applies_to(rule: Rule) -> str:
+    if rule.doc.applies:
+        return rule.doc.applies
     kinds = "every document" if "*" in rule.kinds else " and ".join(sorted(rule.kinds))
     if rule.synthetic_only:
         kinds = "synthetic dataset cards"

@@ -184,6 +184,7 @@ class RuleDoc:
     description: str = ""
     bad: str = ""  # an example violation (YAML)
     good: str = ""  # the same example, fixed
+    applies: str = ""  # what the rule applies to, when the kinds alone do not say it
 
 
 class Rule:

@@ -59,6 +59,7 @@ class Report:
     #: builds the lineage graph on demand (Markdown embeds it as Mermaid)
     graph: Callable[[], Any] | None = field(default=None, compare=False)
     notes: tuple[str, ...] = ()
+    quiet: bool = False  # text: findings only, no summary line
 
 
 def summarize(

@@ -129,3 +129,17 @@ def test_schema_unknown_kind() -> None:
 def test_missing_path_is_reported(tmp_path: Path) -> None:
     proc = run_cli("check", "does-not-exist", cwd=tmp_path)
     assert "path not found: does-not-exist" in proc.stderr
+
+
+def test_quiet_prints_findings_only(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"card.yaml": BAD_CARD})
+    proc = run_cli("check", "-q", cwd=tmp_path)
+    assert proc.returncode == 1
+    assert "synthgov:" not in proc.stdout
+    assert "SG401 [error]" in proc.stdout
+    write_tree(tmp_path, {"card.yaml": GOOD_CARD})
+    assert run_cli("check", "-q", cwd=tmp_path).stdout == ""
+
+
+def test_explain_diff_rules_say_where_they_apply() -> None:
+    assert "policy and config files" in run_cli("explain", "SG405").stdout

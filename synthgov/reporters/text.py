@@ -26,6 +26,8 @@ def render(report: Report) -> str:
         lines.append(f"{where} {f.rule} {sev} {f.message}{waived}")
         if f.hint:
             lines.append(f"    hint: {f.hint}")
+    if report.quiet:
+        return "\n".join(lines) + ("\n" if lines else "")
     s = report.summary
     if lines:
         lines.append("")

@@ -61,6 +61,7 @@ class PolicyChanged(Rule):
     diff_only = True
     doc = RuleDoc(
         summary="In diff mode, a policy or config file differs from the base ref.",
+        applies="policy and config files (diff mode only: --diff-base)",
         description=(
             "A change that edits the policy (or synthgov.yaml) is judged by the policy it "
             "edits. The finding points at each policy or config file that differs from the "
@@ -114,6 +115,7 @@ class CardStale(Rule):
     diff_only = True
     doc = RuleDoc(
         summary="In diff mode, a file named by a card changed but the card did not.",
+        applies="dataset cards and the files they name (diff mode only: --diff-base)",
         description=(
             "A data file (`files[].path`) or a generation prompt (`generation[].prompt.path`) "
             "changed since the merge base while the card that describes it was left as it "
