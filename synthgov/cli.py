@@ -296,11 +296,16 @@ def _registry() -> Any:
 
 
 @main.command("rules")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text")
 def rules_cmd(fmt: str) -> None:
     """List every rule: id, name, default severity, source plugin."""
     registry = _registry()
     rules = sorted(registry.rules.values(), key=lambda r: r.id)
+    if fmt == "markdown":
+        from synthgov.explain import render_catalog
+
+        click.echo(render_catalog(rules), nl=False)
+        return
     if fmt == "json":
         import json
 

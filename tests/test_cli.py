@@ -143,3 +143,12 @@ def test_quiet_prints_findings_only(tmp_path: Path) -> None:
 
 def test_explain_diff_rules_say_where_they_apply() -> None:
     assert "policy and config files" in run_cli("explain", "SG405").stdout
+
+
+def test_docs_rules_md_is_current() -> None:
+    from tests.conftest import ROOT
+
+    generated = run_cli("rules", "--format", "markdown").stdout
+    assert (ROOT / "docs" / "rules.md").read_text(encoding="utf-8") == generated, (
+        "docs/rules.md is stale: run `synthgov rules --format markdown > docs/rules.md`"
+    )
