@@ -61,6 +61,17 @@ class Edge:
     attrs: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
 
+def document_node(doc: Document) -> str | None:
+    """The graph node a document declares (a card's dataset, a pipeline), if any."""
+    if not doc.id:
+        return None
+    if doc.kind == DATASET_CARD:
+        return dataset_node(doc.id)
+    if doc.kind == PIPELINE:
+        return pipeline_node(doc.id)
+    return None
+
+
 def model_ref_id(ref: Any) -> str | None:
     if isinstance(ref, str) and ref.strip():
         return ref.strip()
@@ -145,6 +156,12 @@ class LineageGraph:
                 _card_edges(doc, nodes, edges)
             elif doc.kind == PIPELINE and doc.id:
                 _pipeline_edges(doc, nodes, edges)
+        # DVC stages name files, not dataset ids: link them to the cards whose `files` name
+        # those paths (the resolution lives with the DVC adapter, synthgov/loaders/dvc.py)
+        if any(doc.source_format == "dvc" for doc in docs):
+            from synthgov.loaders.dvc import file_link_edges
+
+            edges.extend(file_link_edges(docs))
         return cls(nodes, edges)
 
     # -- queries ------------------------------------------------------------------------
@@ -157,6 +174,49 @@ class LineageGraph:
         if kind is None:
             return list(self._in.get(node, ()))
         return list(self._in_kind.get((node, kind), ()))
+
+    def focus(self, seeds: Iterable[str]) -> LineageGraph:
+        """The lineage around some datasets and pipelines, for drawing.
+
+        A seed dataset brings everything upstream and downstream of it and the pipelines
+        that read or write any of those; a seed pipeline brings the datasets its stages read
+        and write and everything upstream of them. Every dataset brings the pipelines whose
+        stages wrote it and the models that generated or judged it; every pipeline its
+        stages, their models and datasets, and its base model."""
+        datasets: set[str] = set()
+        consumed: set[str] = set()  # datasets whose readers matter (seeds and downstream)
+        pipelines: set[str] = set()
+        for seed in seeds:
+            node = self.nodes.get(seed)
+            if node is None:
+                continue
+            if node.kind == "pipeline":
+                pipelines.add(seed)
+                for stage in self.out_edges(seed, STAGE):
+                    for ds in [e.src for e in self.in_edges(stage.dst, INPUT)] + [
+                        e.dst for e in self.out_edges(stage.dst, OUTPUT)
+                    ]:
+                        datasets |= {ds} | self.upstream(ds)
+            elif node.kind == "dataset":
+                down = self.downstream(seed)
+                datasets |= {seed} | self.upstream(seed) | down
+                consumed |= {seed} | down
+        for ds in datasets:
+            stages = [e.src for e in self.in_edges(ds, OUTPUT)]
+            if ds in consumed:
+                stages += [e.dst for e in self.out_edges(ds, INPUT)]
+            pipelines.update(pipeline_node(st.split(":", 1)[1].partition("/")[0]) for st in stages)
+        keep = set(datasets) | {p for p in pipelines if p in self.nodes}
+        for pipe in pipelines:
+            keep.update(e.src for e in self.in_edges(pipe, BASE))
+            for stage in self.out_edges(pipe, STAGE):
+                keep.add(stage.dst)
+                keep.update(e.src for e in self.in_edges(stage.dst))
+                keep.update(e.dst for e in self.out_edges(stage.dst))
+        for ds in datasets:
+            keep.update(e.src for e in self.in_edges(ds) if e.kind in (GENERATED, JUDGED))
+        nodes = {k: v for k, v in self.nodes.items() if k in keep}
+        return LineageGraph(nodes, [e for e in self.edges if e.src in keep and e.dst in keep])
 
     def memo(self, key: Hashable, compute: Callable[[], Any]) -> Any:
         """A value derived from this (immutable) graph, computed once per run."""
@@ -290,7 +350,8 @@ def _card_edges(doc: Document, nodes: dict[str, Node], edges: list[Edge]) -> Non
             mid = model_ref_id(use.get("model"))
             if mid:
                 _ensure_model(nodes, mid)
-                role = use.get("role") if isinstance(use.get("role"), str) else "generator"
+                role = use.get("role") if isinstance(use.get("role"), str) else ""
+                role = role or "generator"
                 edges.append(
                     Edge(
                         model_node(mid),
@@ -328,9 +389,8 @@ def _pipeline_edges(doc: Document, nodes: dict[str, Node], edges: list[Edge]) ->
             continue
         sid = stage_node(pid, stage["id"])
         stype = stage.get("type") if isinstance(stage.get("type"), str) else ""
-        nodes.setdefault(
-            sid, Node(sid, "stage", f"{stage['id']} ({stype})" if stype else stage["id"])
-        )
+        label = f"{stage['id']} ({stype})" if stype and stype != stage["id"] else stage["id"]
+        nodes.setdefault(sid, Node(sid, "stage", label))
         edges.append(Edge(me, sid, STAGE, doc, ("stages", i), {"type": stype}))
         mid = model_ref_id(stage.get("model"))
         if mid:
