@@ -67,7 +67,7 @@ def evaluate(
                 pointer=pointer_to_json(problem.pointer),
                 document=None,
                 message=problem.message,
-                hint=problem.hint or rule.doc.summary,
+                hint=problem.hint or rule.doc.hint,
                 references=setting.references,
             )
         )

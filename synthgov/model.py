@@ -185,6 +185,7 @@ class RuleDoc:
     bad: str = ""  # an example violation (YAML)
     good: str = ""  # the same example, fixed
     applies: str = ""  # what the rule applies to, when the kinds alone do not say it
+    hint: str = ""  # the default hint for findings that do not bring their own
 
 
 class Rule:

@@ -16,6 +16,7 @@ class ParseError(Rule):
     engine_managed = True
     doc = RuleDoc(
         summary="A file that a loader claims cannot be parsed.",
+        hint="fix the file at this position; nothing else in it is checked until it parses",
         description=(
             "Raised while reading a file: invalid YAML or JSON, text that is not UTF-8, a file "
             "larger than the size limit, nesting deeper than the depth limit, an alias bomb, or "
@@ -83,6 +84,7 @@ class DuplicateKey(Rule):
     engine_managed = True
     doc = RuleDoc(
         summary="A mapping repeats a key.",
+        hint="keep one of the two keys: YAML parsers silently drop the first value",
         description=(
             "YAML parsers silently keep the last of two equal keys, so one of the values is "
             "lost without a word. The finding points at the repeated key."
