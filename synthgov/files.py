@@ -16,6 +16,7 @@ _LFS_HEAD = b"version https://git-lfs.github.com/spec/v1"
 _LFS_OID = re.compile(rb"^oid sha256:([0-9a-f]{64})$", re.M)
 _LFS_SIZE = re.compile(rb"^size (\d+)$", re.M)
 _CHUNK = 1 << 20
+OUTSIDE_ROOT = "outside the repository"
 
 
 @dataclass(frozen=True)
@@ -37,24 +38,41 @@ class FileAccess(Protocol):
 
 
 class LocalFiles:
-    """The real file system. Hashes are memoised per instance (one instance per run)."""
+    """The real file system. Hashes are memoised per instance (one instance per run).
 
-    def __init__(self) -> None:
+    With a ``root``, nothing outside it is read: a card in a pull request must not make the
+    CI runner hash (and so disclose a fingerprint of) files elsewhere on the machine.
+    """
+
+    def __init__(self, root: str | None = None) -> None:
+        self._root = os.path.realpath(root) if root else None
         self._hashes: dict[str, str | None] = {}
         self._infos: dict[str, FileInfo] = {}
+
+    def inside(self, path: str) -> bool:
+        if self._root is None:
+            return True
+        real = os.path.realpath(path)
+        return real == self._root or real.startswith(self._root + os.sep)
 
     def info(self, path: str) -> FileInfo:
         cached = self._infos.get(path)
         if cached is None:
-            cached = self._infos[path] = _stat(path)
+            if not self.inside(path):
+                cached = FileInfo(exists=False, error=OUTSIDE_ROOT)
+            else:
+                cached = _stat(path)
+            self._infos[path] = cached
         return cached
 
     def sha256(self, path: str) -> str | None:
         if path not in self._hashes:
-            self._hashes[path] = _sha256(path)
+            self._hashes[path] = _sha256(path) if self.inside(path) else None
         return self._hashes[path]
 
     def read_bytes(self, path: str, limit: int) -> bytes | None:
+        if not self.inside(path):
+            return None
         try:
             with open(path, "rb") as handle:
                 return handle.read(limit)

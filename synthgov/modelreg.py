@@ -65,7 +65,7 @@ class Family:
 
 @dataclass(frozen=True)
 class ModelEntry:
-    patterns: tuple[re.Pattern[str], ...]
+    patterns: tuple[LazyPattern, ...]
     provider: str
     family: str
     derived_from: tuple[str, ...] = ()
@@ -246,18 +246,90 @@ def _from_bedrock(text: str) -> str:
 _REGEX_ONLY_CHARS = frozenset("^$+(){}|\\")
 
 
-def compile_pattern(text: str) -> re.Pattern[str]:
-    """Compile one ``match`` item: ``re:``/leading ``^``/regex metacharacters -> regular
-    expression (searched); ``glob:`` or anything else -> glob on the whole id."""
+class LazyPattern:
+    """A ``match`` item, compiled on first use (case-insensitive, searched).
+
+    Compiling the ~250 built-in expressions costs about 40 ms, more than a one-card check
+    spends on anything else, and a lookup usually needs a handful of them. So each pattern
+    keeps a literal prefix that any match must start with (or, after an optional
+    ``(?:[^/]+/)?`` organisation part, contain) and compiles only when an id passes that
+    cheap test. Config and plugin patterns are compiled when the registry is built, so a
+    bad one fails closed there.
+    """
+
+    __slots__ = ("_compiled", "_inside", "_prefix", "pattern")
+
+    def __init__(self, expr: str, prefix: str = "", inside: bool = False) -> None:
+        self.pattern = expr
+        self._prefix = prefix
+        self._inside = inside
+        self._compiled: re.Pattern[str] | None = None
+
+    def compiled(self) -> re.Pattern[str]:
+        if self._compiled is None:
+            self._compiled = re.compile(self.pattern, re.IGNORECASE)
+        return self._compiled
+
+    def search(self, text: str) -> re.Match[str] | None:
+        prefix = self._prefix
+        if prefix and text.isascii():  # non-ASCII ids: case folding is subtler, just compile
+            low = text.lower()
+            if (prefix not in low) if self._inside else not low.startswith(prefix):
+                return None
+        return self.compiled().search(text)
+
+    def __repr__(self) -> str:
+        return f"LazyPattern({self.pattern!r})"
+
+
+_LITERAL = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_:/@ ")
+# an anchor, an optional organisation part, then literal characters (or escaped . - / : @ _)
+# and what follows them
+_PREFIX = re.compile(r"(?:\^|\\A)(\(\?:\[\^/\]\+/\)\?)?((?:[A-Za-z0-9_:/@ -]|\\[.\-/:@_])*)(.?)")
+_ESCAPE_OR_CLASS = re.compile(r"\\.|\[(?:\\.|[^\]])*\]")
+_INNERMOST_GROUP = re.compile(r"\([^()]*\)")
+
+
+def _regex_prefix(expr: str) -> tuple[str, bool]:
+    """(literal every match starts with, whether it may follow an org part) of an anchored
+    expression; ("", False) when there is no such literal (no pre-check then)."""
+    found = _PREFIX.match(expr)
+    if found is None or ("|" in expr and _top_level_alternation(expr)):
+        return "", False
+    literal = found.group(2).replace("\\", "").lower()
+    if literal and found.group(3) in ("?", "*", "{"):
+        literal = literal[:-1]  # the last literal is optional or repeated
+    return literal, found.group(1) is not None
+
+
+def _top_level_alternation(expr: str) -> bool:
+    bare = _ESCAPE_OR_CLASS.sub("", expr)
+    while True:
+        inner = _INNERMOST_GROUP.sub("", bare)
+        if inner == bare:
+            return "|" in bare
+        bare = inner
+
+
+def _glob_prefix(glob: str) -> str:
+    cut = min((glob.find(c) for c in "*?[" if c in glob), default=len(glob))
+    prefix = glob[:cut]
+    return prefix.lower() if all(c in _LITERAL or c == "." for c in prefix) else ""
+
+
+def compile_pattern(text: str) -> LazyPattern:
+    """One ``match`` item: ``re:``/leading ``^``/regex metacharacters -> regular
+    expression (searched); ``glob:`` or anything else -> glob on the whole id.
+
+    The expression is compiled on first use (:meth:`LazyPattern.compiled` forces it)."""
     if text.startswith("re:"):
         expr = text[3:]
-    elif text.startswith("glob:"):
-        expr = r"\A" + fnmatch.translate(text[5:])
-    elif text.startswith("^") or any(c in _REGEX_ONLY_CHARS for c in text):
-        expr = text
-    else:
-        expr = r"\A" + fnmatch.translate(text)
-    return re.compile(expr, re.IGNORECASE)
+        return LazyPattern(expr, *_regex_prefix(expr))
+    if text.startswith("glob:"):
+        return LazyPattern(r"\A" + fnmatch.translate(text[5:]), _glob_prefix(text[5:]))
+    if text.startswith("^") or any(c in _REGEX_ONLY_CHARS for c in text):
+        return LazyPattern(text, *_regex_prefix(text))
+    return LazyPattern(r"\A" + fnmatch.translate(text), _glob_prefix(text))
 
 
 def _str_tuple(value: Any, where: str, key: str) -> tuple[str, ...]:
@@ -331,6 +403,10 @@ def _parse_entry(raw: Any, where: str, source: str, families: Mapping[str, Famil
         raise RegistryError(f"{where}: match is required")
     try:
         patterns = tuple(compile_pattern(item) for item in items)
+        if source != "builtin":  # user patterns: compiled now (fail closed), no pre-check
+            patterns = tuple(LazyPattern(p.pattern) for p in patterns)
+            for pattern in patterns:
+                pattern.compiled()
     except re.error as exc:
         raise RegistryError(f"{where}: invalid pattern: {exc}") from None
     family = _opt_str(raw, "family", where)
@@ -354,6 +430,13 @@ def _parse_entry(raw: Any, where: str, source: str, families: Mapping[str, Famil
         alias_of=_opt_str(raw, "alias_of", where),
         note=(_opt_str(raw, "note", where) or "").strip(),
     )
+
+
+def _yaml_data(text: str) -> Any:
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load(text, Loader=loader)  # noqa: S506
 
 
 def _ref_fields(ref: str | Mapping[str, Any]) -> tuple[str, str | None, str | None, str | None]:
@@ -398,17 +481,17 @@ class ModelRegistry:
     @classmethod
     def builtin(cls) -> ModelRegistry:
         """The registry shipped in ``synthgov/data/models.yaml``."""
-        from importlib.resources import files
+        from synthgov.resources import package_bytes
+        from synthgov.snapshot import json_snapshot
 
-        text = files("synthgov.data").joinpath("models.yaml").read_text(encoding="utf-8")
-        return cls.from_yaml(text, source="builtin")
+        raw = package_bytes("synthgov.data", "models.yaml") or b""
+        # building ~50 KB of YAML into objects costs ~20 ms; its JSON snapshot ~1 ms
+        data = json_snapshot("models", raw, lambda: _yaml_data(raw.decode("utf-8")))
+        return cls.from_data(data, source="builtin")
 
     @classmethod
     def from_yaml(cls, text: str, source: str = "builtin") -> ModelRegistry:
-        import yaml
-
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        return cls.from_data(yaml.load(text, Loader=loader), source=source)  # noqa: S506
+        return cls.from_data(_yaml_data(text), source=source)
 
     @classmethod
     def from_data(cls, data: Any, source: str = "builtin") -> ModelRegistry:

@@ -7,6 +7,7 @@ turns options into a :class:`CheckOptions` and prints what comes back.
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -20,6 +21,7 @@ from synthgov.policy import PolicyError, ResolvedPolicy, resolve
 from synthgov.report import Report, RuleMeta, exit_code, summarize
 
 HEAD_BYTES = 4096
+LAZY_MIN_FILES = 200  # from this many files on, load with synthgov.parallel
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,8 @@ class RunResult:
     exit_code: int
     warnings: tuple[str, ...] = ()
     config: Config | None = None
+    #: every document loaded (targets and context), e.g. for ``synthgov graph``
+    documents: tuple[Document, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -68,7 +72,7 @@ def prepare(options: CheckOptions, reader: Callable[[str], bytes | None] | None 
     cwd = options.cwd
     read = reader or default_reader
     finder: Callable[[str], str | None] = find_config
-    if reader is None and options.policy_from_ref:
+    if reader is None and options.policy_from_ref is not None:
         # policies and config as they are at the ref: a change cannot weaken its own judge
         from synthgov.gitdiff import ref_files
 
@@ -109,7 +113,13 @@ def prepare(options: CheckOptions, reader: Callable[[str], bytes | None] | None 
     return Setup(config, registry, policy, registry.errors)
 
 
-def load_files(files: Sequence[str], loaders: Sequence[Any], cwd: str, limits: Limits) -> Loaded:
+def load_files(
+    files: Sequence[str], loaders: Sequence[Any], cwd: str, limits: Limits, cache: Any = None
+) -> Loaded:
+    if cache is not None or len(files) >= LAZY_MIN_FILES:  # parse cache, both cores
+        from synthgov.parallel import load_many
+
+        return load_many(files, loaders, cwd, limits, cache)
     documents: list[Document] = []
     problems: list[tuple[str, FileProblem]] = []
     claimed = 0
@@ -127,7 +137,10 @@ def load_files(files: Sequence[str], loaders: Sequence[Any], cwd: str, limits: L
 def load_one(path: str, shown: str, loaders: Sequence[Any], limits: Limits) -> LoadResult | None:
     """Load one file with the first loader that claims it; None when no loader does."""
     try:
-        size = os.stat(path).st_size
+        st = os.stat(path)
+        if not stat.S_ISREG(st.st_mode):  # a FIFO would block the run, a device never end
+            raise IsADirectoryError(0, "not a regular file")
+        size = st.st_size
         with open(path, "rb") as handle:
             head = handle.read(HEAD_BYTES)
     except OSError as exc:
@@ -174,6 +187,24 @@ def run_check(options: CheckOptions, setup: Setup) -> RunResult:
 
     config, registry, policy = setup.config, setup.registry, setup.policy
     cwd = options.cwd
+    cache = None
+    if (
+        options.use_cache
+        and config.cache_enabled
+        and options.diff_base is None
+        and not (options.baseline and options.policy_from_ref is not None)  # ref may move
+    ):
+        from synthgov.cache import open_cache
+
+        cache = open_cache(options, setup)
+
+    def reload(listed: Sequence[str]) -> Sequence[Document]:  # a hit's documents, on demand
+        return load_files(listed, registry.loaders, cwd, config.limits, cache).documents
+
+    if cache is not None:  # nothing changed since the last run: no discovery, no reading
+        hit = cache.lookup_unchanged(reload)
+        if hit is not None:
+            return hit
     found = discover(
         options.paths,
         cwd=cwd,
@@ -186,14 +217,18 @@ def run_check(options: CheckOptions, setup: Setup) -> RunResult:
         warnings.append(f"path not found: {missing}")
     targets = set(found.files)
     files = set(found.files)
-    diff = _diff_info(options, setup) if options.diff_base else None
+    diff = _diff_info(options, setup) if options.diff_base is not None else None
     if found.explicit or diff is not None:  # load the whole repository for context
         root = context_root(options, config)
         ctx_found = discover(
             [root], cwd=cwd, root=config.root, include=config.include, exclude=config.exclude
         )
         files.update(ctx_found.files)
-    loaded = load_files(sorted(files), registry.loaders, cwd, config.limits)
+    if cache is not None:
+        hit = cache.lookup(sorted(files), reload, fast=not found.explicit and not found.missing)
+        if hit is not None:
+            return hit
+    loaded = load_files(sorted(files), registry.loaders, cwd, config.limits, cache)
     documents = loaded.documents
     if found.explicit:  # data files given explicitly (pre-commit) select the cards naming them
         targets.update(_cards_naming(found.explicit, documents, cwd))
@@ -204,7 +239,7 @@ def run_check(options: CheckOptions, setup: Setup) -> RunResult:
         problems = (*problems, *policy_changed_problems(diff))
     run = RunContext(
         documents=documents,
-        files=LocalFiles(),
+        files=LocalFiles() if cache is None else cache.files(LocalFiles()),
         today=today(),
         settings=policy.settings,
         registry_factory=_registry_factory(registry, config, policy),
@@ -229,13 +264,18 @@ def run_check(options: CheckOptions, setup: Setup) -> RunResult:
         findings, n_files, n_docs = _diff_scope(findings, documents, diff, run, targets, cwd)
     baselined = 0
     if options.baseline:
-        findings, baselined = _apply_baseline(findings, options)
+        findings, baselined = _apply_baseline(findings, options, run.files)
     fail_on = Severity.parse(options.fail_on or config.fail_on)
     report = build_report(
         findings, registry, policy, n_files, n_docs, options.color, documents, baselined
     )
     report = replace(report, graph=lambda: run.graph)
-    return RunResult(report, exit_code(findings, fail_on), tuple(warnings), config)
+    result = RunResult(
+        report, exit_code(findings, fail_on), tuple(warnings), config, tuple(documents)
+    )
+    if cache is not None:
+        cache.save(result)
+    return result
 
 
 def _diff_info(options: CheckOptions, setup: Setup) -> Any:
@@ -246,15 +286,15 @@ def _diff_info(options: CheckOptions, setup: Setup) -> Any:
 
     changes = changes_since(options.cwd, options.diff_base or "")
     policy_files = {os.path.realpath(p) for p in setup.policy.files}
-    changed_policy = sorted(
-        display_path(p, options.cwd)
-        for p in changes.changed
-        if p in policy_files or os.path.basename(p) in CONFIG_NAMES
-    )
+    changed_policy = []
+    for name in changes.names:
+        path = os.path.normpath(os.path.join(changes.root, name))
+        if os.path.basename(path) in CONFIG_NAMES or os.path.realpath(path) in policy_files:
+            changed_policy.append(display_path(path, options.cwd))
     return DiffInfo(
         base=changes.base,
         changed=changes.changed,
-        policy_changed=tuple(changed_policy),
+        policy_changed=tuple(sorted(changed_policy)),
         merge_base=changes.merge_base,
     )
 
@@ -332,19 +372,33 @@ def _pipeline_datasets(graph: Any, pipeline: str, outputs_only: bool = False) ->
 
 
 def _apply_baseline(
-    findings: Sequence[Finding], options: CheckOptions
+    findings: Sequence[Finding], options: CheckOptions, files: Any
 ) -> tuple[list[Finding], int]:
-    """Drop findings listed in the baseline; with --policy-from-ref it is read at the ref too."""
+    """Drop findings listed in the baseline; with --policy-from-ref it is read at the ref too.
+
+    Otherwise it is read through the run's file access, so a result cache sees it as an input.
+    """
     from synthgov import baselinefile
 
     path = os.path.abspath(os.path.join(options.cwd, options.baseline or ""))
-    reader = None
-    if options.policy_from_ref:
+    shown = display_path(path, options.cwd)
+
+    def from_run(target: str) -> bytes | None:
+        return files.read_bytes(target, baselinefile.MAX_BYTES)
+
+    reader: Callable[[str], bytes | None] = from_run
+    if options.policy_from_ref is not None:
         from synthgov.gitdiff import ref_files
 
         reader = ref_files(options.cwd, options.policy_from_ref).read
-    base = baselinefile.load(path, display_path(path, options.cwd), reader=reader)
+        shown = f"{shown} (at {options.policy_from_ref})"
+    base = baselinefile.load(path, shown, reader=reader)
     return baselinefile.apply(findings, base, options.cwd)
+
+
+def model_registry(setup: Setup) -> Any:
+    """The model registry of a run: built-in, plugin, policy and config entries."""
+    return _registry_factory(setup.registry, setup.config, setup.policy)()
 
 
 def _registry_factory(registry: Registry, config: Config, policy: ResolvedPolicy) -> Any:

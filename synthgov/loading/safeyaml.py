@@ -62,11 +62,12 @@ class Parsed:
 class _Fatal(Exception):
     """Internal: the document cannot be produced (becomes one SG001 problem)."""
 
-    def __init__(self, message: str, line: int = 1, column: int = 1) -> None:
+    def __init__(self, message: str, line: int = 1, column: int = 1, editor: bool = False) -> None:
         super().__init__(message)
         self.message = message
         self.line = line
         self.column = column
+        self.editor = editor  # counted in editor lines already (not from a parser mark)
 
 
 # -- text ------------------------------------------------------------------------------------
@@ -472,11 +473,12 @@ def load_yaml_text(text: str, limits: Limits = DEFAULT_LIMITS, line_offset: int 
 def load_with(text: str, limits: Limits, line_offset: int, parser: ParserFactory) -> Parsed:
     """:func:`load_yaml_text` with an explicit event parser (tests use the pure one)."""
     try:
-        return _parse(text, limits, line_offset, parser)
+        return _editor_lines(_parse(text, limits, line_offset, parser), text, line_offset)
     except _Fatal as exc:
-        return _failed(FileProblem("SG001", exc.message, exc.line, exc.column))
+        failed = _failed(FileProblem("SG001", exc.message, exc.line, exc.column))
+        return failed if exc.editor else _editor_lines(failed, text, line_offset)
     except yaml.MarkedYAMLError as exc:
-        return _failed(_parse_error(exc, line_offset))
+        return _editor_lines(_failed(_parse_error(exc, line_offset)), text, line_offset)
     except (yaml.reader.ReaderError, UnicodeError) as exc:
         found = _bad_character(text, line_offset)
         return _failed(found or _unexpected(exc, line_offset))
@@ -523,9 +525,44 @@ def _prescan(text: str, max_depth: int, line_offset: int) -> None:
             if depth > max_depth:
                 line, column = line_col(text, match.start())
                 line += line_offset
-                raise _Fatal(f"nesting deeper than {max_depth} levels", line, column)
+                raise _Fatal(f"nesting deeper than {max_depth} levels", line, column, True)
         elif depth:
             depth -= 1
+
+
+# YAML 1.1 (libyaml, and PyYAML's reader) ends lines at U+0085, U+2028 and U+2029 too;
+# editors, git and code-scanning annotations count only CR, LF and CRLF.
+_YAML_ONLY_BREAKS = re.compile("[\x85\u2028\u2029]")
+_YAML_BREAKS = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
+_EDITOR_BREAKS = re.compile("\r\n|[\n\r]")
+
+
+def _editor_lines(parsed: Parsed, text: str, line_offset: int) -> Parsed:
+    """Parser marks in the lines and columns an editor shows (only when the text has one of
+    the YAML-only line breaks: otherwise they are the same)."""
+    if _YAML_ONLY_BREAKS.search(text) is None:
+        return parsed
+    from bisect import bisect_right
+
+    yaml_starts = [0, *(m.end() for m in _YAML_BREAKS.finditer(text))]
+    editor_starts = [0, *(m.end() for m in _EDITOR_BREAKS.finditer(text))]
+
+    def convert(line: int, column: int) -> tuple[int, int]:
+        row = line - 1 - line_offset
+        if row < 0:
+            return line, column
+        # libyaml puts the end of an unterminated last line on a line of its own
+        index = len(text) if row >= len(yaml_starts) else yaml_starts[row] + column - 1
+        index = min(index, len(text))
+        editor_row = bisect_right(editor_starts, index) - 1
+        return editor_row + 1 + line_offset, index - editor_starts[editor_row] + 1
+
+    positions = {k: Position(*convert(p.line, p.column)) for k, p in parsed.positions.items()}
+    problems = tuple(
+        FileProblem(p.rule, p.message, *convert(p.line, p.column), p.pointer, p.hint)
+        for p in parsed.problems
+    )
+    return Parsed(parsed.data, positions, problems, parsed.ok)
 
 
 def _parse_error(exc: yaml.MarkedYAMLError, line_offset: int) -> FileProblem:

@@ -7,6 +7,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from synthgov.context import RuleContext
+from synthgov.files import OUTSIDE_ROOT
 from synthgov.graph import model_ref_id
 from synthgov.model import DATASET_CARD, PIPELINE, Document, Issue, Pointer, Rule, RuleDoc, Severity
 
@@ -186,9 +187,14 @@ class PromptUntracked(Rule):
             path = resolve_path(doc, prompt["path"])
             info = ctx.files.info(path)
             if not info.exists or not info.is_file:
+                where = (
+                    "points outside the repository"
+                    if info.error == OUTSIDE_ROOT
+                    else "does not exist"
+                )
                 yield Issue(
                     ("generation", i, "prompt", "path"),
-                    f"prompt file {prompt['path']} does not exist",
+                    f"prompt file {prompt['path']} {where}",
                     "commit the prompt file, or fix its path (relative to the card)",
                     value=prompt["path"],
                 )
@@ -359,7 +365,10 @@ class DataFileMissing(Rule):
             info = ctx.files.info(resolve_path(doc, entry["path"]))
             if info.exists and info.is_file:
                 continue
-            what = "is not a file" if info.exists else "does not exist"
+            if info.error == OUTSIDE_ROOT:
+                what = "points outside the repository; synthgov does not read it"
+            else:
+                what = "is not a file" if info.exists else "does not exist"
             yield Issue(
                 ("files", i, "path"),
                 f"data file {entry['path']} {what}",
