@@ -205,10 +205,7 @@ def bench_venv(reinstall: bool) -> Path:
         print(f"creating {VENV} ...", flush=True)
         _run([sys.executable, "-m", "venv", str(VENV)])
         _run([str(python), "-m", "pip", "install", "-q", "--upgrade", "pip"])
-    probe = subprocess.run(
-        [str(VENV / "bin" / "check-jsonschema"), "--version"], capture_output=True, text=True
-    )
-    if probe.returncode != 0:
+    if not _version([str(VENV / "bin" / "check-jsonschema"), "--version"]):
         print(f"installing {CHECK_JSONSCHEMA} ...", flush=True)
         _run([str(python), "-m", "pip", "install", "-q", CHECK_JSONSCHEMA])
     if reinstall:

@@ -29,16 +29,21 @@ def applies_to(rule: Rule) -> str:
     return kinds
 
 
+def _fill(text: str) -> str:
+    # never split a word at its hyphen: "finite-population" stays one word when copied
+    return textwrap.fill(text, 88, break_on_hyphens=False, break_long_words=False)
+
+
 def render_explanation(rule: Rule) -> str:
     out = [f"{rule.id} {rule.name}", ""]
     out.append(f"Default severity: {rule.severity.label}")
     out.append(f"Applies to: {applies_to(rule)}")
     out.append(f"Provided by: {rule.plugin}")
     out.append("")
-    out.append(textwrap.fill(rule.doc.summary, 88))
+    out.append(_fill(rule.doc.summary))
     if rule.doc.description and rule.doc.description != rule.doc.summary:
         out.append("")
-        out.append(textwrap.fill(rule.doc.description, 88))
+        out.append(_fill(rule.doc.description))
     out.append("")
     props = (rule.parameters or {}).get("properties", {})
     if props:

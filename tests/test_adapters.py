@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from synthgov.graph import LineageGraph, is_synthetic
 from synthgov.loading.limits import Limits
@@ -201,7 +202,23 @@ def test_hf_synthgov_block_is_checked_like_a_native_card(tmp_path: Path) -> None
     assert ("SG102", 13) in where  # gpt-4o is a moving alias
     assert ("SG101", 13) not in where and all(f.rule != "SG101" for f in findings)
     assert all(f.rule != "SG401" for f in findings)
-    assert all(2 <= f.line <= 18 for f in findings), [(f.rule, f.line) for f in findings]
+    # every finding points at a line strictly between the two --- of the front matter
+    lines = SYNTHGOV_BLOCK_CARD.splitlines()
+    closing = lines.index("---", 1) + 1
+    assert all(2 <= f.line < closing for f in findings), [(f.rule, f.line) for f in findings]
+    # ...at the very line of the key it is about
+    key_of = {f.pointer.rsplit("/", 1)[-1]: f.line for f in findings if f.pointer}
+    assert lines[key_of["licence"] - 1].strip().startswith("licence:")
+    assert "model: gpt-4o" in lines[key_of["model"] - 1]
+    # the same block written as a native card gives the same findings
+    block = yaml.safe_load(SYNTHGOV_BLOCK_CARD.split("---\n")[1])["synthgov"]
+    native = {"apiVersion": "synthgov/v1", "kind": "DatasetCard", **block}
+    write_tree(tmp_path / "native", {"card.yaml": yaml.safe_dump(native, sort_keys=False)})
+    as_native = check(tmp_path / "native")
+    assert as_native and {f.path for f in as_native} == {"card.yaml"}
+    assert sorted((f.rule, f.pointer, f.message) for f in findings) == sorted(
+        (f.rule, f.pointer, f.message) for f in as_native
+    )
 
 
 def test_hf_synthgov_block_must_be_a_mapping(tmp_path: Path) -> None:

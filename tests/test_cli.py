@@ -10,7 +10,7 @@ import pytest
 
 from synthgov import __version__
 from synthgov.plugins import load_registry
-from tests.conftest import run_cli, write_tree
+from tests.conftest import SHARED, run_cli, write_tree
 
 BAD_CARD = "apiVersion: synthgov/v1\nkind: DatasetCard\nmetadata:\n  id: x\n"
 GOOD_CARD = (
@@ -77,6 +77,26 @@ def test_json_output_shape_and_determinism(tmp_path: Path) -> None:
     assert {f["rule"] for f in data["findings"]} >= {"SG005", "SG401"}
 
 
+def test_waived_findings_are_listed_and_do_not_fail_the_run(tmp_path: Path) -> None:
+    waiver = (
+        "  waivers:\n    - {rule: SG401, reason: team being formed, "
+        "approved_by: cto@acme.example, approved_on: 2026-10-01, expires: 2027-01-01}\n"
+    )
+    write_tree(tmp_path, {"card.yaml": GOOD_CARD.replace(", owner: a@b.example", "") + waiver})
+    proc = run_cli("check", "--format", "json", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    data = json.loads(proc.stdout)
+    assert [(f["rule"], f["waived"]) for f in data["findings"]] == [("SG401", True)]
+    assert data["summary"]["waived"] == 1 and data["summary"]["errors"] == 0
+    # expired, the same waiver waives nothing: the finding is active and fails the run
+    expired = run_cli(
+        "check", "--format", "json", cwd=tmp_path, env={"SYNTHGOV_TODAY": "2027-02-01"}
+    )
+    assert expired.returncode == 1
+    rules = {(f["rule"], f["waived"]) for f in json.loads(expired.stdout)["findings"]}
+    assert rules == {("SG401", False), ("SG404", False)}
+
+
 def test_output_file_is_written(tmp_path: Path) -> None:
     write_tree(tmp_path, {"card.yaml": GOOD_CARD})
     proc = run_cli("check", "--format", "json", "--output", "out/report.json", cwd=tmp_path)
@@ -86,23 +106,70 @@ def test_output_file_is_written(tmp_path: Path) -> None:
     assert not [p for p in (tmp_path / "out").iterdir() if p.name.startswith(".synthgov-")]
 
 
+def _spec_catalog() -> dict[str, tuple[str, str]]:
+    """id -> (name, default severity) from the rule table of SPEC section 6."""
+    text = (SHARED / "SPEC.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| (SG\d{3}) \| ([a-z-]+) \| (error|warning|info) \|", text, re.M)
+    assert len(rows) >= 37, rows
+    return {rule: (name, severity) for rule, name, severity in rows}
+
+
 def test_rules_lists_every_rule() -> None:
     proc = run_cli("rules")
     assert proc.returncode == 0
-    listed = [line.split()[0] for line in proc.stdout.splitlines()]
-    assert listed == RULE_IDS
-    rows = json.loads(run_cli("rules", "--format", "json").stdout)
-    assert all({"id", "name", "severity", "plugin"} <= set(r) for r in rows)
+    rows = [line.split()[:4] for line in proc.stdout.splitlines()]
+    assert [row[0] for row in rows] == RULE_IDS
+    registry = load_registry(entry_points=False).rules
+    for rule_id, name, severity, plugin in rows:
+        rule = registry[rule_id]
+        assert (name, severity, plugin) == (rule.name, rule.severity.label, rule.plugin)
+    # every rule of the SPEC catalog is listed, with the name and default severity it gives
+    listed = {row[0]: (row[1], row[2]) for row in rows}
+    spec = _spec_catalog()
+    assert {rule: listed.get(rule) for rule in spec} == spec
+    data = json.loads(run_cli("rules", "--format", "json").stdout)
+    assert [r["id"] for r in data] == RULE_IDS
+    assert all({"id", "name", "severity", "plugin"} <= set(r) for r in data)
+    assert {r["id"]: (r["name"], r["severity"]) for r in data if r["id"] in spec} == spec
+
+
+def _block(out: str, heading: str) -> str:
+    """The indented lines that follow ``heading`` in `synthgov explain` output."""
+    lines = out.split("\n" + heading + "\n", 1)[1].splitlines()
+    block = []
+    for line in lines:
+        if not line.startswith("    "):
+            break
+        block.append(line[4:])
+    return "\n".join(block) + "\n"
 
 
 @pytest.mark.parametrize("rule_id", RULE_IDS)
 def test_explain_every_rule(rule_id: str) -> None:
+    rule = load_registry(entry_points=False).rules[rule_id]
     proc = run_cli("explain", rule_id)
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
-    assert out.startswith(rule_id + " ")
-    assert "Default severity:" in out and "Parameters" in out
-    assert "Example violation:" in out and "Fix:" in out
+    assert out.startswith(f"{rule_id} {rule.name}\n")
+    assert f"Default severity: {rule.severity.label}\n" in out
+    # the documentation: the summary and the longer description, word for word
+    flat = " ".join(out.split())
+    assert rule.doc.summary and " ".join(rule.doc.summary.split()) in flat
+    assert rule.doc.description and " ".join(rule.doc.description.split()) in flat
+    # every declared parameter, with its default
+    props = (rule.parameters or {}).get("properties", {})
+    if props:
+        for name, spec in props.items():
+            assert "default" in spec, f"{rule_id}.{name} has no default"
+            default = json.dumps(spec["default"])
+            assert f"  {name} ({spec.get('type', 'any')}, default {default})" in out, out
+    else:
+        assert "Parameters: none\n" in out
+    # an example violation and its fix: both present, and different
+    bad, good = _block(out, "Example violation:"), _block(out, "Fix:")
+    assert bad.strip() and good.strip() and bad != good, out
+    assert bad == rule.doc.bad.rstrip("\n") + "\n"
+    assert good == rule.doc.good.rstrip("\n") + "\n"
 
 
 def test_explain_shows_parameter_defaults() -> None:

@@ -7,6 +7,7 @@ under their own names. The corpus files themselves are never modified.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -120,3 +121,16 @@ def test_graph_of_corpus_and_acme_shows_distilabel_stages(wild: Path, tmp_path: 
     assert out.count('"text_generation_gpt_2 (generate)"') == 2
     assert "gpt-3.5-turbo" in out
     assert "support-intents-synth-v1" in out  # the acme cards are in the same graph
+    # each distilabel pipeline's subgraph holds its two stages, and gpt-3.5-turbo generates
+    # in each of the four
+    labels = dict(re.findall(r'^\s*(n\d+)[\[({]+"([^"]+)"', out, re.MULTILINE))
+    (model,) = [n for n, label in labels.items() if label.startswith("gpt-3.5-turbo<br/>")]
+    fed = set(re.findall(rf'^\s*{model} -->\|"generator"\| (n\d+)$', out, re.MULTILINE))
+    for folder in ("test_pipeline_160e6f6_2024-03", "test_pipeline_7c8976b_2024-10"):
+        body = out.split(f'["pipeline {folder}-distilabel"]\n', 1)[1].split("  end\n", 1)[0]
+        stages = re.findall(r'^\s*(n\d+)\["([^"]+)"\]$', body, re.MULTILINE)
+        assert sorted(label for _, label in stages) == [
+            "text_generation_gpt (generate)",
+            "text_generation_gpt_2 (generate)",
+        ]
+        assert {node for node, _ in stages} <= fed

@@ -86,6 +86,11 @@ def test_require_rule_fires_on_the_right_documents_only(tmp_path: Path) -> None:
             "c.yaml": _card("c", personal + "validation:\n  automated:\n    - {check: pii}\n"),
             # no personal data: `when` does not match, quiet
             "d.yaml": _card("d", "sources:\n  - {name: faq, license: cc-by-4.0}\n"),
+            # not a DatasetCard: `when` and `require` would both apply to it, the kind does not
+            "e.yaml": (
+                "apiVersion: synthgov/v1\nkind: Pipeline\nmetadata: {id: e}\n"
+                "primary_model: {id: acme/bot}\nstages:\n  - {id: t, type: train}\n"
+            ),
         },
     )
     found = _custom_findings(tmp_path, POLICY_HEAD + PII_RULE)

@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from tests.conftest import run_cli, write_tree
 
 LLAMA_8B = "{id: meta-llama/Llama-3.1-8B-Instruct, revision: 0e9e39f2}"
@@ -241,6 +243,79 @@ def test_compare_provider_turns_same_provider_families_into_conflicts(tmp_path: 
 def test_compare_lineage_follows_the_registry(tmp_path: Path) -> None:
     _provider_repo(tmp_path, "lineage")
     assert rules(check(tmp_path), severity="error") == set()
+
+
+# (judge, generator of the training data, related by lineage, related by provider); provider
+# mode compares the providers of every family in each lineage, so it is the stricter one
+COMPARE_MATRIX = [
+    ("o1-2024-12-17", "gpt-4o-2024-08-06", False, True),
+    ("{id: google/gemma-2-27b-it, revision: 2d74922}", "gemini-1.5-pro-002", False, True),
+    ("gpt-4o-mini-2024-07-18", "gpt-4o-2024-08-06", True, True),
+    ("{id: microsoft/phi-4, revision: 187ef03}", "gpt-4-0613", True, True),
+    (
+        "{id: NousResearch/Hermes-3-Llama-3.1-70B, revision: 1b8b3ef}",
+        "{id: meta-llama/Llama-3.1-405B-Instruct, revision: be673f3}",
+        True,
+        True,
+    ),
+    (  # an R1 distillation into Llama is DeepSeek ...
+        "{id: deepseek-ai/DeepSeek-R1-Distill-Llama-70B, revision: b1c0b44}",
+        "{id: deepseek-ai/DeepSeek-V3, revision: 1d044fd}",
+        True,
+        True,
+    ),
+    (  # ... and Llama
+        "{id: deepseek-ai/DeepSeek-R1-Distill-Llama-70B, revision: b1c0b44}",
+        "{id: meta-llama/Llama-3.1-405B-Instruct, revision: be673f3}",
+        True,
+        True,
+    ),
+    (  # an R1 distillation into Qwen is not Llama
+        "{id: deepseek-ai/DeepSeek-R1-Distill-Qwen-32B, revision: 711ad2e}",
+        "{id: meta-llama/Llama-3.1-405B-Instruct, revision: be673f3}",
+        False,
+        False,
+    ),
+    ("claude-3-5-sonnet-20240620", "gpt-4o-2024-08-06", False, False),
+    (
+        "gemini-1.5-pro-002",
+        "{id: mistralai/Mixtral-8x22B-Instruct-v0.1, revision: cc88d5a7}",
+        False,
+        False,
+    ),
+]
+
+
+def test_compare_modes_do_what_the_registry_says(tmp_path: Path) -> None:
+    """One pipeline per (judge, training generator) pair, checked in both modes: SG203 fires
+    exactly where the registry relates the two models, by lineage or by provider."""
+    from synthgov.modelreg import ModelRegistry, related
+
+    registry = ModelRegistry.builtin()
+    files = {"synthgov.yaml": "policies: [./policy.yaml]\n"}
+    for i, (judge, generator, _, _) in enumerate(COMPARE_MATRIX):
+        files[f"train{i}.yaml"] = card(f"train{i}", generator)
+        files[f"p{i}.yaml"] = pipeline(
+            f"p{i}",
+            None,
+            f"{{id: train, type: train, inputs: [train{i}]}}",
+            f"{{id: judge, type: evaluate, model: {judge}}}",
+        )
+    for column, compare in ((2, "lineage"), (3, "provider")):
+        files["policy.yaml"] = (
+            "apiVersion: synthgov/v1\nkind: Policy\nextends: [builtin:baseline]\n"
+            f"settings:\n  diversity: {{compare: {compare}}}\n"
+        )
+        write_tree(tmp_path, files)
+        findings = check(tmp_path, "--select", "SG203")
+        fired = {f["path"] for f in findings if f["rule"] == "SG203"}
+        for i, row in enumerate(COMPARE_MATRIX):
+            judge_ref, gen_ref = (yaml.safe_load(row[0]), yaml.safe_load(row[1]))
+            by_registry = bool(
+                related(registry.resolve(judge_ref), registry.resolve(gen_ref), compare)
+            )
+            assert by_registry == row[column], (compare, row)
+            assert (f"p{i}.yaml" in fired) == row[column], (compare, row, findings)
 
 
 def test_derived_from_lineage_conflicts_in_lineage_mode(tmp_path: Path) -> None:

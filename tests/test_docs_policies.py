@@ -27,7 +27,7 @@ from tests.conftest import ROOT, run_cli
 
 GUIDE = ROOT / "docs" / "policies.md"
 _MARKER = re.compile(r"<!--\s*example:\s*(\S+)\s+(file:\s*(\S+)|run(?:\s+exit=(\d+))?)\s*-->")
-_FENCE = re.compile(r"^```")
+_FENCE = re.compile(r"^\s*(```|~~~)")  # indented or tilde fences count too
 
 
 @dataclass(frozen=True)

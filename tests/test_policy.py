@@ -18,6 +18,8 @@ CARD = "apiVersion: synthgov/v1\nkind: DatasetCard\nmetadata: {id: x, owner: a@b
         ("rules:\n  SG402: {with: {rolez: [x]}}\n", 5, "no parameter 'rolez'"),
         ("rules:\n  SG402: {with: {roles: 3}}\n", 5, "SG402 parameter"),
         ("rules:\n  SG401: {severity: fatal}\n", 5, "fatal"),
+        ("rules:\n  SG401: fatal\n", 5, "fatal"),
+        ("rules:\n  SG401: {severity: Error}\n", 5, "Error"),
         ("extends: [./missing.yaml]\n", 4, "not found"),
         ("extends: [builtin:nonesuch]\n", 4, "unknown built-in policy"),
         ("extends: [some-plugin-pack]\n", 4, "resolves to nothing"),
@@ -62,7 +64,57 @@ def test_bad_policy_through_config_extends(tmp_path: Path) -> None:
     )
     proc = run_cli("check", cwd=tmp_path)
     assert proc.returncode == 2
-    assert "team.yaml:4:" in proc.stderr and "SG1O1" in proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert "team.yaml:4:" in lines[0] and "SG1O1" in lines[0]
+
+
+@pytest.mark.parametrize(
+    ("files", "where"),
+    [
+        # an unresolvable entry of the config's `policies` names the config file
+        ({"synthgov.yaml": "policies: [builtin:baseline, nonesuch-pack]\n"}, "synthgov.yaml:1:"),
+        # an unresolvable `extends` two files deep names the file that holds it
+        (
+            {
+                "synthgov.yaml": "policies: [./base.yaml]\n",
+                "base.yaml": "apiVersion: synthgov/v1\nkind: Policy\nextends: [./team.yaml]\n",
+                "team.yaml": "apiVersion: synthgov/v1\nkind: Policy\nextends: [./gone.yaml]\n",
+            },
+            "team.yaml:3:",
+        ),
+        # a bad severity and an unknown parameter in a pack reached through `extends`
+        (
+            {
+                "synthgov.yaml": "policies: [./base.yaml]\n",
+                "base.yaml": "apiVersion: synthgov/v1\nkind: Policy\nextends: [./team.yaml]\n",
+                "team.yaml": "apiVersion: synthgov/v1\nkind: Policy\nrules:\n  SG403: loud\n",
+            },
+            "team.yaml:4:",
+        ),
+        (
+            {
+                "synthgov.yaml": "policies: [./base.yaml]\n",
+                "base.yaml": "apiVersion: synthgov/v1\nkind: Policy\nextends: [./team.yaml]\n",
+                "team.yaml": (
+                    "apiVersion: synthgov/v1\nkind: Policy\nrules:\n"
+                    "  SG403: {with: {max_day: 90}}\n"
+                ),
+            },
+            "team.yaml:4:",
+        ),
+    ],
+)
+def test_bad_policy_anywhere_in_the_chain_names_its_file(
+    tmp_path: Path, files: dict[str, str], where: str
+) -> None:
+    write_tree(tmp_path, {**files, "card.yaml": CARD})
+    proc = run_cli("check", cwd=tmp_path)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert where in lines[0], lines[0]
+    assert proc.stdout == ""
 
 
 def test_extends_cycle_is_exit_2(tmp_path: Path) -> None:

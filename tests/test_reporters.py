@@ -39,6 +39,14 @@ def test_junit_has_one_failure_per_finding_and_unique_names() -> None:
     assert len(failures) == len(findings) == int(root.get("failures", "-1"))
     keys = [(c.get("classname"), c.get("name")) for c in root.iter("testcase")]
     assert len(keys) == len(set(keys))
+    # each finding is its own test case with exactly one failure, and nothing else fails
+    cases = list(root.iter("testcase"))
+    assert len(cases) == len(findings)
+    assert all(len(c.findall("failure")) == 1 for c in cases)
+    got = sorted(
+        (c.get("classname"), c.get("name").split(" ", 1)[0], int(c.get("line"))) for c in cases
+    )
+    assert got == sorted((f["path"], f["rule"], f["line"]) for f in findings)
     suites = root.findall("testsuite")
     assert sorted(s.get("name") for s in suites) == sorted({f["path"] for f in findings})
     for suite in suites:

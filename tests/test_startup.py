@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import TODAY
 
 CARD = (
@@ -41,9 +43,17 @@ def test_version_imports_only_click(tmp_path: Path) -> None:
         assert heavy not in modules, f"--version imported {heavy}"
 
 
-def test_single_card_check_imports_nothing_heavy(tmp_path: Path) -> None:
+@pytest.mark.parametrize("in_git", [False, True], ids=["plain-dir", "git-work-tree"])
+def test_single_card_check_imports_nothing_heavy(tmp_path: Path, in_git: bool) -> None:
+    # the pre-commit case runs inside a git work tree: discovery (git ls-files) and the
+    # repository context must not pull GitPython in either
     (tmp_path / "card.yaml").write_text(CARD)
+    if in_git:
+        subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True, capture_output=True)
+        subprocess.run(["git", "add", "card.yaml"], cwd=tmp_path, check=True)
     modules = _imported(["check", "card.yaml"], tmp_path)
     for heavy in HEAVY:
         assert heavy not in modules, f"a single-card check imported {heavy}"
+    assert not any(m.startswith(("git.", "gitdb", "smmap")) for m in modules), "GitPython"
+    assert "synthgov.gitdiff" not in modules
     assert "synthgov.engine" in modules  # the measurement saw the real run
