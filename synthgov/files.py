@@ -12,9 +12,11 @@ import re
 from dataclasses import dataclass
 from typing import Protocol
 
+from synthgov.lazyre import LazyRegex
+
 _LFS_HEAD = b"version https://git-lfs.github.com/spec/v1"
-_LFS_OID = re.compile(rb"^oid sha256:([0-9a-f]{64})$", re.M)
-_LFS_SIZE = re.compile(rb"^size (\d+)$", re.M)
+_LFS_OID = LazyRegex(rb"^oid sha256:([0-9a-f]{64})$", re.M)
+_LFS_SIZE = LazyRegex(rb"^size (\d+)$", re.M)
 _CHUNK = 1 << 20
 OUTSIDE_ROOT = "outside the repository"
 

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
+from synthgov.lazyre import LazyRegex
+
 FORMAT_VERSION = 1
 OUTPUTS_TRAINING = ("allowed", "conditional", "restricted")
 UNKNOWN_PROVIDER = "unknown"
@@ -163,11 +165,11 @@ _BEDROCK = re.compile(
     r"^(?:(?:us|eu|apac|us-gov|global|jp|au|ca)\.)?"
     r"(?:anthropic|meta|mistral|cohere|amazon|ai21|deepseek|qwen|openai|writer)\.(?P<rest>.+)$"
 )
-_BEDROCK_LEGACY_CLAUDE = re.compile(
+_BEDROCK_LEGACY_CLAUDE = LazyRegex(
     r"^claude-(?P<instant>instant-)?v(?P<major>\d)(?::(?P<minor>\d))?$"
 )
-_BEDROCK_MISTRAL_VERSION = re.compile(r"-v0:(\d)$")
-_BEDROCK_SUFFIX = re.compile(r"-v\d+(?::\d+)?$")
+_BEDROCK_MISTRAL_VERSION = LazyRegex(r"-v0:(\d)$")
+_BEDROCK_SUFFIX = LazyRegex(r"-v\d+(?::\d+)?$")
 _DATED = re.compile(r"(?:-\d{4}-\d{2}-\d{2}|-\d{8}|-\d{4}|-\d{2}-\d{4}|-00\d)$")
 _MOVING_REVISIONS = frozenset({"main", "master", "head", "latest"})
 
@@ -251,18 +253,16 @@ class LazyPattern:
 
     Compiling the ~250 built-in expressions costs about 40 ms, more than a one-card check
     spends on anything else, and a lookup usually needs a handful of them. So each pattern
-    keeps a literal prefix that any match must start with (or, after an optional
-    ``(?:[^/]+/)?`` organisation part, contain) and compiles only when an id passes that
-    cheap test. Config and plugin patterns are compiled when the registry is built, so a
-    bad one fails closed there.
+    keeps a *needle*: a literal that every match contains (found by :func:`_regex_needle`
+    or :func:`_glob_needle`), and compiles only when an id contains it. Config and plugin
+    patterns are compiled when the registry is built, so a bad one fails closed there.
     """
 
-    __slots__ = ("_compiled", "_inside", "_prefix", "pattern")
+    __slots__ = ("_compiled", "_needle", "pattern")
 
-    def __init__(self, expr: str, prefix: str = "", inside: bool = False) -> None:
+    def __init__(self, expr: str, needle: str = "") -> None:
         self.pattern = expr
-        self._prefix = prefix
-        self._inside = inside
+        self._needle = needle
         self._compiled: re.Pattern[str] | None = None
 
     def compiled(self) -> re.Pattern[str]:
@@ -271,11 +271,10 @@ class LazyPattern:
         return self._compiled
 
     def search(self, text: str) -> re.Match[str] | None:
-        prefix = self._prefix
-        if prefix and text.isascii():  # non-ASCII ids: case folding is subtler, just compile
-            low = text.lower()
-            if (prefix not in low) if self._inside else not low.startswith(prefix):
-                return None
+        needle = self._needle
+        # non-ASCII ids: case folding is subtler (K matches the Kelvin sign), just compile
+        if needle and text.isascii() and needle not in text.lower():
+            return None
         return self.compiled().search(text)
 
     def __repr__(self) -> str:
@@ -283,38 +282,104 @@ class LazyPattern:
 
 
 _LITERAL = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_:/@ ")
-# an anchor, an optional organisation part, then literal characters (or escaped . - / : @ _)
-# and what follows them
-_PREFIX = re.compile(r"(?:\^|\\A)(\(\?:\[\^/\]\+/\)\?)?((?:[A-Za-z0-9_:/@ -]|\\[.\-/:@_])*)(.?)")
-_ESCAPE_OR_CLASS = re.compile(r"\\.|\[(?:\\.|[^\]])*\]")
-_INNERMOST_GROUP = re.compile(r"\([^()]*\)")
+_QUANTIFIERS = frozenset("?*{")
 
 
-def _regex_prefix(expr: str) -> tuple[str, bool]:
-    """(literal every match starts with, whether it may follow an org part) of an anchored
-    expression; ("", False) when there is no such literal (no pre-check then)."""
-    found = _PREFIX.match(expr)
-    if found is None or ("|" in expr and _top_level_alternation(expr)):
-        return "", False
-    literal = found.group(2).replace("\\", "").lower()
-    if literal and found.group(3) in ("?", "*", "{"):
-        literal = literal[:-1]  # the last literal is optional or repeated
-    return literal, found.group(1) is not None
+def _regex_needle(expr: str) -> str:
+    """The longest literal that every match of ``expr`` contains, lower-cased; "" when there
+    is none to be sure of (then the expression is always compiled).
+
+    Only characters outside groups and classes count, and a run of them ends at anything
+    that is not a plain character: a class, a group, an escape such as ``\\d``, an anchor,
+    ``.``, or a quantifier (``a?``, ``a*`` and ``a{0,2}`` drop the ``a``; ``a+`` keeps it
+    but ends the run). A top-level ``|`` or a ``(?`` other than ``(?:`` (look-arounds,
+    inline flags) gives up."""
+    best, run, depth, i, n = "", "", 0, 0, len(expr)
+
+    def longer(a: str, b: str) -> str:
+        return b if len(b) > len(a) else a
+
+    while i < n:
+        c = expr[i]
+        if c == "\\":
+            nxt = expr[i + 1 : i + 2]
+            i += 2
+            if depth > 0 or not nxt or nxt.isalnum() or (i < n and expr[i] in _QUANTIFIERS):
+                best, run = longer(best, run), ""  # a class (\\d), an anchor, or optional
+            else:
+                run += nxt.lower()  # an escaped punctuation character such as \\. or \\-
+            continue
+        if c == "[":
+            j = i + 1
+            if j < n and expr[j] == "^":
+                j += 1
+            if j < n and expr[j] == "]":
+                j += 1
+            while j < n and expr[j] != "]":
+                j += 2 if expr[j] == "\\" else 1
+            if j >= n:
+                return ""
+            i = j + 1
+            best, run = longer(best, run), ""
+            continue
+        if c == "(":
+            if expr.startswith("(?", i) and not expr.startswith("(?:", i):
+                return ""
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth < 0:
+                return ""
+        elif c == "|" and depth == 0:
+            return ""
+        if depth > 0 or c in "()|^$.":
+            best, run = longer(best, run), ""
+        elif c in _QUANTIFIERS:
+            best, run = longer(best, run), ""  # the quantified character was left out
+            if c == "{":
+                close = expr.find("}", i)
+                body = expr[i + 1 : close] if close > 0 else ""
+                if not body or body.count(",") > 1 or not body.replace(",", "").isdigit():
+                    return ""  # a literal brace: read no further than Python would
+                i = close
+        elif c == "+":
+            best, run = longer(best, run), ""
+        elif c in _LITERAL or c in "!\"#%&',;<=>`~":
+            if i + 1 < n and expr[i + 1] in _QUANTIFIERS:
+                best, run = longer(best, run), ""
+            else:
+                run += c.lower()
+        else:
+            best, run = longer(best, run), ""
+        i += 1
+    best = longer(best, run)
+    return best if best.isascii() else ""
 
 
-def _top_level_alternation(expr: str) -> bool:
-    bare = _ESCAPE_OR_CLASS.sub("", expr)
-    while True:
-        inner = _INNERMOST_GROUP.sub("", bare)
-        if inner == bare:
-            return "|" in bare
-        bare = inner
-
-
-def _glob_prefix(glob: str) -> str:
-    cut = min((glob.find(c) for c in "*?[" if c in glob), default=len(glob))
-    prefix = glob[:cut]
-    return prefix.lower() if all(c in _LITERAL or c == "." for c in prefix) else ""
+def _glob_needle(glob: str) -> str:
+    """The longest literal stretch of a glob (between ``*``, ``?`` and ``[...]``), lower-cased."""
+    best, run, i = "", "", 0
+    while i < len(glob):
+        c = glob[i]
+        if c in "*?":
+            best, run = (run if len(run) > len(best) else best), ""
+        elif c == "[":  # a set, read as fnmatch does: [!...], a leading ] is a member
+            j = i + 1
+            if j < len(glob) and glob[j] == "!":
+                j += 1
+            if j < len(glob) and glob[j] == "]":
+                j += 1
+            close = glob.find("]", j)
+            if close < 0:  # fnmatch reads an unclosed [ as a literal
+                run += c
+            else:
+                best, run = (run if len(run) > len(best) else best), ""
+                i = close
+        else:
+            run += c
+        i += 1
+    best = run if len(run) > len(best) else best
+    return best.lower() if best.isascii() else ""
 
 
 def compile_pattern(text: str) -> LazyPattern:
@@ -324,12 +389,12 @@ def compile_pattern(text: str) -> LazyPattern:
     The expression is compiled on first use (:meth:`LazyPattern.compiled` forces it)."""
     if text.startswith("re:"):
         expr = text[3:]
-        return LazyPattern(expr, *_regex_prefix(expr))
+        return LazyPattern(expr, _regex_needle(expr))
     if text.startswith("glob:"):
-        return LazyPattern(r"\A" + fnmatch.translate(text[5:]), _glob_prefix(text[5:]))
+        return LazyPattern(r"\A" + fnmatch.translate(text[5:]), _glob_needle(text[5:]))
     if text.startswith("^") or any(c in _REGEX_ONLY_CHARS for c in text):
-        return LazyPattern(text, *_regex_prefix(text))
-    return LazyPattern(r"\A" + fnmatch.translate(text), _glob_prefix(text))
+        return LazyPattern(text, _regex_needle(text))
+    return LazyPattern(r"\A" + fnmatch.translate(text), _glob_needle(text))
 
 
 def _str_tuple(value: Any, where: str, key: str) -> tuple[str, ...]:

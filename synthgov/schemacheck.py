@@ -7,14 +7,14 @@ self-contained (``$defs``) and no remote ``$ref`` is resolved.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from synthgov.lazyre import LazyRegex
 from synthgov.model import Pointer
 
-_QUOTED = re.compile(r"'((?:[^'\\]|\\.)*)'")
+_QUOTED = LazyRegex(r"'((?:[^'\\]|\\.)*)'")
 
 
 @dataclass(frozen=True)

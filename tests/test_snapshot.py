@@ -58,10 +58,61 @@ def test_lazy_patterns_match_exactly_like_the_compiled_expressions() -> None:
     for text in patterns:
         lazy = compile_pattern(text)
         expr = re.compile(lazy.pattern, re.IGNORECASE)
-        with_prefix += bool(lazy._prefix)
+        with_prefix += bool(lazy._needle)
         wrong = [i for i in ids if bool(lazy.search(i)) != bool(expr.search(i))]
         assert not wrong, (text, wrong[:5])
     assert with_prefix > len(patterns) // 2  # the pre-check is what saves the compile
+
+
+@pytest.mark.parametrize(
+    "expr",
+    [
+        "^(text-)?davinci-00[123]$",
+        r"^(?:[^/]+/)?(meta-)?llama-?4-[\w.-]+$",
+        r"^claude-(opus|sonnet|haiku)-4([-.]\d)?-\d{8}$",
+        r"^x\.y?z+w{2,3}[]a]b\(c\)$",
+        r"^(a|b)c|d$",
+        r"ab{x|long",
+        r"(?i)^abc",
+    ],
+)
+def test_needle_is_in_every_match(expr: str) -> None:
+    """The pre-check may never reject an id that the expression matches: hypothesis writes
+    ids that match (from_regex), and each must contain the needle."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from synthgov.modelreg import _regex_needle
+
+    needle = _regex_needle(expr)
+    compiled = re.compile(expr, re.IGNORECASE)
+
+    @settings(max_examples=60, deadline=None)
+    @given(st.from_regex(compiled))
+    def check(text: str) -> None:
+        if text.isascii():
+            assert needle in text.lower(), (expr, needle, text)
+
+    check()
+
+
+def test_needles_of_every_builtin_pattern_hold_for_generated_matches() -> None:
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    lazies = [compile_pattern(text) for text in _builtin_patterns()]
+
+    @settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(
+        st.sampled_from(lazies).flatmap(
+            lambda p: st.tuples(st.just(p), st.from_regex(p.compiled()))
+        )
+    )
+    def check(pair: tuple) -> None:
+        lazy, text = pair
+        assert lazy.search(text), (lazy.pattern, text)
+
+    check()
 
 
 def test_every_builtin_pattern_compiles() -> None:

@@ -10,14 +10,14 @@ file. Nothing here does I/O.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Mapping
 from typing import Any
 
+from synthgov.lazyre import LazyRegex
 from synthgov.model import Pointer, Position, walk
 
 API_VERSION = "synthgov/v1"
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DATE = LazyRegex(r"\d{4}-\d{2}-\d{2}")
 
 
 class Mapped:

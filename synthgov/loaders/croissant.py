@@ -29,12 +29,13 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from synthgov.lazyre import LazyRegex
 from synthgov.loaders.adapting import Mapped, as_strings, folder_name, iso_date
 from synthgov.loading.limits import Limits
 from synthgov.model import DATASET_CARD, FileProblem, LoadResult, Pointer, Position
 
 NAME = "croissant"
-_MARKER = re.compile(rb"mlcommons\.org/croissant", re.I)
+_MARKER = LazyRegex(rb"mlcommons\.org/croissant", re.I)
 _PREFIXES = (
     ("http://www.w3.org/ns/prov#", "prov:"),
     ("https://www.w3.org/ns/prov#", "prov:"),
@@ -47,25 +48,25 @@ _PREFIXES = (
     ("cr:", ""),
     ("dct:", ""),
 )
-_LICENSE_URL = re.compile(
+_LICENSE_URL = LazyRegex(
     r"^https?://(?:choosealicense\.com/licenses|spdx\.org/licenses|opensource\.org/licenses?)"
     r"/(?P<id>[A-Za-z0-9.+-]+?)(?:\.html)?/?$",
     re.I,
 )
-_CC_URL = re.compile(
+_CC_URL = LazyRegex(
     r"^https?://creativecommons\.org/licenses/(?P<kind>[a-z-]+)/(?P<ver>\d\.\d)/?", re.I
 )
 # an agent label that names a model (family tokens) or a generator
-_MODEL_LABEL = re.compile(
+_MODEL_LABEL = LazyRegex(
     r"gpt|claude|llama|mistral|mixtral|gemini|gemma|qwen|phi-?\d|deepseek|falcon|command-?r|"
     r"nemotron|\bt5\b|\bllm\b|generator|language model|\bmodel\b|/",
     re.I,
 )
 _ROLES = (
-    (re.compile(r"judg|\brat(e|ing)\b|\bscor|evaluat|\bgrad(e|ing)\b", re.I), "judge"),
-    (re.compile(r"filter", re.I), "filter"),
-    (re.compile(r"label|annotat|classif", re.I), "labeler"),
-    (re.compile(r"paraphras|rewrit|translat", re.I), "paraphraser"),
+    (LazyRegex(r"judg|\brat(e|ing)\b|\bscor|evaluat|\bgrad(e|ing)\b", re.I), "judge"),
+    (LazyRegex(r"filter", re.I), "filter"),
+    (LazyRegex(r"label|annotat|classif", re.I), "labeler"),
+    (LazyRegex(r"paraphras|rewrit|translat", re.I), "paraphraser"),
 )
 
 

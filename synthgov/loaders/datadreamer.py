@@ -27,6 +27,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from synthgov.lazyre import LazyRegex
 from synthgov.loaders.adapting import Mapped, as_strings, basename, folder_name, iso_date
 from synthgov.loading.limits import Limits
 from synthgov.model import DATASET_CARD, FileProblem, LoadResult, Pointer, Position
@@ -40,10 +41,10 @@ LICENSE = "License Information"
 MODEL_CARD = "Model Card"
 URL = "URL"
 _ROLES = (
-    (re.compile(r"judg|rank|\bscor|\brat(e|ing)\b", re.I), "judge"),
-    (re.compile(r"filter", re.I), "filter"),
-    (re.compile(r"label|classif|annotat", re.I), "labeler"),
-    (re.compile(r"paraphras|rewrit|translat|process", re.I), "paraphraser"),
+    (LazyRegex(r"judg|rank|\bscor|\brat(e|ing)\b", re.I), "judge"),
+    (LazyRegex(r"filter", re.I), "filter"),
+    (LazyRegex(r"label|classif|annotat", re.I), "labeler"),
+    (LazyRegex(r"paraphras|rewrit|translat|process", re.I), "paraphraser"),
 )
 
 

@@ -28,13 +28,14 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from synthgov.lazyre import LazyRegex
 from synthgov.loaders.adapting import Mapped, folder_name
 from synthgov.loading.limits import Limits
 from synthgov.model import PIPELINE, FileProblem, LoadResult, Pointer, Position
 
 NAME = "distilabel"
-_TOP_KEY = re.compile(rb"^distilabel[ \t]*:", re.M)
-_PIPELINE_KEY = re.compile(rb"^pipeline[ \t]*:", re.M)
+_TOP_KEY = LazyRegex(rb"^distilabel[ \t]*:", re.M)
+_PIPELINE_KEY = LazyRegex(rb"^pipeline[ \t]*:", re.M)
 MODEL_KEYS = ("model", "model_id", "tokenizer_id", "endpoint_name", "model_path")
 
 # task class name -> stage type, for the tasks distilabel ships
@@ -53,9 +54,9 @@ KNOWN_TASKS = {
     "CLAIR": "generate",
 }
 _TYPE_PATTERNS = (
-    (re.compile(r"Judge|Eval|Scor|Rat(e|ing)|Reward|Critic|Feedback|Preference|Rank"), "evaluate"),
-    (re.compile(r"Label|Classif|Annotat|Tagg"), "label"),
-    (re.compile(r"Filter|Checker|Dedup"), "filter"),
+    (LazyRegex(r"Judge|Eval|Scor|Rat(e|ing)|Reward|Critic|Feedback|Preference|Rank"), "evaluate"),
+    (LazyRegex(r"Label|Classif|Annotat|Tagg"), "label"),
+    (LazyRegex(r"Filter|Checker|Dedup"), "filter"),
 )
 # vendor API clients: (provider, a fragment of the vendor's default address)
 VENDOR_LLMS = {

@@ -22,6 +22,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from synthgov.lazyre import LazyRegex
 from synthgov.loaders.adapting import Mapped, basename, folder_name
 from synthgov.loading.limits import Limits
 from synthgov.model import DATASET_CARD, PIPELINE, FileProblem, LoadResult, Pointer, Position
@@ -35,14 +36,14 @@ FILE_NAMES = ("dvc.yaml", "dvc.yml")
 DVC_KEY = "x-dvc"
 STAGE_FIELDS = ("type", "model", "inputs", "outputs", "description")
 _TYPES = (
-    (re.compile(r"(^|[-_. ])(train|training|finetune|fine-tune|sft)([-_. ]|$)", re.I), "train"),
-    (re.compile(r"(^|[-_. ])(evaluate|evaluation|eval|test)([-_. ]|$)", re.I), "evaluate"),
+    (LazyRegex(r"(^|[-_. ])(train|training|finetune|fine-tune|sft)([-_. ]|$)", re.I), "train"),
+    (LazyRegex(r"(^|[-_. ])(evaluate|evaluation|eval|test)([-_. ]|$)", re.I), "evaluate"),
     (
-        re.compile(r"(^|[-_. ])(generate|generation|gen|synth|synthesize)([-_. ]|$)", re.I),
+        LazyRegex(r"(^|[-_. ])(generate|generation|gen|synth|synthesize)([-_. ]|$)", re.I),
         "generate",
     ),
-    (re.compile(r"(^|[-_. ])(label|labelling|labeling|annotate)([-_. ]|$)", re.I), "label"),
-    (re.compile(r"(^|[-_. ])(filter|filtering)([-_. ]|$)", re.I), "filter"),
+    (LazyRegex(r"(^|[-_. ])(label|labelling|labeling|annotate)([-_. ]|$)", re.I), "label"),
+    (LazyRegex(r"(^|[-_. ])(filter|filtering)([-_. ]|$)", re.I), "filter"),
 )
 
 

@@ -34,6 +34,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from synthgov.lazyre import LazyRegex
 from synthgov.loaders.adapting import Mapped, as_strings, basename, folder_name
 from synthgov.loading.limits import Limits
 from synthgov.model import DATASET_CARD, FileProblem, LoadResult, Pointer, Position
@@ -42,16 +43,16 @@ NAME = "huggingface"
 README = "readme.md"
 SYNTHGOV_KEY = "synthgov"
 # the block between the first two --- lines; leading blank lines are allowed, as the Hub does
-_FRONT_MATTER = re.compile(
+_FRONT_MATTER = LazyRegex(
     r"\A(?P<lead>[ \t\r\n]*---[ \t]*(?:\r\n|\r|\n))"
     r"(?P<body>.*?)"
     r"(?:\r\n|\r|\n)---[ \t]*(?:\r\n|\r|\n|\Z)",
     re.S,
 )
-_NEWLINE = re.compile(r"\r\n|\r|\n")
-_HEAD = re.compile(rb"\A(?:\xef\xbb\xbf)?[ \t\r\n]*---[ \t]*[\r\n]")
-_TOP_SYNTHGOV = re.compile(r"^synthgov[ \t]*:", re.M)
-_GLOB = re.compile(r"[*?\[\]{}]")
+_NEWLINE = LazyRegex(r"\r\n|\r|\n")
+_HEAD = LazyRegex(rb"\A(?:\xef\xbb\xbf)?[ \t\r\n]*---[ \t]*[\r\n]")
+_TOP_SYNTHGOV = LazyRegex(r"^synthgov[ \t]*:", re.M)
+_GLOB = LazyRegex(r"[*?\[\]{}]")
 MACHINE = "machine-generated"
 SYNTHETIC_TAG = "synthetic"
 CREATOR_KEYS = ("annotations_creators", "language_creators")

@@ -12,10 +12,10 @@ as for YAML. ``NaN`` and ``Infinity`` are accepted, as Python's decoder does.
 from __future__ import annotations
 
 import json
-import re
 from json.decoder import scanstring
 from typing import Any
 
+from synthgov.lazyre import LazyRegex
 from synthgov.loading.limits import DEFAULT_LIMITS, Limits, size_problem
 from synthgov.loading.safeyaml import Parsed, decode, line_col
 from synthgov.model import FileProblem, Pointer, Position
@@ -24,8 +24,8 @@ __all__ = ["load_json"]
 
 # A string (with escapes), one punctuation character, or a run of anything else (numbers,
 # literals; garbage too, which json.loads then reports).
-_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[{}\[\],:]|[^\s"{}\[\],:]+')
-_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abcdefABCDEF]")
+_TOKEN = LazyRegex(r'"[^"\\]*(?:\\.[^"\\]*)*"|[{}\[\],:]|[^\s"{}\[\],:]+')
+_SURROGATE_ESCAPE = LazyRegex(r"\\u[dD][89abcdefABCDEF]")
 
 
 class _Fatal(Exception):
