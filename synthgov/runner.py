@@ -245,6 +245,8 @@ def run_check(options: CheckOptions, setup: Setup) -> RunResult:
         registry_factory=_registry_factory(registry, config, policy),
         diff=diff,
     )
+    scoped = diff is None and (bool(found.explicit) or len(files) != len(targets))
+    shown_targets = {display_path(p, cwd) for p in targets} if scoped else None
     findings = evaluate(
         documents=documents,
         problems=problems,
@@ -252,10 +254,9 @@ def run_check(options: CheckOptions, setup: Setup) -> RunResult:
         policy=policy,
         run=run,
         selection=Selection(tuple(options.select), tuple(options.ignore)),
+        report_on=shown_targets,
     )
-    if diff is None and (found.explicit or len(files) != len(targets)):
-        shown_targets = {display_path(p, cwd) for p in targets}
-        findings = [f for f in findings if f.path in shown_targets]
+    if shown_targets is not None:
         n_docs = sum(1 for d in documents if d.path in shown_targets)
         n_files = len(targets)
     else:

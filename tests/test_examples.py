@@ -17,6 +17,7 @@ from functools import cache
 from statistics import NormalDist
 from typing import Any
 
+import pytest
 import yaml
 
 from tests.conftest import ROOT, TODAY, run_cli
@@ -149,3 +150,32 @@ def test_expected_covers_every_registered_builtin_rule() -> None:
     listed = {e["rule"] for e in expected_findings()}
     builtin = {r for r in registered_rules() if r.startswith("SG")}
     assert sorted(builtin - listed - set(DIFF_ONLY_RULES)) == []
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "datasets/broken-yaml/card.yaml",  # SG001: a problem, not a document
+        "datasets/cycle-a/card.yaml",  # SG006 across two cards
+        "datasets/duplicate-id-b/card.yaml",  # SG005 across two cards
+        "datasets/waiver-unused/card.yaml",  # post-phase rules (waivers)
+        "datasets/eval-unchecked/card.yaml",  # SG307 through the pipelines
+        "pipelines/judge-trained-style.yaml",  # SG203 through the graph
+        "datasets/checksum-mismatch/data/train.jsonl",  # a data file selects its card
+    ],
+)
+def test_a_named_file_gets_exactly_its_findings_of_a_full_run(tmp_path, target: str) -> None:
+    """``check FILE`` (the pre-commit call) evaluates only that file's documents, with the
+    whole repository as context: its findings must be those a full run reports for it."""
+    import shutil
+
+    repo = tmp_path / "violations"
+    shutil.copytree(ROOT / "examples" / "violations", repo)
+    full = run_cli("check", "--format", "json", "--no-cache", cwd=repo)
+    named = run_cli("check", target, "--format", "json", "--no-cache", cwd=repo)
+    assert full.returncode == 1 and named.returncode in (0, 1), named.stderr
+    card = target if target.endswith(".yaml") else target.split("/data/")[0] + "/card.yaml"
+    expected = [f for f in json.loads(full.stdout)["findings"] if f["path"] == card]
+    got = json.loads(named.stdout)["findings"]
+    assert expected, f"the example {card} should have findings"
+    assert got == expected
