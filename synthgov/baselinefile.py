@@ -68,6 +68,8 @@ def fingerprints(findings: Sequence[Finding]) -> list[tuple[str, int]]:
 
 @dataclass(frozen=True)
 class Baseline:
+    """The findings a baseline file accepts, by content key."""
+
     path: str  # absolute path of the baseline file
     keys: Counter[Key]
 

@@ -22,6 +22,8 @@ FAIL_LEVELS = ("error", "warning", "info")
 
 @dataclass(frozen=True)
 class Config:
+    """The configuration of a run: synthgov.yaml, .synthgov.yaml, [tool.synthgov] or defaults."""
+
     path: str | None  # None: no config file, defaults
     root: str  # directory the config's relative paths are resolved against
     policies: tuple[str, ...] = DEFAULT_POLICIES

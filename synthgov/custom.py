@@ -41,6 +41,8 @@ def document_variables(kind: str) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class CompiledExpr:
+    """A compiled CEL expression of a custom rule."""
+
     text: str
     variables: tuple[str, ...]
     program: Any  # a celpy Runner (tree-walking interpreter)

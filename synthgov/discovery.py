@@ -36,6 +36,8 @@ SKIP_DIRS = frozenset(
 
 @dataclass(frozen=True)
 class Discovered:
+    """The files a run looks at, and what the command line named."""
+
     files: tuple[str, ...]  # absolute paths, sorted, unique
     explicit: frozenset[str]  # files named on the command line
     missing: tuple[str, ...] = ()  # paths given that do not exist

@@ -23,6 +23,8 @@ OUTSIDE_ROOT = "outside the repository"
 
 @dataclass(frozen=True)
 class FileInfo:
+    """What a rule may know of a file named by a card: existence, size, sha256, LFS pointer."""
+
     exists: bool
     is_file: bool = False
     size: int = 0

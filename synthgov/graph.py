@@ -43,6 +43,8 @@ def stage_node(pipeline_id: str, stage_id: str) -> str:
 
 @dataclass(frozen=True)
 class Node:
+    """A dataset, model, pipeline or stage of the lineage graph."""
+
     id: str
     kind: str  # dataset | model | pipeline | stage
     label: str
@@ -53,6 +55,8 @@ class Node:
 
 @dataclass(frozen=True)
 class Edge:
+    """A lineage edge, with the document and pointer that declared it."""
+
     src: str
     dst: str
     kind: str

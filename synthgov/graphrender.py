@@ -49,6 +49,8 @@ class Highlight:
 
 @dataclass(frozen=True)
 class DrawnEdge:
+    """An edge as the graph renderings draw it."""
+
     src: str
     dst: str
     kind: str

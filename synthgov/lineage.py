@@ -125,6 +125,8 @@ class StageCheck:
 
 @dataclass(frozen=True)
 class PipelineRoles:
+    """What a pipeline trains on, evaluates on and judges with, and its base model."""
+
     pipeline: str
     primary: str | None  # primary_model.id (the model being built)
     base: ModelUse | None

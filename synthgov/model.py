@@ -46,6 +46,8 @@ def pointer_to_json(pointer: Pointer) -> str:
 
 @dataclass(frozen=True, order=True)
 class Position:
+    """A line and column in a source file, both 1-based."""
+
     line: int  # 1-based
     column: int  # 1-based
 
@@ -140,6 +142,8 @@ class LoadResult:
 
 @dataclass(frozen=True)
 class Finding:
+    """A rule's issue placed in a file, with its severity: what reporters print."""
+
     rule: str
     name: str
     severity: Severity

@@ -48,6 +48,8 @@ class RegistryError(ValueError):
 
 @dataclass(frozen=True)
 class Terms:
+    """Whether a provider's terms let its outputs train other models, with the source."""
+
     id: str
     name: str
     outputs_training: str  # allowed | conditional | restricted
@@ -59,6 +61,8 @@ class Terms:
 
 @dataclass(frozen=True)
 class Family:
+    """A model family: its provider and the families it derives from."""
+
     id: str
     provider: str
     description: str = ""
@@ -67,6 +71,8 @@ class Family:
 
 @dataclass(frozen=True)
 class ModelEntry:
+    """A registry entry: the ids it matches and what they resolve to."""
+
     patterns: tuple[LazyPattern, ...]
     provider: str
     family: str
@@ -83,6 +89,8 @@ class ModelEntry:
 
 @dataclass(frozen=True)
 class ModelInfo:
+    """A model reference resolved against the registry."""
+
     id: str  # as written
     normalized: str
     known: bool

@@ -30,6 +30,8 @@ class PluginError(Exception):
 
 @dataclass(frozen=True)
 class PluginInfo:
+    """A loaded plugin and what it registered (synthgov plugins)."""
+
     name: str
     version: str
     source: str  # "builtin", "entry point", "config"
@@ -43,6 +45,8 @@ class PluginInfo:
 
 @dataclass(frozen=True)
 class Registry:
+    """Everything the plugins registered: rules, loaders, reporters, packs, models."""
+
     rules: Mapping[str, Rule]
     loaders: tuple[Any, ...]
     reporters: Mapping[str, Any]

@@ -32,6 +32,8 @@ class PolicyError(Exception):
 
 @dataclass(frozen=True)
 class RuleSetting:
+    """A rule as the resolved policy runs it: on or off, severity, parameters."""
+
     enabled: bool
     severity: Severity
     params: Mapping[str, Any]
@@ -40,6 +42,8 @@ class RuleSetting:
 
 @dataclass(frozen=True)
 class CustomRuleSpec:
+    """A declarative custom rule of a policy (require or expr)."""
+
     id: str
     title: str
     severity: Severity
@@ -55,6 +59,8 @@ class CustomRuleSpec:
 
 @dataclass(frozen=True)
 class ResolvedPolicy:
+    """The policy of a run, with every extends applied."""
+
     rules: Mapping[str, RuleSetting]
     settings: Mapping[str, Any] = field(default_factory=dict)
     custom: tuple[CustomRuleSpec, ...] = ()
@@ -67,6 +73,8 @@ class ResolvedPolicy:
 
 @dataclass
 class _Layer:
+    """One policy file or pack, as read, before merging."""
+
     label: str  # how errors name the file
     data: Mapping[str, Any]
     positions: Mapping[Pointer, Position]
@@ -85,6 +93,8 @@ class _Layer:
 
 @dataclass
 class _Builder:
+    """The merge of the layers so far (later layers override earlier ones)."""
+
     rules: dict[str, dict[str, Any]] = field(default_factory=dict)
     settings: dict[str, Any] = field(default_factory=dict)
     custom: dict[str, CustomRuleSpec] = field(default_factory=dict)

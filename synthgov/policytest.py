@@ -40,6 +40,8 @@ class CaseError(ValueError):
 
 @dataclass(frozen=True)
 class Expectation:
+    """One must or must_not entry of a policy test case."""
+
     rule: str
     file: str
     line: int | None = None
@@ -73,6 +75,8 @@ class Expectation:
 
 @dataclass(frozen=True)
 class CaseResult:
+    """The outcome of one policy test case."""
+
     name: str
     path: str  # absolute folder of the case
     missing: tuple[str, ...] = ()  # must entries that did not appear (with what was seen)
@@ -86,6 +90,8 @@ class CaseResult:
 
 @dataclass(frozen=True)
 class TestRun:
+    """The outcomes of every policy test case of a synthgov test run."""
+
     root: str
     cases: tuple[CaseResult, ...]
     error: str | None = None  # nothing to run (no such folder, no case)

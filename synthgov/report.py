@@ -24,6 +24,8 @@ class RuleMeta:
 
 @dataclass(frozen=True)
 class Summary:
+    """The counts of a run, as the JSON summary gives them."""
+
     files: int
     documents: int
     errors: int
@@ -48,6 +50,8 @@ class Summary:
 
 @dataclass(frozen=True)
 class Report:
+    """What a run found, in the form every reporter renders."""
+
     findings: tuple[Finding, ...]
     summary: Summary
     version: str

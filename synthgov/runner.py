@@ -26,6 +26,8 @@ LAZY_MIN_FILES = 200  # from this many files on, load with synthgov.parallel
 
 @dataclass(frozen=True)
 class CheckOptions:
+    """The options of synthgov check, as the CLI parsed them."""
+
     paths: tuple[str, ...] = ()
     config: str | None = None
     policies: tuple[str, ...] = ()
@@ -42,6 +44,8 @@ class CheckOptions:
 
 @dataclass(frozen=True)
 class Loaded:
+    """The documents and file problems of the files that loaders claimed."""
+
     documents: tuple[Document, ...]
     problems: tuple[tuple[str, FileProblem], ...]
     files: int  # files that a loader claimed
@@ -49,6 +53,8 @@ class Loaded:
 
 @dataclass(frozen=True)
 class RunResult:
+    """The report, exit code and warnings of one check run."""
+
     report: Report
     exit_code: int
     warnings: tuple[str, ...] = ()
@@ -59,6 +65,8 @@ class RunResult:
 
 @dataclass(frozen=True)
 class Setup:
+    """Config, plugin registry and resolved policy: what prepare() builds."""
+
     config: Config
     registry: Registry
     policy: ResolvedPolicy

@@ -115,6 +115,8 @@ repos:
 
 @dataclass(frozen=True)
 class InitResult:
+    """What synthgov init wrote, or why it refused."""
+
     written: tuple[str, ...] = ()  # relative paths, in the order written
     existing: tuple[str, ...] = ()  # targets that exist: nothing was written
 

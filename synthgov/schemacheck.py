@@ -19,6 +19,8 @@ _QUOTED = LazyRegex(r"'((?:[^'\\]|\\.)*)'")
 
 @dataclass(frozen=True)
 class SchemaError:
+    """One JSON Schema error, at the pointer of the offending value."""
+
     pointer: Pointer
     message: str
     keyword: str

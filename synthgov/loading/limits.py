@@ -15,6 +15,8 @@ MIB = 1024 * 1024
 
 @dataclass(frozen=True)
 class Limits:
+    """Size, depth and expansion limits for reading one file (docs/limits.md)."""
+
     #: checked on ``os.stat`` before reading (by the caller), and again on ``len(raw)``
     max_bytes: int = 10 * MIB
     #: nesting depth of collections (the root mapping is depth 1)

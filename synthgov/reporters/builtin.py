@@ -14,6 +14,8 @@ from synthgov.markers import hookimpl
 
 @dataclass(frozen=True)
 class LazyReporter:
+    """A built-in output format, imported when it is used."""
+
     module: str
     attr: str = "render"
 
