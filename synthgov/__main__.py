@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from synthgov.cli import main
+from synthgov.console import run
 
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    run()

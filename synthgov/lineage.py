@@ -18,7 +18,7 @@ and memoised on it, so each is computed once per run.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -303,11 +303,21 @@ def _unique(uses: Iterable[ModelUse]) -> list[ModelUse]:
 class Comparator:
     """Relatedness of model uses under ``settings.diversity.compare`` (lineage | provider)."""
 
-    def __init__(self, registry: ModelRegistry, compare: str = "lineage") -> None:
-        self.registry = registry
+    def __init__(
+        self, registry: ModelRegistry | Callable[[], ModelRegistry], compare: str = "lineage"
+    ) -> None:
+        # a callable is called on the first comparison: a run whose documents name no model
+        # never builds the registry
+        self._registry = registry
         self.compare = compare if compare in ("lineage", "provider") else "lineage"
         # resolved references by object identity (documents outlive the run's comparator)
         self._infos: dict[int, tuple[Any, ModelInfo]] = {}
+
+    @property
+    def registry(self) -> ModelRegistry:
+        if callable(self._registry):
+            self._registry = self._registry()
+        return self._registry
 
     def info(self, use: ModelUse) -> ModelInfo:
         ref = use.ref if isinstance(use.ref, str | Mapping) else use.model
@@ -345,6 +355,7 @@ def comparator(ctx: Any) -> Comparator:
 
     def build() -> Comparator:
         compare = ctx.setting("diversity", "compare", default="lineage")
-        return Comparator(ctx.models, compare if isinstance(compare, str) else "lineage")
+        mode = compare if isinstance(compare, str) else "lineage"
+        return Comparator(lambda: ctx.models, mode)
 
     return ctx.graph.memo(("comparator",), build)

@@ -254,6 +254,7 @@ def _from_bedrock(text: str) -> str:
 # --------------------------------------------------------------------------- parsing
 
 _REGEX_ONLY_CHARS = frozenset("^$+(){}|\\")
+NEEDLES_KEY = "x-needles"  # kept by the snapshot of the built-in registry
 
 
 class LazyPattern:
@@ -390,19 +391,43 @@ def _glob_needle(glob: str) -> str:
     return best.lower() if best.isascii() else ""
 
 
-def compile_pattern(text: str) -> LazyPattern:
+def compile_pattern(text: str, needle: str | None = None) -> LazyPattern:
     """One ``match`` item: ``re:``/leading ``^``/regex metacharacters -> regular
     expression (searched); ``glob:`` or anything else -> glob on the whole id.
 
-    The expression is compiled on first use (:meth:`LazyPattern.compiled` forces it)."""
+    The expression is compiled on first use (:meth:`LazyPattern.compiled` forces it).
+    ``needle`` is :func:`pattern_needle` of ``text`` when the caller kept it."""
     if text.startswith("re:"):
         expr = text[3:]
-        return LazyPattern(expr, _regex_needle(expr))
+    elif text.startswith("glob:"):
+        expr = r"\A" + fnmatch.translate(text[5:])
+    elif text.startswith("^") or any(c in _REGEX_ONLY_CHARS for c in text):
+        expr = text
+    else:
+        expr = r"\A" + fnmatch.translate(text)
+    return LazyPattern(expr, pattern_needle(text) if needle is None else needle)
+
+
+def pattern_needle(text: str) -> str:
+    """The needle of one ``match`` item (see :class:`LazyPattern`)."""
+    if text.startswith("re:"):
+        return _regex_needle(text[3:])
     if text.startswith("glob:"):
-        return LazyPattern(r"\A" + fnmatch.translate(text[5:]), _glob_needle(text[5:]))
+        return _glob_needle(text[5:])
     if text.startswith("^") or any(c in _REGEX_ONLY_CHARS for c in text):
-        return LazyPattern(text, _regex_needle(text))
-    return LazyPattern(r"\A" + fnmatch.translate(text), _glob_needle(text))
+        return _regex_needle(text)
+    return _glob_needle(text)
+
+
+def _with_needles(data: Any) -> Any:
+    """The built-in registry data with each entry's needles (``x-needles``), so that the
+    JSON snapshot keeps them and a run does not work them out again (~5 ms)."""
+    for entry in data.get("models") or [] if isinstance(data, Mapping) else []:
+        match = entry.get("match") if isinstance(entry, dict) else None
+        items = [match] if isinstance(match, str) else match
+        if isinstance(items, list) and all(isinstance(i, str) for i in items):
+            entry[NEEDLES_KEY] = [pattern_needle(i) for i in items]
+    return data
 
 
 def _str_tuple(value: Any, where: str, key: str) -> tuple[str, ...]:
@@ -474,8 +499,14 @@ def _parse_entry(raw: Any, where: str, source: str, families: Mapping[str, Famil
     items = _str_tuple(raw.get("match"), where, "match")
     if not items:
         raise RegistryError(f"{where}: match is required")
+    needles = raw.get(NEEDLES_KEY) if source == "builtin" else None
     try:
-        patterns = tuple(compile_pattern(item) for item in items)
+        if isinstance(needles, list) and len(needles) == len(items):  # from the snapshot
+            patterns = tuple(
+                compile_pattern(i, str(n)) for i, n in zip(items, needles, strict=True)
+            )
+        else:
+            patterns = tuple(compile_pattern(item) for item in items)
         if source != "builtin":  # user patterns: compiled now (fail closed), no pre-check
             patterns = tuple(LazyPattern(p.pattern) for p in patterns)
             for pattern in patterns:
@@ -559,7 +590,9 @@ class ModelRegistry:
 
         raw = package_bytes("synthgov.data", "models.yaml") or b""
         # building ~50 KB of YAML into objects costs ~20 ms; its JSON snapshot ~1 ms
-        data = json_snapshot("models", raw, lambda: _yaml_data(raw.decode("utf-8")))
+        data = json_snapshot(
+            "registry", raw, lambda: _with_needles(_yaml_data(raw.decode("utf-8")))
+        )
         return cls.from_data(data, source="builtin")
 
     @classmethod

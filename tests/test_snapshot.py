@@ -130,14 +130,19 @@ def test_config_patterns_are_compiled_eagerly_and_fail_closed() -> None:
 def test_registry_snapshot_gives_the_same_registry(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("SYNTHGOV_CACHE_DIR", str(tmp_path))
     first = ModelRegistry.builtin()  # builds from YAML, writes the snapshot
-    written = list((tmp_path / "snapshots").glob("models-*.json"))
+    written = list((tmp_path / "snapshots").glob("registry-*.json"))
     assert len(written) == 1
+    stored = json.loads(written[0].read_text())["value"]["models"]
+    assert all(
+        len(e["x-needles"]) == len([e["match"]] if isinstance(e["match"], str) else e["match"])
+        for e in stored
+    )
     second = ModelRegistry.builtin()  # from the snapshot
     monkeypatch.setenv("SYNTHGOV_NO_SNAPSHOTS", "1")
     plain = ModelRegistry.builtin()
     for reg in (first, second):
-        assert [e.patterns[0].pattern for e in reg.entries] == [
-            e.patterns[0].pattern for e in plain.entries
+        assert [[(p.pattern, p._needle) for p in e.patterns] for e in reg.entries] == [
+            [(p.pattern, p._needle) for p in e.patterns] for e in plain.entries
         ]
         assert dict(reg.terms) == dict(plain.terms)
         assert dict(reg.families) == dict(plain.families)

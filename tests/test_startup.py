@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -57,3 +58,41 @@ def test_single_card_check_imports_nothing_heavy(tmp_path: Path, in_git: bool) -
     assert not any(m.startswith(("git.", "gitdb", "smmap")) for m in modules), "GitPython"
     assert "synthgov.gitdiff" not in modules
     assert "synthgov.engine" in modules  # the measurement saw the real run
+
+
+def _console(args: list[str], cwd: Path, env: dict[str, str] | None = None):
+    return subprocess.run(
+        [sys.executable, "-m", "synthgov", *args],
+        cwd=cwd,
+        env={**os.environ, "SYNTHGOV_TODAY": TODAY, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_fast_exit_keeps_exit_codes_and_flushes_all_output(tmp_path: Path) -> None:
+    """synthgov.console ends with os._exit: every exit code and every byte must survive."""
+    for i in range(40):  # enough findings for output well past any stream buffer
+        (tmp_path / f"c{i}.yaml").write_text(CARD.replace("id: one", f"id: card-{i}"))
+    report = _console(["check", "--no-cache", "--format", "json"], tmp_path)
+    assert report.returncode == 1, report.stderr
+    assert len(report.stdout) > 65536
+    assert len(json.loads(report.stdout)["findings"]) > 40
+    clean = _console(["check", "--no-cache", "--select", "SG401"], tmp_path)
+    assert clean.returncode == 0 and "0 error(s)" in clean.stdout
+    bad = _console(["check", "--policy", "builtin:nope"], tmp_path)
+    assert bad.returncode == 2 and "builtin:nope" in bad.stderr
+    assert _console(["--version"], tmp_path).stdout.startswith("synthgov ")
+
+
+def test_atexit_handlers_of_plugins_still_run(tmp_path: Path) -> None:
+    (tmp_path / "leaves_a_mark.py").write_text(
+        "import atexit, pathlib\n"
+        "atexit.register(lambda: pathlib.Path('mark.txt').write_text('ran'))\n"
+    )
+    (tmp_path / "synthgov.yaml").write_text("plugins: [leaves_a_mark]\n")
+    (tmp_path / "card.yaml").write_text(CARD)
+    proc = _console(["check", "--no-cache"], tmp_path, {"PYTHONPATH": str(tmp_path)})
+    assert proc.returncode == 1, proc.stderr
+    assert (tmp_path / "mark.txt").read_text() == "ran"
