@@ -31,7 +31,7 @@ class DiffInfo:
         return os.path.normpath(path) in self.changed
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared by identity; no __eq__ to build
 class RunContext:
     """Shared by all rules of one run. The graph and registry are built on first use."""
 
@@ -82,7 +82,7 @@ class RunContext:
         return node
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared by identity; no __eq__ to build
 class RuleContext:
     """The run context plus the parameters of the rule being evaluated."""
 

@@ -43,7 +43,7 @@ class PluginInfo:
     error: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared by identity; no __eq__ to build
 class Registry:
     """Everything the plugins registered: rules, loaders, reporters, packs, models."""
 

@@ -71,7 +71,7 @@ class ResolvedPolicy:
         return self.rules.get(rule_id)
 
 
-@dataclass
+@dataclass(eq=False)
 class _Layer:
     """One policy file or pack, as read, before merging."""
 
@@ -91,7 +91,7 @@ class _Layer:
             probe = probe[:-1]
 
 
-@dataclass
+@dataclass(eq=False)
 class _Builder:
     """The merge of the layers so far (later layers override earlier ones)."""
 
@@ -329,6 +329,13 @@ class _Resolver:
                         layer.line((*pointer, "with", name)),
                         f"{rule_id} has no parameter {name!r} (parameters: {names})",
                     )
+            if all(
+                isinstance(declared[name], Mapping)
+                and "default" in declared[name]
+                and _same(given[name], declared[name]["default"])
+                for name in given
+            ):
+                continue  # a rule's defaults satisfy its schema (tested): no validator needed
             schema = {
                 "type": "object",
                 **{k: v for k, v in rule.parameters.items() if k != "required"},
@@ -439,3 +446,18 @@ def _plain(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
     return value
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal as JSON values: ``1`` is not ``true``, ``1.0`` is ``1``."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return type(a) is type(b) and a == b
+    if isinstance(a, Mapping) and isinstance(b, Mapping):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list | tuple) and isinstance(b, list | tuple):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    return (
+        type(a) is type(b)
+        and a == b
+        or (isinstance(a, int | float) and isinstance(b, int | float) and a == b)
+    )

@@ -170,3 +170,35 @@ def test_severity_override_and_off(tmp_path: Path) -> None:
     assert '"severity": "warning"' in proc.stdout and "SG402" not in proc.stdout
     proc = run_cli("check", "--fail-on", "warning", cwd=tmp_path)
     assert proc.returncode == 1
+
+
+def test_every_rule_default_satisfies_its_parameter_schema() -> None:
+    """The policy engine skips validating `with:` values equal to the defaults, which is
+    sound only while every default is valid."""
+    import jsonschema
+
+    from synthgov.plugins import load_registry
+
+    rules = load_registry(entry_points=False).rules
+    checked = 0
+    for rule in rules.values():
+        schema = {"type": "object", **(rule.parameters or {})}
+        props = schema.get("properties", {})
+        defaults = {k: v["default"] for k, v in props.items() if "default" in v}
+        jsonschema.Draft202012Validator(schema).validate(defaults)
+        checked += bool(defaults)
+    assert checked >= 5
+
+
+def test_a_value_that_only_looks_like_the_default_is_still_validated(tmp_path) -> None:
+    from synthgov.policy import _same
+
+    assert _same(0.8, 0.8) and _same(1, 1.0) and _same(["a"], ["a"])
+    assert not _same(True, 1) and not _same("0.8", 0.8) and not _same([1], [True])
+    policy = tmp_path / "p.yaml"
+    policy.write_text(
+        "apiVersion: synthgov/v1\nkind: Policy\nmetadata: {name: p}\n"
+        "rules:\n  SG205: {with: {max_share: '0.8'}}\n"
+    )
+    proc = run_cli("check", "--policy", str(policy), cwd=tmp_path)
+    assert proc.returncode == 2 and "p.yaml:5" in proc.stderr, proc.stderr
