@@ -452,12 +452,10 @@ def _same(a: Any, b: Any) -> bool:
     """Equal as JSON values: ``1`` is not ``true``, ``1.0`` is ``1``."""
     if isinstance(a, bool) or isinstance(b, bool):
         return type(a) is type(b) and a == b
+    if isinstance(a, int | float) and isinstance(b, int | float):
+        return a == b
     if isinstance(a, Mapping) and isinstance(b, Mapping):
         return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
     if isinstance(a, list | tuple) and isinstance(b, list | tuple):
         return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
-    return (
-        type(a) is type(b)
-        and a == b
-        or (isinstance(a, int | float) and isinstance(b, int | float) and a == b)
-    )
+    return type(a) is type(b) and a == b

@@ -74,3 +74,30 @@ def run_cli(
         timeout=timeout,
         input=input,
     )
+
+
+def imported_modules(
+    args: list[str], cwd: Path, env: dict[str, str] | None = None, runs: int = 1
+) -> set[str]:
+    """The modules that ``python -m synthgov ARGS`` imports (``-X importtime``), as seen in
+    the last of ``runs`` runs (a second run has the start-up snapshots of the first)."""
+    import subprocess
+
+    full_env = {**os.environ, "SYNTHGOV_TODAY": TODAY, **(env or {})}
+    modules: set[str] = set()
+    for _ in range(runs):
+        proc = subprocess.run(
+            [sys.executable, "-X", "importtime", "-m", "synthgov", *args],
+            cwd=cwd,
+            env=full_env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        modules = {
+            line.rsplit("|", 1)[1].strip()
+            for line in proc.stderr.splitlines()
+            if line.startswith("import time:") and "|" in line
+        }
+        assert modules, proc.stderr
+    return modules

@@ -7,7 +7,6 @@ import json
 import os
 import random
 import re
-import subprocess
 import sys
 from pathlib import Path
 
@@ -16,7 +15,7 @@ import yaml
 
 from synthgov import snapshot
 from synthgov.modelreg import ModelRegistry, compile_pattern
-from tests.conftest import ROOT, TODAY
+from tests.conftest import ROOT, imported_modules
 
 MODELS_YAML = ROOT / "synthgov" / "data" / "models.yaml"
 
@@ -54,14 +53,14 @@ def _candidate_ids(patterns: list[str]) -> set[str]:
 def test_lazy_patterns_match_exactly_like_the_compiled_expressions() -> None:
     patterns = _builtin_patterns()
     ids = _candidate_ids(patterns)
-    with_prefix = 0
+    with_needle = 0
     for text in patterns:
         lazy = compile_pattern(text)
         expr = re.compile(lazy.pattern, re.IGNORECASE)
-        with_prefix += bool(lazy._needle)
+        with_needle += bool(lazy._needle)
         wrong = [i for i in ids if bool(lazy.search(i)) != bool(expr.search(i))]
         assert not wrong, (text, wrong[:5])
-    assert with_prefix > len(patterns) // 2  # the pre-check is what saves the compile
+    assert with_needle > len(patterns) // 2  # the pre-check is what saves the compile
 
 
 @pytest.mark.parametrize(
@@ -198,23 +197,7 @@ def test_entry_point_snapshot_follows_installs(tmp_path: Path, monkeypatch) -> N
 
 
 def _imported(args: list[str], cwd: Path, cache: Path) -> set[str]:
-    env = {**os.environ, "SYNTHGOV_TODAY": TODAY, "SYNTHGOV_CACHE_DIR": str(cache)}
-    modules: set[str] = set()
-    for _ in range(2):  # the second run has its snapshots
-        proc = subprocess.run(
-            [sys.executable, "-X", "importtime", "-m", "synthgov", *args],
-            cwd=cwd,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-        modules = {
-            line.rsplit("|", 1)[1].strip()
-            for line in proc.stderr.splitlines()
-            if line.startswith("import time:") and "|" in line
-        }
-    return modules
+    return imported_modules(args, cwd, {"SYNTHGOV_CACHE_DIR": str(cache)}, runs=2)
 
 
 def test_single_card_check_skips_metadata_resources_and_pickle(tmp_path: Path) -> None:

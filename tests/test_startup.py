@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import TODAY
+from tests.conftest import TODAY, imported_modules
 
 CARD = (
     "apiVersion: synthgov/v1\nkind: DatasetCard\nmetadata: {id: one, owner: a@b.example}\n"
@@ -21,21 +21,7 @@ HEAVY = ("git", "jsonschema", "celpy", "referencing", "hypothesis", "rich")
 
 
 def _imported(args: list[str], cwd: Path) -> set[str]:
-    env = {**os.environ, "SYNTHGOV_TODAY": TODAY}
-    proc = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "synthgov", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    modules = set()
-    for line in proc.stderr.splitlines():
-        if line.startswith("import time:") and "|" in line:
-            modules.add(line.rsplit("|", 1)[1].strip())
-    assert modules, proc.stderr
-    return modules
+    return imported_modules(args, cwd)
 
 
 def test_version_imports_only_click(tmp_path: Path) -> None:
