@@ -20,7 +20,7 @@ DEFAULT_POLICIES = ("builtin:baseline",)
 FAIL_LEVELS = ("error", "warning", "info")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared by identity; no __eq__ or __hash__ to build
 class Config:
     """The configuration of a run: synthgov.yaml, .synthgov.yaml, [tool.synthgov] or defaults."""
 
@@ -116,7 +116,7 @@ def _validate(data: Mapping[str, Any], positions: Mapping[Any, Any], label: str)
     from synthgov import resources
     from synthgov.schemacheck import compile_schema, iter_schema_errors
 
-    errors = iter_schema_errors(compile_schema(resources.schema("Config")), dict(data))
+    errors = iter_schema_errors(compile_schema(resources.schema("Config"), lazy=True), dict(data))
     if not errors:
         return
     err = errors[0]

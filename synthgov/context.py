@@ -17,7 +17,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from synthgov.modelreg import ModelRegistry
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared by identity; no __eq__ or __hash__ to build
 class DiffInfo:
     """Diff mode (SPEC section 11): what changed since the merge base."""
 
@@ -31,7 +31,7 @@ class DiffInfo:
         return os.path.normpath(path) in self.changed
 
 
-@dataclass(frozen=True, eq=False)  # compared by identity; no __eq__ to build
+@dataclass(frozen=True, eq=False, repr=False)  # plumbing: no __eq__, __hash__ or __repr__ to build
 class RunContext:
     """Shared by all rules of one run. The graph and registry are built on first use."""
 
@@ -82,7 +82,7 @@ class RunContext:
         return node
 
 
-@dataclass(frozen=True, eq=False)  # compared by identity; no __eq__ to build
+@dataclass(frozen=True, eq=False, repr=False)  # plumbing: no __eq__, __hash__ or __repr__ to build
 class RuleContext:
     """The run context plus the parameters of the rule being evaluated."""
 

@@ -218,13 +218,13 @@ def evaluate(spec: CustomRuleSpec, doc: Document, cache: dict[str, Any]) -> Iter
     if spec.when is not None:
         key = f"{spec.id}:when"
         if key not in cache:
-            cache[key] = compile_schema(spec.when)
+            cache[key] = compile_schema(spec.when, lazy=True)  # checked at load
         if not is_valid(cache[key], data):
             return
     if spec.require is not None:
         key = f"{spec.id}:require"
         if key not in cache:
-            cache[key] = compile_schema(spec.require)
+            cache[key] = compile_schema(spec.require, lazy=True)
         errors = iter_schema_errors(cache[key], data)
         if errors:
             deepest = max(errors, key=lambda e: len(e.pointer))

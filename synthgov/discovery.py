@@ -34,7 +34,7 @@ SKIP_DIRS = frozenset(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)  # plumbing: no __eq__, __hash__ or __repr__ to build
 class Discovered:
     """The files a run looks at, and what the command line named."""
 

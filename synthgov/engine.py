@@ -25,7 +25,7 @@ from synthgov.model import (
 from synthgov.policy import ResolvedPolicy, RuleSetting
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared by identity; no __eq__ or __hash__ to build
 class Selection:
     """``--select`` / ``--ignore``: rule ids or prefixes."""
 

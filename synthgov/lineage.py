@@ -115,7 +115,7 @@ class DataUse:
         return f"stage:{self.pipeline}/{self.stage}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared by identity; no __eq__ or __hash__ to build
 class StageCheck:
     """A model that judges (``evaluate``) or filters (``filter``) a stage's inputs."""
 
@@ -123,7 +123,7 @@ class StageCheck:
     inputs: tuple[DataUse, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared by identity; no __eq__ or __hash__ to build
 class PipelineRoles:
     """What a pipeline trains on, evaluates on and judges with, and its base model."""
 

@@ -28,7 +28,7 @@ class PluginError(Exception):
     """Two plugins registered the same rule id, or a registration is malformed."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared by identity; no __eq__ or __hash__ to build
 class PluginInfo:
     """A loaded plugin and what it registered (synthgov plugins)."""
 
@@ -43,7 +43,7 @@ class PluginInfo:
     error: str = ""
 
 
-@dataclass(frozen=True, eq=False)  # compared by identity; no __eq__ to build
+@dataclass(frozen=True, eq=False, repr=False)  # plumbing: no __eq__, __hash__ or __repr__ to build
 class Registry:
     """Everything the plugins registered: rules, loaders, reporters, packs, models."""
 

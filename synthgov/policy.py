@@ -30,7 +30,7 @@ class PolicyError(Exception):
         super().__init__(f"{where}: {message}")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared by identity; no __eq__ or __hash__ to build
 class RuleSetting:
     """A rule as the resolved policy runs it: on or off, severity, parameters."""
 
@@ -40,7 +40,7 @@ class RuleSetting:
     references: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared by identity; no __eq__ or __hash__ to build
 class CustomRuleSpec:
     """A declarative custom rule of a policy (require or expr)."""
 
@@ -57,7 +57,7 @@ class CustomRuleSpec:
     origin: str = ""  # "path:line" of the definition
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared by identity; no __eq__ or __hash__ to build
 class ResolvedPolicy:
     """The policy of a run, with every extends applied."""
 
@@ -71,7 +71,7 @@ class ResolvedPolicy:
         return self.rules.get(rule_id)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class _Layer:
     """One policy file or pack, as read, before merging."""
 
@@ -91,7 +91,7 @@ class _Layer:
             probe = probe[:-1]
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class _Builder:
     """The merge of the layers so far (later layers override earlier ones)."""
 
@@ -353,7 +353,7 @@ class _Resolver:
         from synthgov.schemacheck import compile_schema, iter_schema_errors
 
         if self._validator is None:
-            self._validator = compile_schema(resources.schema("Policy"))
+            self._validator = compile_schema(resources.schema("Policy"), lazy=True)
         errors = iter_schema_errors(self._validator, _plain(layer.data))
         if errors:
             err = errors[0]

@@ -9,7 +9,7 @@ from typing import Any
 from synthgov.model import Finding, Severity
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared by identity; no __eq__ or __hash__ to build
 class RuleMeta:
     """What reporters need to know about a rule (SARIF rules, Markdown references)."""
 
@@ -22,7 +22,7 @@ class RuleMeta:
     plugin: str = "synthgov"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared by identity; no __eq__ or __hash__ to build
 class Summary:
     """The counts of a run, as the JSON summary gives them."""
 
@@ -48,7 +48,7 @@ class Summary:
         return out
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)  # plumbing: no __eq__, __hash__ or __repr__ to build
 class Report:
     """What a run found, in the form every reporter renders."""
 

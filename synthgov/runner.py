@@ -24,7 +24,7 @@ HEAD_BYTES = 4096
 LAZY_MIN_FILES = 200  # from this many files on, load with synthgov.parallel
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared by identity; no __eq__ or __hash__ to build
 class CheckOptions:
     """The options of synthgov check, as the CLI parsed them."""
 
@@ -42,7 +42,7 @@ class CheckOptions:
     cwd: str = field(default_factory=os.getcwd)
 
 
-@dataclass(frozen=True, eq=False)  # compared by identity; no __eq__ to build
+@dataclass(frozen=True, eq=False, repr=False)  # plumbing: no __eq__, __hash__ or __repr__ to build
 class Loaded:
     """The documents and file problems of the files that loaders claimed."""
 
@@ -51,7 +51,7 @@ class Loaded:
     files: int  # files that a loader claimed
 
 
-@dataclass(frozen=True, eq=False)  # compared by identity; no __eq__ to build
+@dataclass(frozen=True, eq=False, repr=False)  # plumbing: no __eq__, __hash__ or __repr__ to build
 class RunResult:
     """The report, exit code and warnings of one check run."""
 
@@ -63,7 +63,7 @@ class RunResult:
     documents: tuple[Document, ...] = ()
 
 
-@dataclass(frozen=True, eq=False)  # compared by identity; no __eq__ to build
+@dataclass(frozen=True, eq=False, repr=False)  # plumbing: no __eq__, __hash__ or __repr__ to build
 class Setup:
     """Config, plugin registry and resolved policy: what prepare() builds."""
 

@@ -44,6 +44,18 @@ def test_single_card_check_imports_nothing_heavy(tmp_path: Path, in_git: bool) -
     assert not any(m.startswith(("git.", "gitdb", "smmap")) for m in modules), "GitPython"
     assert "synthgov.gitdiff" not in modules
     assert "synthgov.engine" in modules  # the measurement saw the real run
+    # the card, the config and the baseline pack are proved valid in pure Python
+    assert "synthgov.quickschema" in modules
+    assert "jsonschema_rs" not in modules, "a valid card needs no jsonschema-rs"
+
+
+def test_an_invalid_card_is_reported_by_jsonschema_rs(tmp_path: Path) -> None:
+    (tmp_path / "card.yaml").write_text(CARD + "licence: mit\n")
+    modules = _imported(["check", "card.yaml"], tmp_path)
+    assert "jsonschema_rs" in modules
+    proc = _console(["check", "--select", "SG002", "card.yaml"], tmp_path)
+    assert proc.returncode == 1
+    assert "card.yaml:6:10: SG002 [error] unknown key 'licence'" in proc.stdout, proc.stdout
 
 
 def _console(args: list[str], cwd: Path, env: dict[str, str] | None = None):

@@ -13,7 +13,7 @@ from synthgov.model import FileProblem
 MIB = 1024 * 1024
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared by identity; no __eq__ or __hash__ to build
 class Limits:
     """Size, depth and expansion limits for reading one file (docs/limits.md)."""
 

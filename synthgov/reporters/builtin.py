@@ -12,7 +12,7 @@ from typing import Any
 from synthgov.markers import hookimpl
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)  # plumbing: no __eq__, __hash__ or __repr__ to build
 class LazyReporter:
     """A built-in output format, imported when it is used."""
 

@@ -73,7 +73,7 @@ class SchemaViolation(Rule):
             from synthgov import resources
             from synthgov.schemacheck import compile_schema
 
-            self._validators[kind] = compile_schema(resources.schema(kind))
+            self._validators[kind] = compile_schema(resources.schema(kind), lazy=True)
         return self._validators[kind]
 
 

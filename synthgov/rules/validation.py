@@ -47,7 +47,7 @@ def _pct(value: float) -> str:
 # -- SG302: the review sample -------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared by identity; no __eq__ or __hash__ to build
 class SampleRequirement:
     """The inputs and result of the finite-population sample size formula (SPEC section 6)."""
 
