@@ -52,7 +52,7 @@ import os
 import pickle
 import sys
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -113,6 +113,74 @@ def signature(path: str) -> Signature:
     except (OSError, ValueError):
         return None
     return (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
+
+
+def signatures(paths: Sequence[str]) -> list[Signature]:
+    """``[signature(p) for p in paths]``, inlined: a warm run over 10,000 cards checks some
+    40,000 signatures, and a function call per path was a tenth of that run."""
+    stat = os.stat
+    out: list[Signature] = []
+    append = out.append
+    for path in paths:
+        try:
+            st = stat(path)
+        except (OSError, ValueError):
+            append(None)
+            continue
+        append((st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns))
+    return out
+
+
+def all_unchanged(items: Iterable[tuple[str, str, Any]]) -> bool:
+    """Whether every ``(kind, path, signature)`` still holds: ``kind`` "dir" compares
+    :func:`_dir_signature`, anything else :func:`signature` (inlined, see signatures)."""
+    stat = os.stat
+    for kind, path, sig in items:
+        try:
+            st = stat(path)
+        except (OSError, ValueError):
+            if sig is not None:
+                return False
+            continue
+        if kind == "dir":
+            if sig != (st.st_mtime_ns, st.st_ino, st.st_ctime_ns):
+                return False
+        elif sig != (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns):
+            return False
+    return True
+
+
+CHECK_BESIDE_FROM = 4096
+"""Signatures from which :func:`check_beside` is worth a fork (about 1 ms here)."""
+
+
+def check_beside(items: Sequence[tuple[str, str, Any]]) -> Callable[[], bool] | None:
+    """Check :func:`all_unchanged` in a forked child while the caller goes on; returns the
+    function that waits for its verdict, or None where there is no ``fork`` (then the
+    caller checks itself). A warm run over 10,000 cards checks some 20,000 folders and
+    20,000 files: about 70 ms each here, and ``stat`` holds the GIL too long for threads.
+    The child only calls ``stat`` and leaves with ``os._exit`` (no buffers, no handlers)."""
+    if not hasattr(os, "fork") or not sys.platform.startswith("linux"):
+        return None
+    try:
+        pid = os.fork()
+    except OSError:
+        return None
+    if pid == 0:  # pragma: no cover - the child; its exit status is the verdict
+        code = 3
+        try:
+            code = 0 if all_unchanged(items) else 1
+        finally:
+            os._exit(code)
+
+    def verdict() -> bool:
+        try:
+            _, status = os.waitpid(pid, 0)
+        except ChildProcessError:
+            return False
+        return os.waitstatus_to_exitcode(status) == 0
+
+    return verdict
 
 
 def content_hash(path: str) -> str | None:
@@ -469,11 +537,6 @@ def _dir_signature(path: str) -> tuple[int, int, int] | None:
     return (st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
 
 
-def _matches(item: tuple[str, str, Any]) -> bool:
-    kind, path, sig = item
-    return (_dir_signature(path) if kind == "dir" else signature(path)) == sig
-
-
 def discovery_state(roots: Sequence[str], racy_from: int) -> tuple[Any, ...] | None:
     """What the file list of a discovery under ``roots`` depends on, or None when that
     cannot be captured safely (then every run discovers).
@@ -588,12 +651,18 @@ class RunCache:
             if payload is None:
                 return None
             fast = pickle.loads(payload)
-            if not all(_matches(item) for item in fast["state"]):
+            state = fast["state"]
+            # the folders are checked by a child process while this one checks the files
+            verdict = check_beside(state) if len(state) >= CHECK_BESIDE_FROM else None
+            if verdict is None and not all_unchanged(state):
                 return None
             files = tuple(fast["files"])
         except Exception:  # noqa: BLE001 - an unusable entry is a miss
             return None
-        return self.lookup(files, reload, fast=True, refresh=False)
+        hit = self.lookup(files, reload, fast=True, refresh=False)
+        if verdict is not None and not verdict():
+            return None  # a folder changed: the runner discovers and looks up again
+        return hit
 
     def lookup(
         self, files: Sequence[str], reload: Reload, fast: bool = False, refresh: bool = True
@@ -604,10 +673,12 @@ class RunCache:
         self.started_ns = time.time_ns()
         self._files = tuple(files)
         self._fast = fast
-        self._stats = [signature(p) for p in self._files]
+        self._stats = signatures(self._files)
         digest = hashlib.sha256(f"{FORMAT}\0{self.key}\n".encode())
-        for path, sig in zip(self._files, self._stats, strict=True):
-            digest.update(f"{path}\0{sig}\n".encode("utf-8", "surrogatepass"))
+        text = "".join(
+            [f"{path}\0{sig}\n" for path, sig in zip(self._files, self._stats, strict=True)]
+        )
+        digest.update(text.encode("utf-8", "surrogatepass"))
         self._entry = digest.hexdigest()
         try:
             payload = self.store.get_many("runs", [self._entry]).get(self._entry)
@@ -629,9 +700,8 @@ class RunCache:
             return None
 
     def _still_valid(self, entry: Mapping[str, Any]) -> bool:
-        for path, sig in entry["deps"]:
-            if signature(path) != sig:
-                return False
+        if not all_unchanged(("file", path, sig) for path, sig in entry["deps"]):
+            return False
         for path, sha in entry["racy"]:
             if content_hash(path) != sha:
                 return False

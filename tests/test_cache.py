@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 
+import synthgov.cache
 from synthgov.cache import DB_NAME, LazyDocuments
 from synthgov.runner import CheckOptions, prepare, run_check
 from tests.conftest import ROOT, run_cli
@@ -333,8 +334,14 @@ def _git(repo: Path, *args: str) -> None:
     )
 
 
+@pytest.mark.parametrize("beside", [False, True], ids=["in-process", "forked-check"])
 @pytest.mark.parametrize("with_git", [True, False])
-def test_skipping_discovery_still_sees_new_files(acme: Path, tmp_path: Path, with_git: bool):
+def test_skipping_discovery_still_sees_new_files(
+    acme: Path, tmp_path: Path, with_git: bool, beside: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # forked-check: the folders are checked by a child process (cache.check_beside), as in
+    # a warm run over thousands of cards
+    monkeypatch.setattr(synthgov.cache, "CHECK_BESIDE_FROM", 0 if beside else 10**9)
     cache = tmp_path / "cache"
     (acme / "datasets" / "empty").mkdir()
     if with_git:
@@ -352,6 +359,7 @@ def test_skipping_discovery_still_sees_new_files(acme: Path, tmp_path: Path, wit
     )
     added, hit, _ = _check(acme, cache)
     assert not hit and "SG005" in {f["rule"] for f in _findings(added)}
+    assert _check(acme, cache)[1]  # and the next run is served again
     assert added == _cli(acme, cache, "--no-cache")
     if with_git:  # now git ignores it
         _age(acme)
@@ -359,3 +367,17 @@ def test_skipping_discovery_still_sees_new_files(acme: Path, tmp_path: Path, wit
         (acme / ".gitignore").write_text("datasets/empty/\n")
         ignored, _, _ = _check(acme, cache)  # the same files as the first run: its result
         assert ignored == base == _cli(acme, cache, "--no-cache")
+
+
+def test_check_beside_gives_the_childs_verdict(tmp_path: Path) -> None:
+    from synthgov.cache import _dir_signature, all_unchanged, check_beside, signature
+
+    (tmp_path / "a").write_text("a")
+    state = [("dir", str(tmp_path), _dir_signature(str(tmp_path)))]
+    state += [("file", str(tmp_path / "a"), signature(str(tmp_path / "a")))]
+    state += [("file", str(tmp_path / "gone"), None)]
+    verdict = check_beside(state)
+    assert verdict is not None and verdict() is True and all_unchanged(state)
+    (tmp_path / "a").write_text("bb")
+    verdict = check_beside(state)
+    assert verdict is not None and verdict() is False and not all_unchanged(state)
