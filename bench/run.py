@@ -527,61 +527,36 @@ def _checksum_scenario(
 
 def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
     sc = results["scenarios"]
-    rows = []
+    rows: list[dict[str, Any]] = []
 
-    def ratio(scenario: str, target: float, what: str) -> None:
+    def add(target: str, value: str, limit: str, met: bool) -> None:
+        rows.append({"target": target, "value": value, "limit": limit, "met": met})
+
+    for scenario, limit, what in (
+        ("1 card, cold process", 0.4, "single card, cold process vs check-jsonschema"),
+        (
+            "10,000 cards (baseline pack, lineage graph)",
+            0.15,
+            "10,000 cards vs check-jsonschema (schema only)",
+        ),
+    ):
         s = sc.get(scenario)
-        if not s:
-            return
-        value = s["synthgov"]["median_s"] / s["check-jsonschema"]["median_s"]
-        rows.append(
-            {
-                "target": what,
-                "value": f"{value:.3f} x",
-                "limit": f"<= {target} x",
-                "met": value <= target,
-            }
-        )
-
-    ratio("1 card, cold process", 0.4, "single card, cold process vs check-jsonschema")
-    ratio(
-        "10,000 cards (baseline pack, lineage graph)",
-        0.15,
-        "10,000 cards vs check-jsonschema (schema only)",
-    )
+        if s:
+            value = s["synthgov"]["median_s"] / s["check-jsonschema"]["median_s"]
+            add(what, f"{value:.3f} x", f"<= {limit} x", value <= limit)
     warm = sc.get("re-run, 10,000 unchanged cards (cache)")
     if warm:
         value = warm["synthgov (cache hit)"]["median_s"]
-        rows.append(
-            {
-                "target": "re-run of 10,000 unchanged cards",
-                "value": f"{value:.3f} s",
-                "limit": "< 0.5 s",
-                "met": value < 0.5 and warm["output identical to --no-cache"],
-            }
-        )
+        met = value < 0.5 and warm["output identical to --no-cache"]
+        add("re-run of 10,000 unchanged cards", f"{value:.3f} s", "< 0.5 s", met)
     for name, s in sc.items():
         if name.startswith("checksum"):
             value = s["synthgov"]["throughput_mb_s"] / s["sha256sum"]["throughput_mb_s"]
-            rows.append(
-                {
-                    "target": "checksum throughput vs sha256sum",
-                    "value": f"{value:.0%}",
-                    "limit": ">= 80%",
-                    "met": value >= 0.8,
-                }
-            )
+            add("checksum throughput vs sha256sum", f"{value:.0%}", ">= 80%", value >= 0.8)
     big = sc.get("10,000 cards (baseline pack, lineage graph)")
     if big:
         value = big["synthgov"]["peak_pss_mb"]
-        rows.append(
-            {
-                "target": "peak memory, 10,000 cards",
-                "value": f"{value:.0f} MB",
-                "limit": "< 300 MB",
-                "met": value < 300,
-            }
-        )
+        add("peak memory, 10,000 cards", f"{value:.0f} MB", "< 300 MB", value < 300)
     return rows
 
 

@@ -115,39 +115,13 @@ def signature(path: str) -> Signature:
     return (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
 
 
-def signatures(paths: Sequence[str]) -> list[Signature]:
-    """``[signature(p) for p in paths]``, inlined: a warm run over 10,000 cards checks some
-    40,000 signatures, and a function call per path was a tenth of that run."""
-    stat = os.stat
-    out: list[Signature] = []
-    append = out.append
-    for path in paths:
-        try:
-            st = stat(path)
-        except (OSError, ValueError):
-            append(None)
-            continue
-        append((st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns))
-    return out
-
-
 def all_unchanged(items: Iterable[tuple[str, str, Any]]) -> bool:
     """Whether every ``(kind, path, signature)`` still holds: ``kind`` "dir" compares
-    :func:`_dir_signature`, anything else :func:`signature` (inlined, see signatures)."""
-    stat = os.stat
-    for kind, path, sig in items:
-        try:
-            st = stat(path)
-        except (OSError, ValueError):
-            if sig is not None:
-                return False
-            continue
-        if kind == "dir":
-            if sig != (st.st_mtime_ns, st.st_ino, st.st_ctime_ns):
-                return False
-        elif sig != (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns):
-            return False
-    return True
+    :func:`_dir_signature`, anything else :func:`signature`."""
+    return all(
+        (_dir_signature(path) if kind == "dir" else signature(path)) == sig
+        for kind, path, sig in items
+    )
 
 
 CHECK_BESIDE_FROM = 4096
@@ -162,6 +136,9 @@ def check_beside(items: Sequence[tuple[str, str, Any]]) -> Callable[[], bool] | 
     The child only calls ``stat`` and leaves with ``os._exit`` (no buffers, no handlers)."""
     if not hasattr(os, "fork") or not sys.platform.startswith("linux"):
         return None
+    threading = sys.modules.get("threading")
+    if threading is not None and threading.active_count() > 1:
+        return None  # a plugin's threads: forking them is not safe
     try:
         pid = os.fork()
     except OSError:
@@ -673,7 +650,7 @@ class RunCache:
         self.started_ns = time.time_ns()
         self._files = tuple(files)
         self._fast = fast
-        self._stats = signatures(self._files)
+        self._stats = [signature(p) for p in self._files]
         digest = hashlib.sha256(f"{FORMAT}\0{self.key}\n".encode())
         text = "".join(
             [f"{path}\0{sig}\n" for path, sig in zip(self._files, self._stats, strict=True)]

@@ -290,8 +290,10 @@ class _Prover:
         if keyword == "maxItems":
             return len(value) <= self._count(arg)
         if keyword == "uniqueItems":
-            if arg is not True:
-                return arg is False or _bad()
+            if type(arg) is not bool:
+                raise _Unknown
+            if not arg:
+                return True
             items = list(value)
             return all(
                 not _json_equal(items[i], items[j])
@@ -396,9 +398,9 @@ class _Prover:
         if type(ref) is not str or not ref.startswith("#"):
             raise _Unknown
         target = self.root
-        if ref in ("#", "#/"):
-            return target if ref == "#" else _bad()
-        if not ref.startswith("#/") or "%" in ref:
+        if ref == "#":
+            return target
+        if not ref.startswith("#/") or ref == "#/" or "%" in ref:
             raise _Unknown
         for part in ref[2:].split("/"):
             part = part.replace("~1", "/").replace("~0", "~")
@@ -406,7 +408,3 @@ class _Prover:
                 raise _Unknown
             target = target[part]
         return target
-
-
-def _bad() -> bool:
-    raise _Unknown

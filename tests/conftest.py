@@ -76,6 +76,20 @@ def run_cli(
     )
 
 
+def git(cwd: Path, *args: str) -> str:
+    """Run git in ``cwd`` with a fixed identity (commits need one); its standard output."""
+    import subprocess
+
+    proc = subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid", *args],
+        cwd=cwd,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return proc.stdout
+
+
 def imported_modules(
     args: list[str], cwd: Path, env: dict[str, str] | None = None, runs: int = 1
 ) -> set[str]:

@@ -23,7 +23,7 @@ import pytest
 import synthgov.cache
 from synthgov.cache import DB_NAME, LazyDocuments
 from synthgov.runner import CheckOptions, prepare, run_check
-from tests.conftest import ROOT, run_cli
+from tests.conftest import ROOT, git, run_cli
 
 sys.path.insert(0, str(ROOT / "bench"))
 from generate import card_path, generate_repo
@@ -325,15 +325,6 @@ def _fast_rows(cache: Path) -> int:
         conn.close()
 
 
-def _git(repo: Path, *args: str) -> None:
-    subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid", *args],
-        cwd=repo,
-        check=True,
-        capture_output=True,
-    )
-
-
 @pytest.mark.parametrize("beside", [False, True], ids=["in-process", "forked-check"])
 @pytest.mark.parametrize("with_git", [True, False])
 def test_skipping_discovery_still_sees_new_files(
@@ -345,9 +336,9 @@ def test_skipping_discovery_still_sees_new_files(
     cache = tmp_path / "cache"
     (acme / "datasets" / "empty").mkdir()
     if with_git:
-        _git(acme, "init", "-q")
-        _git(acme, "add", "-A")
-        _git(acme, "commit", "-q", "-m", "x")
+        git(acme, "init", "-q")
+        git(acme, "add", "-A")
+        git(acme, "commit", "-q", "-m", "x")
     _age(acme)
     base, hit, _ = _check(acme, cache)
     assert not hit and _fast_rows(cache) == 1
@@ -381,3 +372,18 @@ def test_check_beside_gives_the_childs_verdict(tmp_path: Path) -> None:
     (tmp_path / "a").write_text("bb")
     verdict = check_beside(state)
     assert verdict is not None and verdict() is False and not all_unchanged(state)
+
+
+def test_check_beside_does_not_fork_a_threaded_process(tmp_path: Path) -> None:
+    import threading
+
+    from synthgov.cache import check_beside
+
+    release = threading.Event()
+    worker = threading.Thread(target=release.wait)
+    worker.start()
+    try:
+        assert check_beside([("file", str(tmp_path / "gone"), None)]) is None
+    finally:
+        release.set()
+        worker.join()

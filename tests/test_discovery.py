@@ -3,21 +3,11 @@
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
-from tests.conftest import run_cli, write_tree
+from tests.conftest import git, run_cli, write_tree
 
 CARD = "apiVersion: synthgov/v1\nkind: DatasetCard\nmetadata: {{id: {id}, owner: a@b.example}}\n"
-
-
-def _git(cwd: Path, *args: str) -> None:
-    subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
-        cwd=cwd,
-        check=True,
-        capture_output=True,
-    )
 
 
 def _paths(proc) -> set[str]:  # type: ignore[no-untyped-def]
@@ -33,7 +23,7 @@ def test_gitignore_is_honoured(tmp_path: Path) -> None:
             "build/card.yaml": CARD.format(id="b") + "bad: 1\n",
         },
     )
-    _git(tmp_path, "init", "-q")
+    git(tmp_path, "init", "-q")
     proc = run_cli("check", "--format", "json", "--select", "SG002", cwd=tmp_path)
     assert _paths(proc) == {"a/card.yaml"}
 
@@ -60,7 +50,7 @@ def test_named_file_gets_repository_context(tmp_path: Path) -> None:
             "derived/card.yaml": CARD.format(id="derived") + "sources: [{dataset: seed}]\n",
         },
     )
-    _git(tmp_path, "init", "-q")
+    git(tmp_path, "init", "-q")
     proc = run_cli("check", "--format", "json", "derived/card.yaml", cwd=tmp_path)
     data = json.loads(proc.stdout)
     assert [f for f in data["findings"] if f["rule"] == "SG004"] == []
