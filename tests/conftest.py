@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
-CORPUS = SHARED / "corpus"
-SARIF_SCHEMA = SHARED / "schemas" / "sarif-schema-2.1.0.json"
+# Everything the tests read lives in this repository: a user's clone has nothing beside it.
+CORPUS = ROOT / "tests" / "corpus"
+SARIF_SCHEMA = ROOT / "tests" / "schemas" / "sarif-schema-2.1.0.json"
+SPEC_RULE_CATALOG = ROOT / "tests" / "fixtures" / "spec-rule-catalog.md"
 TODAY = "2026-11-25"
 
 _PLACEHOLDER = re.compile(r"\{\{(sha256|size):([^}]+)\}\}")

@@ -10,7 +10,7 @@ import pytest
 
 from synthgov import __version__
 from synthgov.plugins import load_registry
-from tests.conftest import SHARED, run_cli, write_tree
+from tests.conftest import SPEC_RULE_CATALOG, run_cli, write_tree
 
 BAD_CARD = "apiVersion: synthgov/v1\nkind: DatasetCard\nmetadata:\n  id: x\n"
 GOOD_CARD = (
@@ -107,8 +107,8 @@ def test_output_file_is_written(tmp_path: Path) -> None:
 
 
 def _spec_catalog() -> dict[str, tuple[str, str]]:
-    """id -> (name, default severity) from the rule table of SPEC section 6."""
-    text = (SHARED / "SPEC.md").read_text(encoding="utf-8")
+    """id -> (name, default severity) from the rule table of SPEC section 6 (vendored)."""
+    text = SPEC_RULE_CATALOG.read_text(encoding="utf-8")
     rows = re.findall(r"^\| (SG\d{3}) \| ([a-z-]+) \| (error|warning|info) \|", text, re.M)
     assert len(rows) >= 37, rows
     return {rule: (name, severity) for rule, name, severity in rows}

@@ -1,7 +1,7 @@
-"""Every real file of the shared corpus, laid out as it is found in the wild, through the
-command line: each Hugging Face card as README.md in its own folder, each distilabel file
-as pipeline.yaml and each DVC file as dvc.yaml in their own folders, the Croissant files
-under their own names. The corpus files themselves are never modified.
+"""Every real file of the vendored corpus (tests/corpus), laid out as it is found in the
+wild, through the command line: each Hugging Face card as README.md in its own folder, each
+distilabel file as pipeline.yaml and each DVC file as dvc.yaml in their own folders, the
+Croissant files under their own names. The corpus files themselves are never modified.
 """
 
 from __future__ import annotations

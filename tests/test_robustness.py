@@ -548,8 +548,11 @@ def test_unreadable_files() -> None:
         check_run(root)  # readable: imports everything this test needs, as root
         os.chmod(secret, 0)
         os.chmod(data, 0)
+        # Enter the repository before dropping privileges and leave it after restoring them:
+        # the clone itself may live under a folder that nobody cannot enter (/root, 0700),
+        # so no chdir back to it may happen while unprivileged.
         try:
-            with _unprivileged():
+            with contextlib.chdir(root), _unprivileged():
                 with contextlib.suppress(PermissionError):
                     secret.read_bytes()
                     pytest.fail("chmod 000 did not make the file unreadable")
