@@ -316,7 +316,9 @@ class OutputTermsConflict(Rule):
             "the registry) or `reported` (a secondary source; read the primary text before "
             "relying on it). On some routes other terms apply (a Mistral model on Bedrock is "
             "governed by AWS's terms, not La Plateforme's). `synthgov models ID` shows the "
-            "entry. Not legal advice: it tells you whom to ask."
+            "entry. Lifecycle is checked by SG111: the registry records the deprecation and "
+            "retirement dates providers publish, and a use dated after retirement, or a pinned "
+            "snapshot past it, is reported there. Not legal advice: it tells you whom to ask."
         ),
         bad="purpose: [training]\ngeneration:\n  - {model: gpt-4o-2024-08-06, role: generator}\n",
         good=(
