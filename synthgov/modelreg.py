@@ -568,7 +568,7 @@ class ModelRegistry:
             providers=self._providers(provider, lineage),
             entry_source=entry.source if entry else None,
             alias_of=alias_of,
-            pin_hint="" if pinned else pin_hint(parsed, raw_id, alias_of),
+            pin_hint="" if pinned else pin_hint(parsed, raw_id, alias_of, entry is not None),
             route=parsed.route,
             fine_tune_of=parsed.fine_tune_of,
             deprecated_on=entry.deprecated_on if entry else None,

@@ -345,6 +345,8 @@ HINTS = [
     ("fireworks_ai/accounts/fireworks/models/llama-v3p1-70b-instruct", "revision: <40-hex sha>"),
     ("together_ai/meta-llama/Meta-Llama-3.1-70B-Instruct-Turbo", "together_ai can change"),
     ("vertex_ai/gemini-1.5-pro", "model@YYYYMMDD"),
+    ("google/gemini-1.5-pro", "use a dated snapshot"),  # a vendor prefix is not a host
+    ("ollama/llama3.1:70b", "ollama can change"),
 ]
 
 

@@ -285,6 +285,26 @@ ROUTE_HINTS: dict[str, str] = {
     ),
     "vertex_ai": "use a versioned Vertex AI id (model@YYYYMMDD or a -00N version)",
 }
+# Hosts that serve open weights under their own names (what a name serves can change).
+HOSTS = frozenset(
+    {
+        "together_ai",
+        "fireworks_ai",
+        "groq",
+        "deepinfra",
+        "ollama",
+        "anyscale",
+        "hosted_vllm",
+        "huggingface",
+        "sagemaker",
+        "watsonx",
+        "cerebras",
+        "sambanova",
+        "nvidia_nim",
+        "perplexity",
+        "databricks",
+    }
+)
 HOSTED_HINT = (
     "{route} can change what a model name serves: record the weights it serves as a Hugging "
     "Face repository pinned to a commit (model: {{id: <org/name>, revision: <40-hex sha>}}), "
@@ -293,7 +313,7 @@ HOSTED_HINT = (
 HUB_HINT = "pin the repository: model: {{id: {id}, revision: <40-hex commit sha>}}"
 
 
-def pin_hint(parsed: ParsedId, written: str, alias_of: str | None) -> str:
+def pin_hint(parsed: ParsedId, written: str, alias_of: str | None, known: bool = True) -> str:
     """How to pin a reference that is not pinned: a step that can be followed."""
     route = parsed.route
     if "/" in parsed.normalized and route is None:
@@ -307,6 +327,11 @@ def pin_hint(parsed: ParsedId, written: str, alias_of: str | None) -> str:
         return f"{text}; {extra}" if extra and route not in ("openai", "azure") else text
     if route in ROUTE_HINTS:
         return ROUTE_HINTS[route]
-    if route is not None and route not in _VENDOR_PREFIXES | {"openai"}:
+    if route in HOSTS:
         return HOSTED_HINT.format(route=route)
+    if not known:
+        return (
+            "name a dated snapshot of the model, or add a models: entry in synthgov.yaml "
+            "saying whether this id is pinned"
+        )
     return "use a dated snapshot instead of the moving alias (see `synthgov models <id>`)"

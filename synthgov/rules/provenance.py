@@ -323,8 +323,9 @@ class OutputTermsConflict(Rule):
         bad="purpose: [training]\ngeneration:\n  - {model: gpt-4o-2024-08-06, role: generator}\n",
         good=(
             "purpose: [training]\ngeneration:\n"
-            "  - {model: mistralai/Mixtral-8x7B-Instruct-v0.1, revision: 41bd4c9, "
-            "role: generator}\n"
+            "  - model: {id: mistralai/Mixtral-8x7B-Instruct-v0.1,\n"
+            "      revision: 41bd4c9cc4b8f18e6b07e0b4f0e0fc39883aa51c}\n"
+            "    role: generator\n"
         ),
     )
 
