@@ -153,7 +153,8 @@ def parse(model_id: str, is_known: Callable[[str], bool] | None = None) -> Parse
         name, suffix = text, ""
     name, vendor_route = _strip_vendor(name, is_known, route == ROUTER_PREFIX)
     route = route or vendor_route
-    name = _UNDERSCORE_VERSION.sub(".", name)
+    if "_" in name:  # most ids have none: skip the expression
+        name = _UNDERSCORE_VERSION.sub(".", name)
     if "/" in name:
         return ParsedId(name, suffix or None, route)
     versioned = False
