@@ -384,6 +384,30 @@ def explain(rule_id: str) -> None:
 
 
 @main.command()
+@click.argument("query", required=False)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.option("--config", "config_path", type=click.Path(), help="Config file to use.")
+def models(query: str | None, fmt: str, config_path: str | None) -> None:
+    """List and explain model registry entries. QUERY, a model id, is resolved step by step
+    (route, entry, family, lineage, pinning, terms with source, date and confidence,
+    lifecycle); entries mentioning QUERY are listed after it."""
+    from synthgov.modelreg import RegistryError
+    from synthgov.registry.describe import describe
+    from synthgov.runner import CheckOptions, model_registry
+
+    setup = _prepare(CheckOptions(paths=(), config=config_path, use_cache=False))
+    try:
+        registry = model_registry(setup)
+    except RegistryError as exc:
+        raise _fail(str(exc)) from None
+    if query is not None and not query.strip():
+        raise _fail("the model query is empty")
+    click.echo(describe(registry, query.strip() if query else None, fmt), nl=False)
+
+
+@main.command()
 @click.argument("kind")
 def schema(kind: str) -> None:
     """Print the JSON Schema of KIND (DatasetCard, Pipeline, Policy, Config)."""
