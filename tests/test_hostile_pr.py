@@ -101,6 +101,7 @@ STRICT_BASE = {
     "synthgov.yaml": "policies: [./policy/org.yaml]\n",
     "policy/org.yaml": STRICT_POLICY,
     "policy-tests/lax.yaml": LAX_POLICY,
+    "policy-tests/org.yaml": LAX_POLICY,
     "cards/a/card.yaml": card("a"),
 }
 
@@ -149,16 +150,15 @@ def test_a_symlink_in_the_pull_request_cannot_redirect_config_or_policy(
     outside = tmp_path / "outside"
     outside.mkdir()
     (outside / "empty.yaml").write_text("", encoding="utf-8")
-    (outside / "lax.yaml").write_text("policies: [./p.yaml]\n", encoding="utf-8")
-    (outside / "p.yaml").write_text(LAX_POLICY, encoding="utf-8")
+    # the lax policy that the base keeps for its own policy tests
+    (outside / "lax.yaml").write_text("policies: [./policy-tests/lax.yaml]\n", encoding="utf-8")
     break_card(root)
     if attack == "config-to-empty-file-outside":
         _symlink(root / "synthgov.yaml", outside / "empty.yaml")
     elif attack == "policy-file-to-lax-policy-of-the-base":
         _symlink(root / "policy/org.yaml", "../policy-tests/lax.yaml")
     elif attack == "policy-folder-to-policy-tests":
-        (root / "policy-tests/org.yaml").write_text(LAX_POLICY, encoding="utf-8")
-        _symlink(root / "policy", "policy-tests")
+        _symlink(root / "policy", "policy-tests")  # policy-tests/org.yaml is lax at the base
     else:
         _symlink(root / "synthgov.yaml", outside / "lax.yaml")
     commit_pr(root, f"symlink attack: {attack}")
@@ -196,8 +196,9 @@ def test_a_symlinked_baseline_cannot_swallow_new_findings(tmp_path: Path) -> Non
     git(root, "branch", "-f", "main", "HEAD")
     break_card(root)
     forged = tmp_path / "forged.json"
-    proc = run_cli("baseline", "--output", str(forged), cwd=root)  # lists the new finding
+    proc = run_cli("baseline", "--output", "forged.json", cwd=root)  # lists the new finding
     assert proc.returncode == 0, proc.stderr
+    (root / "forged.json").rename(forged)  # entry paths are relative to base.json's folder
     _symlink(root / "base.json", forged)
     commit_pr(root)
     proc = gate(root)
