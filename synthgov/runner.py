@@ -301,10 +301,15 @@ def _diff_info(options: CheckOptions, setup: Setup) -> Any:
 
     changes = changes_since(options.cwd, options.diff_base or "")
     policy_files = {os.path.realpath(p) for p in setup.policy.files}
+    policy_files.update(os.path.normpath(os.path.abspath(p)) for p in setup.policy.files)
     changed_policy = []
     for name in changes.names:
         path = os.path.normpath(os.path.join(changes.root, name))
-        if os.path.basename(path) in CONFIG_NAMES or os.path.realpath(path) in policy_files:
+        if (
+            os.path.basename(path) in CONFIG_NAMES
+            or path in policy_files
+            or os.path.realpath(path) in policy_files
+        ):
             changed_policy.append(display_path(path, options.cwd))
     return DiffInfo(
         base=changes.base,
