@@ -330,9 +330,12 @@ def _waiver_base(
     base (diff mode) or at ``--policy-from-ref``. Only files with waivers are read from git."""
     from synthgov.context import WaiverBase, waiver_key
 
-    with_waivers = sorted(
-        {d.path for d in documents if isinstance(d.get(("governance", "waivers")), list)}
-    )
+    current: dict[str, set[str]] = {}  # display path -> its waivers now
+    for doc in documents:
+        waivers = doc.get(("governance", "waivers"))
+        if isinstance(waivers, list):
+            current.setdefault(doc.path, set()).update(waiver_key(w) for w in waivers)
+    with_waivers = sorted(current)
     if diff is not None:
         commit, label = diff.merge_base, diff.base
     else:
@@ -341,10 +344,15 @@ def _waiver_base(
         at_ref = ref_files(options.cwd, options.policy_from_ref or "")
         commit, label = at_ref.commit, options.policy_from_ref or ""
     known: dict[str, frozenset[str]] = {}
-    if with_waivers:
+    full = {os.path.normpath(os.path.join(options.cwd, p)): p for p in with_waivers}
+    if diff is not None:  # a file the change did not touch holds the base's waivers
+        for path, shown in list(full.items()):
+            if not diff.is_changed(path):
+                known[shown] = frozenset(current[shown])
+                del full[path]
+    if full:
         from synthgov.gitdiff import blobs_at
 
-        full = {os.path.normpath(os.path.join(options.cwd, p)): p for p in with_waivers}
         for path, raw in blobs_at(options.cwd, commit, sorted(full)).items():
             keys: set[str] = set()
             if raw is not None:

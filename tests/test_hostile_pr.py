@@ -447,3 +447,26 @@ def test_a_tampered_registry_snapshot_does_not_change_verdicts(tmp_path: Path) -
         again = run_cli("check", "--no-cache", "--select", "SG102", cwd=root, env=env)
         assert again.returncode == 1, again.stdout + again.stderr
         assert again.stdout == first.stdout
+
+
+# --------------------------------------------------------------------------- the class
+
+
+def test_every_git_process_of_synthgov_goes_through_the_safe_options() -> None:
+    """No module starts git except through synthgov.gitsafe (subprocesses) or gitdiff's
+    open_repo (GitPython, with the same options made persistent)."""
+    import re
+
+    from tests.conftest import ROOT
+
+    offenders = []
+    for path in sorted((ROOT / "synthgov").rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        rel = path.relative_to(ROOT).as_posix()
+        if rel != "synthgov/gitsafe.py" and re.search(r"""\[\s*["']git["']""", text):
+            offenders.append(f"{rel}: a git command line not built by gitsafe.git_command")
+        if rel != "synthgov/gitdiff.py" and re.search(r"\bgit\.(Repo|Git|cmd)\b", text):
+            offenders.append(f"{rel}: GitPython used outside gitdiff.open_repo")
+    assert offenders == []
+    gitdiff = (ROOT / "synthgov" / "gitdiff.py").read_text(encoding="utf-8")
+    assert gitdiff.count("git.Repo(") == 1 and "set_persistent_git_options" in gitdiff
