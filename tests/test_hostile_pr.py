@@ -470,3 +470,16 @@ def test_every_git_process_of_synthgov_goes_through_the_safe_options() -> None:
     assert offenders == []
     gitdiff = (ROOT / "synthgov" / "gitdiff.py").read_text(encoding="utf-8")
     assert gitdiff.count("git.Repo(") == 1 and "set_persistent_git_options" in gitdiff
+
+
+def test_a_symlink_loop_at_the_base_stops_the_gate_with_one_line(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    root.mkdir()
+    os.symlink("b.yaml", root / "a.yaml")
+    os.symlink("a.yaml", root / "b.yaml")
+    os.symlink("a.yaml", root / "synthgov.yaml")
+    base_repo(root, {"cards/a/card.yaml": card("a")})
+    proc = gate(root)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert proc.stderr.startswith("synthgov: error: ") and "too many levels" in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
