@@ -204,7 +204,7 @@ class RefFiles:
     def read_rel(self, rel: str) -> bytes | None:
         """The blob at ``rel`` in the commit's tree, following symlinks inside the tree
         only; None when there is no such file."""
-        pending = [p for p in reversed(rel.split("/"))]
+        pending = list(reversed(rel.split("/")))
         done: list[str] = []
         hops = 0
         while pending:
@@ -227,7 +227,7 @@ class RefFiles:
                     raise GitError(
                         "--policy-from-ref", f"{rel} at {self.ref}: too many levels of symlinks"
                     )
-                target = self._blob(obj)
+                target = _blob_bytes(obj)
                 if target is None:
                     return None
                 text = target.decode("utf-8", "surrogateescape")
@@ -241,7 +241,7 @@ class RefFiles:
                 done.append(name)
                 continue
             if kind == "blob" and not pending:
-                return self._blob(obj)
+                return _blob_bytes(obj)
             return None  # a file used as a folder, or a submodule
         return None
 
@@ -251,13 +251,6 @@ class RefFiles:
             f"{rel} at {self.ref} is a symlink that leaves the repository; "
             "the gate reads only files inside the tree of the ref",
         )
-
-    @staticmethod
-    def _blob(obj: Any) -> bytes | None:
-        try:
-            return bytes(obj.data_stream.read())
-        except Exception:  # noqa: BLE001 - unreadable object: treat as absent
-            return None
 
     def find_config(self, start: str) -> str | None:
         """The config file that ``find_config`` would find, looked up in the ref's tree."""
@@ -295,6 +288,13 @@ def ref_files(cwd: str, ref: str, option: str = "--policy-from-ref") -> RefFiles
     return RefFiles(ref, sha, root, tree, _spelled_root(cwd, root))
 
 
+def _blob_bytes(obj: Any) -> bytes | None:
+    try:
+        return bytes(obj.data_stream.read())
+    except Exception:  # noqa: BLE001 - unreadable object: treat as absent
+        return None
+
+
 def blobs_at(cwd: str, commit: str, paths: list[str]) -> dict[str, bytes | None]:
     """The bytes of each file (absolute path) at ``commit`` (40 hex), None when it is not a
     regular file there; mapped lexically, never through the work tree's symlinks."""
@@ -311,7 +311,7 @@ def blobs_at(cwd: str, commit: str, paths: list[str]) -> dict[str, bytes | None]
             except (KeyError, ValueError, TypeError):
                 obj = None
         regular = getattr(obj, "type", None) == "blob" and (int(obj.mode) & 0o170000) == 0o100000
-        out[path] = files._blob(obj) if regular else None
+        out[path] = _blob_bytes(obj) if regular else None
     return out
 
 
