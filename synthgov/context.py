@@ -38,10 +38,11 @@ class WaiverBase:
     in the change under review, and applies only when the policy's approvers allow it."""
 
     ref: str  # the ref as given (for messages)
-    known: Mapping[str, frozenset[str]]  # display path -> canonical JSON of its waivers there
+    #: (display path, document id) -> canonical JSON of that document's waivers there
+    known: Mapping[tuple[str, str | None], frozenset[str]]
 
-    def is_new(self, path: str, waiver: Any) -> bool:
-        return waiver_key(waiver) not in self.known.get(path, frozenset())
+    def is_new(self, path: str, doc_id: str | None, waiver: Any) -> bool:
+        return waiver_key(waiver) not in self.known.get((path, doc_id), frozenset())
 
 
 def waiver_key(waiver: Any) -> str:

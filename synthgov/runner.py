@@ -330,12 +330,13 @@ def _waiver_base(
     base (diff mode) or at ``--policy-from-ref``. Only files with waivers are read from git."""
     from synthgov.context import WaiverBase, waiver_key
 
-    current: dict[str, set[str]] = {}  # display path -> its waivers now
+    current: dict[tuple[str, str | None], frozenset[str]] = {}  # (path, id) -> waivers now
     for doc in documents:
         waivers = doc.get(("governance", "waivers"))
         if isinstance(waivers, list):
-            current.setdefault(doc.path, set()).update(waiver_key(w) for w in waivers)
-    with_waivers = sorted(current)
+            key = (doc.path, doc.id)
+            current[key] = current.get(key, frozenset()) | {waiver_key(w) for w in waivers}
+    with_waivers = sorted({path for path, _ in current})
     if diff is not None:
         commit, label = diff.merge_base, diff.base
     else:
@@ -343,30 +344,30 @@ def _waiver_base(
 
         at_ref = ref_files(options.cwd, options.policy_from_ref or "")
         commit, label = at_ref.commit, options.policy_from_ref or ""
-    known: dict[str, frozenset[str]] = {}
+    known: dict[tuple[str, str | None], frozenset[str]] = {}
     full = {os.path.normpath(os.path.join(options.cwd, p)): p for p in with_waivers}
     if diff is not None:  # a file the change did not touch holds the base's waivers
         for path, shown in list(full.items()):
             if not diff.is_changed(path):
-                known[shown] = frozenset(current[shown])
+                known.update((k, v) for k, v in current.items() if k[0] == shown)
                 del full[path]
     if full:
         from synthgov.gitdiff import blobs_at
 
         for path, raw in blobs_at(options.cwd, commit, sorted(full)).items():
-            keys: set[str] = set()
-            if raw is not None:
-                shown = full[path]
-                loader = next((ld for ld in loaders if _sniff(ld, path, raw[:HEAD_BYTES])), None)
-                try:
-                    loaded = loader.load(path, raw, shown, limits) if loader else None
-                except Exception:  # noqa: BLE001 - unreadable at the base: nothing was there
-                    loaded = None
-                for doc in loaded.documents if loaded is not None else ():
-                    waivers = doc.get(("governance", "waivers"))
-                    if isinstance(waivers, list):
-                        keys.update(waiver_key(w) for w in waivers)
-            known[full[path]] = frozenset(keys)
+            if raw is None:  # not a regular file at the base: every waiver in it is new
+                continue
+            shown = full[path]
+            loader = next((ld for ld in loaders if _sniff(ld, path, raw[:HEAD_BYTES])), None)
+            try:
+                loaded = loader.load(path, raw, shown, limits) if loader else None
+            except Exception:  # noqa: BLE001 - unreadable at the base: nothing was there
+                loaded = None
+            for doc in loaded.documents if loaded is not None else ():
+                waivers = doc.get(("governance", "waivers"))
+                if isinstance(waivers, list):
+                    key = (shown, doc.id)
+                    known[key] = known.get(key, frozenset()) | {waiver_key(w) for w in waivers}
     return WaiverBase(label, known)
 
 

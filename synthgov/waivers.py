@@ -100,7 +100,7 @@ def apply_waivers(
                 continue
             rule_id = str(waiver["rule"])
             base = run.waiver_base
-            if base is not None and base.is_new(doc.path, waiver):
+            if base is not None and base.is_new(doc.path, doc.id, waiver):
                 approvers = run.setting("waivers", "approvers")
                 if not approver_allowed(waiver.get("approved_by"), approvers):
                     who = waiver.get("approved_by")
