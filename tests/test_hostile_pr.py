@@ -283,6 +283,32 @@ def test_a_plugin_of_the_base_config_is_never_imported_from_the_work_tree(tmp_pa
     assert len(proc.stderr.strip().splitlines()) == 1
 
 
+def test_a_plugin_installed_outside_the_work_tree_still_loads_in_the_gate(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "acme_rules.py").write_text(
+        "import pathlib\n"
+        "from synthgov.markers import hookimpl\n"
+        "pathlib.Path(__file__).with_name('LOADED').write_text('yes')\n"
+        "@hookimpl\n"
+        "def synthgov_register_rules():\n    return []\n",
+        encoding="utf-8",
+    )
+    root = base_repo(
+        tmp_path / "repo",
+        {
+            "synthgov.yaml": "policies: [builtin:baseline]\nplugins: [acme_rules]\n",
+            "cards/a/card.yaml": card("a"),
+        },
+    )
+    break_card(root)
+    commit_pr(root)
+    proc = gate(root, env={"PYTHONPATH": str(site)})
+    assert proc.returncode == 0, proc.stdout + proc.stderr  # SG402 is a warning here
+    assert (site / "LOADED").exists()
+    assert "warning" not in proc.stderr
+
+
 # --------------------------------------------------------------------------- waivers
 
 OWNERLESS_WAIVED = {"cards/a/card.yaml": card("a")}
