@@ -265,15 +265,27 @@ def _prepare(options: Any) -> Any:
 
 
 def _warn_plugin_errors(options: Any) -> None:
-    """Before a policy error, name the plugins that failed to load: their rules are unknown."""
+    """Before a policy error, name the plugins that failed to load: their rules are unknown.
+
+    With ``--policy-from-ref`` the plugins are those of the ref's config, and none is imported
+    from the working tree: the change under review never names code to run."""
     from synthgov.config import find_config, load_config
     from synthgov.plugins import load_registry
 
     try:
         cwd = getattr(options, "cwd", None) or os.getcwd()
         given = getattr(options, "config", None)
-        path = os.path.abspath(os.path.join(cwd, given)) if given else find_config(cwd)
-        registry = load_registry(load_config(path, cwd=cwd).plugins)
+        ref = getattr(options, "policy_from_ref", None)
+        if ref is not None:
+            from synthgov.gitdiff import ref_files
+
+            at_ref = ref_files(cwd, ref)
+            path = os.path.abspath(os.path.join(cwd, given)) if given else at_ref.find_config(cwd)
+            config = load_config(path, cwd=cwd, reader=at_ref.read)
+            registry = load_registry(config.plugins, untrusted_root=at_ref.root)
+        else:
+            path = os.path.abspath(os.path.join(cwd, given)) if given else find_config(cwd)
+            registry = load_registry(load_config(path, cwd=cwd).plugins)
     except Exception:  # noqa: BLE001 - the policy error that follows is the one to report
         return
     for error in registry.errors:
