@@ -17,11 +17,11 @@ import pytest
 import yaml
 
 from synthgov.graph import LineageGraph, is_synthetic
-from synthgov.synthetic import synthetic_status
 from synthgov.loading.limits import Limits
 from synthgov.model import Document, Finding, LoadResult
 from synthgov.plugins import load_registry
 from synthgov.runner import CheckOptions, load_one, prepare, run_check
+from synthgov.synthetic import synthetic_status
 from tests.conftest import CORPUS, ROOT, run_cli, write_tree
 
 HANDWRITTEN = ROOT / "tests" / "fixtures" / "handwritten"
