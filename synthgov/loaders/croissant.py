@@ -507,7 +507,7 @@ def _map_synthetic(
         said = generated_by(data[key])
         if said is not None:
             reason = f'description says "{said[1]}"'
-            models = llm_names(said[1])
+            models = said[2]
             found.append((evidence_entry(SUSPECTED, reason, models), positions.get((key,))))
     if not found:
         return

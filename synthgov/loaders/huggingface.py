@@ -248,7 +248,7 @@ def _map_sources(
         entry: dict[str, Any] = {"name": name}
         if name.startswith(OTHER_PREFIX):
             pass  # "other-<description>": a free-text source, not a Hub dataset
-        elif _card_in_tree(tree, name):
+        elif name != folder_name(path) and _card_in_tree(tree, name):
             entry["dataset"] = name  # a card of the same tree: a lineage edge
         else:
             entry["url"] = f"https://huggingface.co/datasets/{name}"
@@ -369,18 +369,14 @@ def _map_evidence(
     name = fm.get("pretty_name")
     if isinstance(name, str) and (said := generated_by(name)) is not None:
         reason = f'pretty_name says "{said[1]}"'
-        found.append(
-            (evidence_entry(SUSPECTED, reason, llm_names(said[1])), positions.get(("pretty_name",)))
-        )
+        found.append((evidence_entry(SUSPECTED, reason, said[2]), positions.get(("pretty_name",))))
     text, first_line = body
     said = generated_by(text)
     if said is not None:
         line = first_line + text.count("\n", 0, said[0])
         column = said[0] - text.rfind("\n", 0, said[0])
         reason = f'the card text says "{said[1]}"'
-        found.append(
-            (evidence_entry(SUSPECTED, reason, llm_names(said[1])), Position(line, column))
-        )
+        found.append((evidence_entry(SUSPECTED, reason, said[2]), Position(line, column)))
     if _distilabel_next_to(path):
         reason = "a distilabel pipeline.yaml beside the card"
         found.append((evidence_entry(SUSPECTED, reason), positions.get(())))
