@@ -40,10 +40,7 @@ def declare_where(doc: Document) -> str:
     if fmt == DVC:
         return "in the stage's `meta: {synthgov: {...}}` (DVC ignores `meta`)"
     if fmt == DISTILABEL:
-        return (
-            "in the pipeline (the step's `llm:` names the model); owners and data go in the "
-            "`synthgov:` block of the README.md distilabel pushed beside it"
-        )
+        return "in the step's `llm:` block (`model`, `revision`) of pipeline.yaml"
     return "in the card" if doc.kind == DATASET_CARD else "in the pipeline"
 
 
@@ -58,9 +55,10 @@ def generation_hint(doc: Document) -> str:
         )
     if fmt == CROISSANT:
         return (
-            "add a `prov:wasGeneratedBy` activity whose `prov:wasAssociatedWith` is a "
-            '`{"@type": "prov:SoftwareAgent", "prov:label": "<pinned model id>"}`, or '
-            f'`"synthgov": {{"generation": [{entry}]}}`'
+            "add a `prov:wasGeneratedBy` activity (its `prov:label` saying what it generated) "
+            'whose `prov:wasAssociatedWith` is `{"@type": "prov:SoftwareAgent", "prov:label": '
+            '"<pinned id>"}`, or the top-level `"synthgov": {"generation": [{"model": '
+            '"<pinned id>", "role": "generator", "rows": N}]}`'
         )
     if fmt == DATADREAMER:
         return f"add `synthgov: {{generation: [{entry}]}}` {declare_where(doc)}"
@@ -73,7 +71,17 @@ def adapt_hint(doc: Document, hint: str) -> str:
         return hint
     if "synthgov" in hint or "prov:" in hint or not _NATIVE_FIELD.search(hint):
         return hint
+    if doc.source_format in (DVC, DISTILABEL) and _PIPELINE_FIELD.search(hint):
+        name = "dvc.yaml" if doc.source_format == DVC else "a distilabel pipeline.yaml"
+        return (
+            f"{hint} ({name} has no place for this: relax the rule for this file in the "
+            "policy, or accept the finding with `synthgov baseline`)"
+        )
     return f"{hint} ({declare_where(doc)})"
 
 
+# pipeline-level fields DVC and distilabel files cannot hold (stage fields they can)
+_PIPELINE_FIELD = LazyRegex(
+    r"\b(?:metadata|owner|governance|approvals|training_data|evaluation_data|primary_model)\b"
+)
 _KNOWN = frozenset({HUGGINGFACE, CROISSANT, DISTILABEL, DATADREAMER, DVC})
