@@ -12,13 +12,16 @@ without regard to case. What maps to the native DatasetCard:
 * ``rai:dataLimitations`` -> ``limitations``; ``rai:dataUseCases`` (or ``rai:useCases``) ->
   ``intended_use``; every ``rai:`` field is kept under ``x-rai``;
 * ``prov:wasDerivedFrom`` (and schema.org ``isBasedOn``) -> ``sources``;
-* agents that made the data -> ``generation``: ``prov:wasAttributedTo`` at dataset,
-  distribution, record set and field level, and the agents ``prov:wasAssociatedWith`` /
-  ``prov:isAssociatedWith`` of ``prov:wasGeneratedBy`` activities (dates from
-  ``prov:startedAtTime``/``prov:endedAtTime``). Only agents that are models count: a
-  ``prov:SoftwareAgent``, or an agent whose label names a model family or a generator; people
-  and organisations (``Crowdworkers``) are not generation uses;
-* a keyword (or ``rai:dataCollectionType``) saying "synthetic" marks the card synthetic.
+* PROV activities -> ``generation``, by what they do (:func:`activity_role`: generation,
+  paraphrase, filtering, annotation, judging) with their dates (``prov:endedAtTime``, else
+  ``prov:startedAtTime``): each model agent (``prov:wasAssociatedWith``,
+  ``prov:isAssociatedWith``, ``prov:wasAttributedTo``; a ``prov:SoftwareAgent`` or a label
+  naming a model) becomes a use with that role. Agents named without an activity count only
+  when their label names a model; people, organisations and tools are not model uses;
+* evidence of the synthetic status under ``x-synthetic``: a keyword or
+  ``rai:dataCollectionType`` saying "synthetic" declares it; a keyword naming an LLM or a
+  description saying a model generated the data makes it suspected;
+* a top-level ``"synthgov"`` object holds native card fields, which win.
 
 The Croissant file is never checked against the native schema (SG002): it is not ours.
 """

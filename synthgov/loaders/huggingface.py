@@ -8,13 +8,17 @@ README. What maps to the native DatasetCard:
   name; several licenses are joined with `` AND ``) -> ``metadata.license``; ``tags`` ->
   ``metadata.tags``;
 * ``source_datasets`` -> ``sources`` (external sources named after the Hub dataset;
-  ``original`` is dropped, ``extended|squad`` gives ``squad``);
+  ``original`` is dropped, ``extended|squad`` gives ``squad``; ``other-<text>`` is free text
+  with no URL; a name that is another card's folder in the same tree gives ``dataset:``, a
+  lineage edge);
+* ``dataset_info`` of one config -> ``composition.total_rows`` (the sum of its splits);
 * ``configs`` in the current form (mappings with ``data_files``) -> ``files`` for every
   literal path (glob patterns are kept only in ``x-huggingface``); the old form (a list of
   config names) maps to nothing;
-* ``machine-generated`` in ``annotations_creators``/``language_creators``, or the tag
-  ``synthetic``, marks the card synthetic (``x-synthetic-hint``, which
-  :func:`synthgov.graph.is_synthetic` honours when the card has no composition or generation);
+* evidence of the synthetic status (:mod:`synthgov.synthetic`) under ``x-synthetic``: the tag
+  ``synthetic`` declares it; ``machine-generated`` creators, tags naming an LLM or a generation
+  tool, ``pretty_name`` or README text saying a model generated the data, and a distilabel
+  ``pipeline.yaml`` beside the README make it suspected;
 * the whole front matter is kept under ``x-huggingface`` (for custom rules);
 * a ``synthgov:`` mapping holds native fields; they take precedence (``metadata`` is merged
   key by key, other sections replace what the Hub fields gave) and such a card is checked
