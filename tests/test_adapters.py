@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 import yaml
 
-from synthgov.graph import LineageGraph, is_synthetic
+from synthgov.graph import LineageGraph, is_synthetic, model_ref_id
 from synthgov.loading.limits import Limits
 from synthgov.model import Document, Finding, LoadResult
 from synthgov.plugins import load_registry
@@ -243,6 +243,23 @@ def test_hf_handwritten_distilabel_card(tmp_path: Path) -> None:
     pipeline = only_doc(HANDWRITTEN / "support-chats-synth" / "pipeline.yaml")
     outputs = [s.get("outputs") for s in pipeline.data["stages"]]
     assert outputs and all(o == ["support-chats-synth"] for o in outputs)
+    # the graph connects them: the card's generators come from the pipeline's generate stages
+    from synthgov.lineage import generators
+
+    graph = LineageGraph.build([doc, pipeline])
+    assert {u.model for u in generators(graph, "support-chats-synth")} == {
+        model_ref_id(s["model"]) for s in pipeline.data["stages"] if s["type"] == "generate"
+    }
+    assert {u.pipeline for u in generators(graph, "support-chats-synth")} == {pipeline.id}
+
+
+def test_explain_says_how_a_suspected_dataset_is_confirmed_or_dismissed() -> None:
+    proc = run_cli("explain", "SG112")
+    assert proc.returncode == 0, proc.stderr
+    text = proc.stdout
+    assert "**Confirm** it: set `synthetic: true` and add a `generation` entry" in text
+    assert "**Dismiss** it: set `synthetic: false`" in text
+    assert "machine-generated" in text and "synthgov:" in text
 
 
 # -- Croissant ------------------------------------------------------------------------------

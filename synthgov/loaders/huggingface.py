@@ -404,18 +404,6 @@ def _distilabel_next_to(path: str) -> bool:
     return False
 
 
-def synthetic_signal(fm: Mapping[str, Any]) -> Pointer | None:
-    """The pointer of what marks the card synthetic (a creator or a tag), or None."""
-    for key in CREATOR_KEYS:
-        for i, value in as_strings(fm.get(key)):
-            if value.strip().lower() == MACHINE:
-                return (key,) if i is None else (key, i)
-    for i, value in as_strings(fm.get("tags")):
-        if value.strip().lower() == SYNTHETIC_TAG:
-            return ("tags",) if i is None else ("tags", i)
-    return None
-
-
 def _overlay(out: Mapped, block: Mapping[str, Any], positions: Mapping[Pointer, Position]) -> None:
     """Native fields of the synthgov: block win over those mapped from the Hub fields."""
     base: Pointer = (SYNTHGOV_KEY,)
