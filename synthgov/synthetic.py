@@ -1,9 +1,10 @@
 """Whether a dataset is synthetic: *declared*, *suspected* or *none*, with the evidence.
 
 A card is **declared** synthetic when it says so: ``synthetic: true``, a composition with
-synthetic rows, a generation entry that made rows (role generator or paraphraser; any entry in
-a native card), or an adapter's *declared* evidence (the Hub tag ``synthetic``, a Croissant
-keyword or ``rai:dataCollectionType`` saying synthetic, a DataDreamer step that ran a model).
+synthetic rows, a generation entry that made rows (role generator or paraphraser; any entry
+in a native synthgov/v1 file), or an adapter's *declared* evidence (the Hub tag
+``synthetic``, a Croissant keyword or ``rai:dataCollectionType`` saying synthetic, a
+``datadreamer.json``).
 It is **suspected** when only indirect evidence points that way: ``machine-generated``
 creators (pre-LLM tools say this too), prose, tags or keywords naming an LLM, a distilabel
 ``pipeline.yaml`` beside the card. ``synthetic: false`` (or ``composition.synthetic_rows: 0``)
@@ -169,11 +170,11 @@ def synthetic_status(doc: Document) -> SyntheticStatus:
         for i, use in enumerate(generation):
             role = use.get("role") if isinstance(use, Mapping) else None
             role = role if isinstance(role, str) and role else "generator"
-            if doc.native or role in ROW_ROLES:
+            if doc.source_format == "native" or role in ROW_ROLES:
                 pointer = ("generation", i)
                 own.append(Evidence(DECLARED, "a generation entry", pointer, doc.position(pointer)))
                 break
-    elif generation and doc.native:
+    elif generation and doc.source_format == "native":
         own.append(Evidence(DECLARED, "generation", ("generation",), doc.position(("generation",))))
     if data.get(LEGACY_HINT_KEY):
         pointer = (LEGACY_HINT_KEY,)

@@ -208,3 +208,17 @@ def test_dvc_owner_hint_says_there_is_no_place_for_it(tmp_path: Path) -> None:
     (sg401,) = [f for f in check(tmp_path) if f.rule == "SG401"]
     assert "dvc.yaml has no place for this" in sg401.hint and "synthgov baseline" in sg401.hint
     assert "meta:" not in sg401.hint  # a stage's meta cannot hold the pipeline's owner
+
+
+def test_typos_in_the_croissant_synthgov_object_fail_closed(tmp_path: Path) -> None:
+    titanic = json.loads((CORPUS / "croissant" / "titanic.json").read_text())
+    titanic["synthgov"] = {"synthetc": False, "metadata": {"ownr": "data@acme.example"}}
+    target = tmp_path / "titanic" / "metadata.json"
+    target.parent.mkdir()
+    target.write_text(json.dumps(titanic, indent=1))
+    typos = sorted((f.rule, f.message) for f in check(tmp_path) if f.rule == "SG002")
+    assert [m.split('"')[1] for _, m in typos] == ["ownr", "synthetc"], typos
+    titanic["synthgov"] = ["synthetic", False]
+    target.write_text(json.dumps(titanic, indent=1))
+    (sg001,) = [f for f in check(tmp_path) if f.rule == "SG001"]
+    assert '"synthgov" object must hold native card fields, found list' in sg001.message

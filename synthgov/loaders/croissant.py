@@ -103,6 +103,7 @@ class CroissantLoader:
             )
             return LoadResult((), (*problems, problem))
         mapped = map_croissant(parsed.data, parsed.positions, path)
+        problems += block_problems(parsed.data, parsed.positions)
         return to_document(
             mapped.data,
             mapped.positions,
@@ -112,6 +113,51 @@ class CroissantLoader:
             source_format=NAME,
             native=False,
         )
+
+
+def block_problems(
+    data: Mapping[str, Any], positions: Mapping[Pointer, Position]
+) -> tuple[FileProblem, ...]:
+    """Typos fail closed in the ``"synthgov"`` object: it must be an object, and its keys
+    (and those of its ``metadata``) must be native DatasetCard fields. Deeper levels are
+    not checked (the rest of the file is not ours, so SG002 does not run on it)."""
+    if SYNTHGOV_KEY not in data:
+        return ()
+    block = data[SYNTHGOV_KEY]
+    at = positions.get((SYNTHGOV_KEY,), Position(1, 1))
+    if not isinstance(block, Mapping):
+        message = (
+            f'the "synthgov" object must hold native card fields, found {type(block).__name__}'
+        )
+        hint = 'write native fields in it, e.g. "synthgov": {"synthetic": false}'
+        return (FileProblem("SG001", message, at.line, at.column, (SYNTHGOV_KEY,), hint),)
+    from synthgov.resources import schema
+
+    card = schema("DatasetCard")
+    found: list[FileProblem] = []
+    levels: list[tuple[Pointer, Mapping[str, Any], Mapping[str, Any]]] = [
+        ((SYNTHGOV_KEY,), block, card.get("properties", {}))
+    ]
+    meta = block.get("metadata")
+    if isinstance(meta, Mapping):
+        known = card.get("properties", {}).get("metadata", {}).get("properties", {})
+        levels.append(((SYNTHGOV_KEY, "metadata"), meta, known))
+    for base, node, known in levels:
+        for key in node:
+            if key in known or str(key).startswith("x-") or key in ("apiVersion", "kind"):
+                continue
+            where = positions.get((*base, key), at)
+            found.append(
+                FileProblem(
+                    "SG002",
+                    f'unknown key "{key}" in the "synthgov" object (not a DatasetCard field)',
+                    where.line,
+                    where.column,
+                    (*base, key),
+                    "use a native card field (synthgov schema DatasetCard), or an x- key",
+                )
+            )
+    return tuple(found)
 
 
 def term(key: str) -> str:
