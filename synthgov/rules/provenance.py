@@ -70,15 +70,27 @@ class GeneratorUndeclared(Rule):
     )
 
     def check(self, doc: Document, ctx: RuleContext) -> Iterator[Issue]:
+        from synthgov.formats import generation_hint
+        from synthgov.lineage import generators
+        from synthgov.synthetic import synthetic_status
+
         if any(use_role(u) == "generator" for _, u in generation_uses(doc)):
             return
+        if doc.id and any(u.doc is not doc for u in generators(ctx.graph, doc.id)):
+            return  # a pipeline that writes this dataset names the generator (distilabel)
         has_section = "generation" in doc.data
-        yield Issue(
-            ("generation",) if has_section else (),
-            "synthetic dataset declares no generator model"
-            + (" (generation has no entry with role generator)" if has_section else ""),
-            "add a generation entry: {model: <pinned id>, role: generator, rows: N}",
-        )
+        hint = generation_hint(doc)
+        named = synthetic_status(doc).models
+        message = "synthetic dataset declares no generator model"
+        if has_section:
+            message += " (generation has no entry with role generator)"
+        if named:
+            message += (
+                f"; its tags, keywords or prose name {', '.join(named)}, which this check "
+                "takes as evidence of the generator but not as a declaration"
+            )
+            hint = hint.replace("<pinned id>", f"<pinned id of {named[0]}>")
+        yield Issue(("generation",) if has_section else (), message, hint)
 
 
 class ModelUnpinned(Rule):
