@@ -546,7 +546,7 @@ def _review(doc: Document, raw: Any, inputs: AuditInputs) -> Review | None:
         sample=_int(raw.get("sample_size")),
         required=need.required,
         population=(
-            f"N={population:g} ({origin})" if population is not None else "unknown population"
+            f"N={population:g} from {origin}" if population is not None else "unknown population"
         ),
         reviewers=text(raw.get("reviewers")),
         agreement=(
