@@ -93,6 +93,8 @@ def _nav() -> str:
 
 def _count(key: str, label: str, value: object, klass: str = "") -> str:
     cls = f' class="{klass}"' if klass else ""
+    if isinstance(value, int):
+        value = f"{value:,}"
     return f'<li><span class="v"{cls} data-count="{key}">{e(value)}</span>{e(label)}</li>'
 
 

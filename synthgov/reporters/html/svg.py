@@ -241,6 +241,8 @@ def _node_svg(
 ) -> str:
     node = p.node
     lines = layout.lines(node)
+    if node.kind == "pipeline":  # the pipeline's id first, then its primary model
+        lines = [f"pipeline {node.label}", *(["primary " + node.detail] if node.detail else [])]
     klass = layout.base_class(node)
     classes = ["n", klass]
     if layout.highlighted(node):
