@@ -238,7 +238,10 @@ def report_cmd(
     for warning in result.warnings:
         click.echo(f"synthgov: warning: {warning}", err=True)
     report = _with_audit(result.report, result, setup, options.cwd, stamp, url)
-    write_output(reporter(report), output)
+    try:
+        write_output(reporter(report), output)
+    except OSError as exc:
+        raise _fail(f"cannot write {output}: {exc.strerror or exc}") from None
     if output not in (None, "-"):
         s = report.summary
         click.echo(

@@ -99,6 +99,26 @@ def test_bad_options_exit_2_with_one_line(args: tuple[str, ...], message: str) -
     assert proc.stdout == ""
 
 
+def test_an_unwritable_output_is_one_line(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("x")
+    proc = run_cli("report", "--no-cache", "-o", str(tmp_path / "file" / "r.html"), cwd=ACME)
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("synthgov: error: cannot write ")
+    assert "Traceback" not in proc.stderr
+
+
+def test_a_cached_run_gives_the_same_page(tmp_path: Path) -> None:
+    shutil.copytree(VIOLATIONS, tmp_path / "v")
+    cwd = tmp_path / "v"
+    env = {"SYNTHGOV_CACHE_DIR": str(tmp_path / "cache")}
+    cold = run_cli("check", "--format", "html", cwd=cwd, env=env)
+    assert any((tmp_path / "cache").iterdir())  # the first run filled the cache
+    warm = run_cli("check", "--format", "html", cwd=cwd, env=env)
+    assert cold.returncode == warm.returncode == 1
+    assert warm.stdout == cold.stdout
+    assert warm.stdout == html_report(cwd)
+
+
 def test_a_typo_in_the_report_config_fails_closed(tmp_path: Path) -> None:
     shutil.copytree(ACME, tmp_path / "acme")
     config = tmp_path / "acme" / "synthgov.yaml"

@@ -254,8 +254,8 @@ def _lineage(view: AuditView, graph_svg: str, graph_keys: dict[str, str]) -> str
         f'<datalist id="graph-dataset-list">{options}</datalist>'
         '<button type="button" id="graph-filter-apply">Filter</button>'
         '<button type="button" id="graph-filter-clear">Whole graph</button>'
-        '<button type="button" id="zoom-in" aria-label="Zoom in">+</button>'
-        '<button type="button" id="zoom-out" aria-label="Zoom out">&#8722;</button>'
+        '<button type="button" id="zoom-in">Zoom in</button>'
+        '<button type="button" id="zoom-out">Zoom out</button>'
         '<button type="button" id="zoom-fit">Fit</button>'
         "</div>"
         '<p id="graph-help" class="sr">In the graph: arrow keys pan, plus and minus zoom, 0 '
