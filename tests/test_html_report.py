@@ -10,6 +10,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from synthgov.report import Report
 from synthgov.reporters.html import render
@@ -286,3 +288,87 @@ def test_layout_ranks_survive_cycles_and_wrap_tall_layers() -> None:
     assert wrap_rows([3, 4]) == 6
     rows = wrap_rows([900, 20, 10])
     assert 6 < rows < 900
+
+
+# --------------------------------------------------------------------------- robustness
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3)
+    ),
+    max_leaves=12,
+)
+_KEYS = (
+    "metadata",
+    "purpose",
+    "composition",
+    "sources",
+    "generation",
+    "validation",
+    "files",
+    "governance",
+    "primary_model",
+    "stages",
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    kind=st.sampled_from(["DatasetCard", "Pipeline"]),
+    body=st.fixed_dictionaries({}, optional={k: _JSON for k in _KEYS}),
+)
+def test_any_document_shape_renders_without_an_exception(kind: str, body: dict) -> None:
+    """A malformed card is a finding already; the page shows 'not recorded', never fails."""
+    from synthgov.graph import LineageGraph
+    from synthgov.model import Document
+    from synthgov.report import summarize
+
+    doc = Document(path="x/card.yaml", kind=kind, data=body)
+    graph = LineageGraph.build([doc])
+    report = Report(
+        findings=(),
+        summary=summarize((), 1, 1),
+        version="0",
+        graph=lambda: graph,
+        audit=AuditInputs(documents=(doc,), describe_model=lambda ref: None),
+    )
+    html = render(report)
+    assert html.endswith("</html>\n")
+    assert 'data-count="documents">1<' in html
+
+
+def test_wrong_types_in_known_places_show_as_not_recorded() -> None:
+    from synthgov.graph import LineageGraph
+    from synthgov.model import Document
+    from synthgov.report import summarize
+
+    data = {
+        "metadata": {"id": "odd", "owner": ["a"], "tags": "text"},
+        "purpose": 7,
+        "composition": {"total_rows": "10", "synthetic_fraction": 0.5},
+        "generation": [{"model": {"id": 5}, "rows": "x", "prompt": 3}, "gpt-4o", None],
+        "validation": {
+            "human_review": {"sample_size": "lots", "population": -1, "agreement": 3},
+            "judge": {"model": None, "calibration": "yes"},
+            "automated": "dedup",
+            "contamination": [1, {"against": "a"}],
+        },
+        "governance": {"waivers": [{"rule": 1}, "x"]},
+        "files": [{"path": 3}, {"format": None, "path": "a.png"}],
+    }
+    doc = Document(path="odd/card.yaml", kind="DatasetCard", data=data)
+    graph = LineageGraph.build([doc])
+    report = Report(
+        findings=(),
+        summary=summarize((), 1, 1),
+        version="0",
+        graph=lambda: graph,
+        audit=AuditInputs(documents=(doc,)),
+    )
+    html = render(report)
+    section = html.split('id="ds-odd"', 1)[1].split("</section>", 1)[0]
+    assert "<dt>Owner</dt><dd>not recorded</dd>" in section
+    assert "sample not recorded of the required" in section
+    assert '<span class="err">not calibrated</span>' in section
+    assert "<td>invalid</td>" not in html and '<span class="err">invalid</span>' in html

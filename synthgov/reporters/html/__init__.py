@@ -8,7 +8,13 @@ lays out and draws the lineage graph, :mod:`.page` writes the HTML with the inli
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from synthgov.report import Report
+
+if TYPE_CHECKING:  # pragma: no cover
+    from synthgov.graphrender import ModelDescriber
+    from synthgov.reporters.html.inputs import AuditInputs
 
 
 def render(report: Report) -> str:
@@ -34,8 +40,9 @@ def render(report: Report) -> str:
     return render_page(view, svg, keys)
 
 
-def _describer(inputs: object):  # type: ignore[no-untyped-def]
-    describe = getattr(inputs, "describe_model", None)
+def _describer(inputs: AuditInputs) -> ModelDescriber | None:
+    """Model labels in the graph: their lineage, as the run's model registry gives it."""
+    describe = inputs.describe_model
     if describe is None:
         return None
 

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from synthgov.model import DATASET_CARD, PIPELINE, Document, Finding, Severity
+from synthgov.model import DATASET_CARD, PIPELINE, Document, Finding, Severity, pointer_to_json
 from synthgov.report import Report
 from synthgov.reporters.html.inputs import AuditInputs, MeasuredValue, ModelFacts, PolicySource
 
@@ -640,8 +640,6 @@ def _waivers(documents: Sequence[Document], findings: Sequence[Finding]) -> tupl
         for i, raw in enumerate(_list(doc.get(("governance", "waivers")))):
             waiver = _mapping(raw)
             pointer = ("governance", "waivers", i)
-            from synthgov.model import pointer_to_json
-
             ptr = pointer_to_json(pointer)
             if waiver_problems(raw, 10**6):
                 status = "invalid"
@@ -701,7 +699,6 @@ def _reference_key(ref: str) -> tuple[Any, ...]:
 def _training(documents: Sequence[Document], datasets: Sequence[DatasetView]) -> TrainingSummary:
     """Training cards (purpose training, or no evaluation purpose), the generators of the
     synthetic ones and their modalities (tags first, else the file formats)."""
-    by_id = {d.id: d for d in datasets}
     training = [
         d for d in datasets if "training" in d.purpose.split(", ") or d.purpose == NOT_RECORDED
     ]
@@ -718,7 +715,7 @@ def _training(documents: Sequence[Document], datasets: Sequence[DatasetView]) ->
     unknown = 0
     for ds in synthetic:
         doc = docs.get(ds.id)
-        found = _modalities(doc) if doc is not None and ds.id in by_id else None
+        found = _modalities(doc) if doc is not None else None
         if not found:
             unknown += 1
             continue

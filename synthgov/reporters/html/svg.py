@@ -25,7 +25,10 @@ from dataclasses import dataclass
 from html import escape
 
 from synthgov.graph import LineageGraph, Node
-from synthgov.graphrender import _Layout  # the layout the Mermaid and DOT drawings share
+from synthgov.graphrender import (  # the layout the Mermaid and DOT drawings share
+    ModelDescriber,
+    _Layout,
+)
 from synthgov.model import Finding, Severity
 
 NODE_W = 200
@@ -163,10 +166,10 @@ def render_svg(
     graph: LineageGraph,
     findings: Sequence[Finding],
     anchors: dict[str, str],
-    describe_model: object = None,
+    describe_model: ModelDescriber | None = None,
 ) -> GraphSvg:
     """The SVG of ``graph``; ``anchors`` maps node ids to the id of their report section."""
-    layout = _Layout(graph, tuple(findings), describe_model)  # type: ignore[arg-type]
+    layout = _Layout(graph, tuple(findings), describe_model)
     if not layout.nodes:
         empty = (
             '<svg xmlns="http://www.w3.org/2000/svg" id="graph-svg" viewBox="0 0 400 60" '
