@@ -185,6 +185,7 @@ def test_document_text_is_escaped(tmp_path: Path) -> None:
         },
     )
     html = html_report(tmp_path)
+    assert "Commit checked: not recorded (not a git work tree)" in html
     assert "<script>alert" not in html
     assert "<img" not in html and "<b>evil" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html

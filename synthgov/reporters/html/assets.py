@@ -37,9 +37,9 @@ td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 .cards li{border:1px solid var(--line);border-radius:6px;padding:.5em .9em;min-width:9em;
 background:var(--band)}
 .cards .v{display:block;font-size:1.6em;font-weight:650}
-.sev-error,.err{color:var(--err)}
-.sev-warning,.warn{color:var(--warn)}
-.sev-info,.inf{color:var(--info)}
+.badge.sev-error,.err{color:var(--err)}
+.badge.sev-warning,.warn{color:var(--warn)}
+.badge.sev-info,.inf{color:var(--info)}
 .ok{color:var(--ok)}
 .badge{display:inline-block;border:1px solid currentColor;border-radius:3px;padding:0 .35em;
 font-size:.85em;font-weight:600}

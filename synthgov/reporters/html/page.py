@@ -493,9 +493,9 @@ def _coverage(ds: DatasetView, hid: str) -> str:
     if judge is None:
         out.append("<dt>LLM judge</dt><dd>none</dd>")
     else:
+        when = f", {e(judge.date)}" if judge.date != NOT_RECORDED else ""
         cal = (
-            f"calibrated on {e(judge.labels)} human labels, agreement {e(judge.agreement)}, "
-            f"{e(judge.date)}"
+            f"calibrated on {e(judge.labels)} human labels, agreement {e(judge.agreement)}" + when
             if judge.calibrated
             else '<span class="err">not calibrated</span>'
         )
