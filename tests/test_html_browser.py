@@ -161,6 +161,33 @@ def test_graph_pans_zooms_and_filters_from_the_keyboard(
     assert browser.console_errors() == []
 
 
+def test_graph_zooms_with_the_wheel_and_pans_by_dragging(pages: dict, browser: Browser) -> None:
+    path, _ = pages["acme"]
+    browser.open(path.as_uri())
+    box = browser.evaluate(
+        "(() => { const f = document.getElementById('graph-frame'); f.scrollIntoView();"
+        " const r = f.getBoundingClientRect(); return [r.left, r.top, r.width, r.height]; })()"
+    )
+    # an empty spot of the frame (a drag that starts on a link follows the link instead)
+    x, y = box[0] + 8, box[1] + 8
+
+    def mouse(kind: str, **extra: object) -> None:
+        params = {"type": kind, "x": x, "y": y, "button": "left", **extra}
+        browser.call("Input.dispatchMouseEvent", params, session=True)
+
+    start = [float(v) for v in browser.evaluate(VIEWBOX).split()]
+    mouse("mouseWheel", deltaX=0, deltaY=-120, button="none")
+    zoomed = [float(v) for v in browser.evaluate(VIEWBOX).split()]
+    assert zoomed[2] < start[2]
+    mouse("mousePressed", clickCount=1)
+    x += 120
+    mouse("mouseMoved")
+    mouse("mouseReleased", clickCount=1)
+    dragged = [float(v) for v in browser.evaluate(VIEWBOX).split()]
+    assert dragged[0] < zoomed[0] and dragged[2] == zoomed[2]  # moved right: view goes left
+    assert browser.console_errors() == []
+
+
 def test_print_layout_puts_each_dataset_on_its_own_page(pages: dict, browser: Browser) -> None:
     path, _ = pages["acme"]
     browser.open(path.as_uri())
