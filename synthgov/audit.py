@@ -10,6 +10,7 @@ The reporter itself (:mod:`synthgov.reporters.html`) reads nothing.
 from __future__ import annotations
 
 import hashlib
+import os
 import subprocess
 from collections.abc import Mapping
 from datetime import datetime
@@ -183,3 +184,32 @@ def gather(
         verification=verification,
         title=str(config_report.get("title") or ""),
     )
+
+
+def scope(report: Any, paths: tuple[str, ...], cwd: str) -> Any:
+    """Files named on the command line: the report covers their documents and draws their
+    lineage (as ``synthgov graph`` does), not the whole repository loaded for context."""
+    from dataclasses import replace
+
+    from synthgov.graph import document_node
+
+    named = {
+        display_path(os.path.abspath(os.path.join(cwd, p)), cwd)
+        for p in paths
+        if os.path.isfile(os.path.join(cwd, p))
+    }
+    inputs = report.audit
+    if not named or inputs is None:
+        return report
+    kept = tuple(d for d in inputs.documents if d.path in named)
+    if not kept:  # data files named: the cards that name them are reported (pre-commit)
+        return report
+    full = report.graph
+
+    def focused() -> Any:
+        graph = full() if full is not None else None
+        if graph is None:
+            return None
+        return graph.focus(n for d in kept if (n := document_node(d)) is not None)
+
+    return replace(report, audit=replace(inputs, documents=kept), graph=focused)

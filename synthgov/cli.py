@@ -159,7 +159,7 @@ def check(
             err=True,
         )
     if fmt == "html":
-        report = _with_audit(report, result, setup, options.cwd)
+        report = _with_audit(report, result, setup, options.cwd, paths)
     write_output(reporter(report), output)
     if in_actions:
         _github_actions_extras(setup.registry.reporters, report)
@@ -167,15 +167,21 @@ def check(
 
 
 def _with_audit(
-    report: Any, result: Any, setup: Any, cwd: str, timestamp: str = "", repo_url: str = ""
+    report: Any,
+    result: Any,
+    setup: Any,
+    cwd: str,
+    paths: tuple[str, ...],
+    timestamp: str = "",
+    repo_url: str = "",
 ) -> Any:
     """The report with what the HTML audit report needs (commit, policies, documents...)."""
     from dataclasses import replace
 
-    from synthgov.audit import gather
+    from synthgov.audit import gather, scope
 
     inputs = gather(setup, result, cwd=cwd, timestamp=timestamp, repo_url=repo_url)
-    return replace(report, audit=inputs)
+    return scope(replace(report, audit=inputs), paths, cwd)
 
 
 @main.command("report")
@@ -237,7 +243,7 @@ def report_cmd(
         raise _fail(str(exc)) from None
     for warning in result.warnings:
         click.echo(f"synthgov: warning: {warning}", err=True)
-    report = _with_audit(result.report, result, setup, options.cwd, stamp, url)
+    report = _with_audit(result.report, result, setup, options.cwd, paths, stamp, url)
     try:
         write_output(reporter(report), output)
     except OSError as exc:

@@ -64,6 +64,18 @@ def test_check_format_html_is_the_same_page_and_exits_like_check() -> None:
     assert run_cli("check", "--format", "html", "--no-cache", cwd=ACME).returncode == 0
 
 
+def test_named_files_scope_the_report_and_the_graph() -> None:
+    card = "datasets/review-too-small/card.yaml"
+    html = html_report(VIOLATIONS, card)
+    data = json_report(VIOLATIONS, card)
+    assert counts(html)["documents"] == "1" == str(data["summary"]["documents"])
+    assert counts(html)["datasets"] == "1"
+    assert finding_items(html) == len(data["findings"]) == 1
+    whole = html_report(VIOLATIONS)
+    assert html.count('class="n ') < whole.count('class="n ')  # the card's lineage only
+    assert 'data-k="' in html
+
+
 def test_self_contained_and_deterministic() -> None:
     first = html_report(VIOLATIONS)
     second = html_report(VIOLATIONS)
