@@ -222,6 +222,18 @@ def test_regulation_view_groups_findings_by_article_10_paragraph() -> None:
     )
 
 
+def test_waivers_show_the_status_the_run_gave_them() -> None:
+    html = html_report(VIOLATIONS)
+    table = html.split('id="h-waivers"', 1)[1].split("</table>", 1)[0]
+    rows = re.findall(r"<code>(datasets/[^<]+)</code>.*?<span class=\"\w*\">(\w+)</span>", table)
+    assert rows == [
+        ("datasets/waiver-expired/card.yaml:47", "expired"),  # SG404
+        ("datasets/waiver-invalid/card.yaml:48", "invalid"),  # SG403: no reason
+        ("datasets/waiver-invalid/card.yaml:49", "invalid"),  # SG403: 365 days > 180 allowed
+        ("datasets/waiver-unused/card.yaml:48", "unused"),  # SG407
+    ]
+
+
 def test_training_content_summary_names_generators_and_modalities() -> None:
     html = html_report(ACME)
     section = html.split('id="training-summary"', 1)[1].split('id="datasets"', 1)[0]

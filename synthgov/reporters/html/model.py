@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from synthgov.model import DATASET_CARD, PIPELINE, Document, Finding, Severity, pointer_to_json
+from synthgov.model import DATASET_CARD, PIPELINE, Document, Finding, Severity
 from synthgov.report import Report
 from synthgov.reporters.html.inputs import AuditInputs, MeasuredValue, ModelFacts, PolicySource
 
@@ -630,23 +630,24 @@ def _by_lineage(datasets: Sequence[DatasetView]) -> tuple[tuple[str, int, int], 
 
 
 def _waivers(documents: Sequence[Document], findings: Sequence[Finding]) -> tuple[WaiverView, ...]:
+    """Every waiver of every document, with the status the run gave it: invalid (SG403),
+    expired (SG404), unused (SG407) or active; the three rules point at the waiver."""
     from synthgov.waivers import waiver_problems
 
-    expired = {
-        (f.path, f.pointer) for f in findings if f.rule == "SG404" and not f.waived
-    }  # SG404 points at the waiver it reports
+    verdict = {"SG403": "invalid", "SG404": "expired", "SG407": "unused"}
+    marked: dict[tuple[str, str], str] = {}
+    for f in findings:
+        if f.rule in verdict and f.pointer.startswith("/governance/waivers/"):
+            index = f.pointer.split("/")[3]
+            marked.setdefault((f.path, index), verdict[f.rule])
     out: list[WaiverView] = []
     for doc in sorted(documents, key=lambda d: (d.path, d.label)):
         for i, raw in enumerate(_list(doc.get(("governance", "waivers")))):
             waiver = _mapping(raw)
             pointer = ("governance", "waivers", i)
-            ptr = pointer_to_json(pointer)
-            if waiver_problems(raw, 10**6):
-                status = "invalid"
-            elif any(p == doc.path and (q == ptr or q.startswith(ptr + "/")) for p, q in expired):
-                status = "expired"
-            else:
-                status = "active"
+            status = marked.get((doc.path, str(i)))
+            if status is None:  # the waiver rules did not run: judge the waiver by itself
+                status = "invalid" if waiver_problems(raw, 10**6) else "active"
             out.append(
                 WaiverView(
                     document=doc.label,

@@ -198,7 +198,7 @@ def _overview(view: AuditView) -> str:
 
 
 def _status(status: str) -> str:
-    klass = {"active": "ok", "expired": "err", "invalid": "err"}.get(status, "")
+    klass = {"active": "ok", "expired": "err", "invalid": "err", "unused": "warn"}.get(status, "")
     return f'<span class="{klass}">{e(status)}</span>'
 
 
