@@ -307,6 +307,21 @@ def test_graph_highlights_findings_and_links_nodes_to_sections() -> None:
     assert keys["support-intents-synth-v1"].startswith("n")
 
 
+def test_every_active_finding_counts_in_one_family() -> None:
+    from synthgov.model import Finding, Severity
+    from synthgov.report import summarize
+    from synthgov.reporters.html.model import build
+
+    findings = tuple(
+        Finding(rule, "n", Severity.ERROR, "a.yaml", 1, 1, "", None, "m")
+        for rule in ("SG001", "SG302", "SG999", "SG5012", "ACME01")
+    )
+    view = build(Report(findings=findings, summary=summarize(findings, 1, 1), version="0"))
+    rows = {name: err for name, err, _, _ in view.overview.by_family}
+    assert sum(rows.values()) == len(findings) == view.overview.errors
+    assert rows["other"] == 1 and rows["custom and plugin rules"] == 2
+
+
 def test_layout_ranks_survive_cycles_and_wrap_tall_layers() -> None:
     succ = {"a": ["b"], "b": ["c"], "c": ["a", "d"]}
     assert ranks(["a", "b", "c", "d"], succ) == {"a": 0, "b": 1, "c": 2, "d": 3}

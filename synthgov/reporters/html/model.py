@@ -612,7 +612,7 @@ def _by_family(findings: Iterable[Finding]) -> tuple[tuple[str, int, int, int], 
             continue
         row = counts.setdefault(family(f.rule), [0, 0, 0])
         row[{Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}[f.severity]] += 1
-    order = [*FAMILIES.values(), "custom and plugin rules"]
+    order = [*FAMILIES.values(), "other", "custom and plugin rules"]
     return tuple((name, *counts[name]) for name in order if name in counts)  # type: ignore[misc]
 
 
