@@ -18,7 +18,7 @@ from synthgov.reporters.html import render
 from synthgov.reporters.html.inputs import AuditInputs, MeasuredValue
 from synthgov.reporters.html.svg import ranks, wrap_rows
 from synthgov.runner import CheckOptions, prepare, run_check
-from tests.conftest import ROOT, git, run_cli, write_tree
+from tests.conftest import ROOT, git, imported_modules, run_cli, write_tree
 
 ACME = ROOT / "examples" / "acme"
 VIOLATIONS = ROOT / "examples" / "violations"
@@ -305,6 +305,28 @@ def test_graph_highlights_findings_and_links_nodes_to_sections() -> None:
         assert f'id="{target}"' in html, target
     keys = json.loads(html.split('id="graph-datasets">', 1)[1].split("</script>", 1)[0])
     assert keys["support-intents-synth-v1"].startswith("n")
+
+
+def test_the_report_imports_no_gitpython_and_text_checks_no_html(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "card.yaml": (
+                "apiVersion: synthgov/v1\nkind: DatasetCard\n"
+                "metadata: {id: one, owner: a@b.example}\n"
+                "composition: {total_rows: 10, synthetic_rows: 10}\n"
+                "generation: [{model: gpt-4o-2024-08-06, role: generator}]\n"
+            )
+        },
+    )
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "one")
+    modules = imported_modules(["report", "--no-cache", "-o", "r.html"], tmp_path)
+    assert "synthgov.reporters.html.svg" in modules  # the measurement saw the real run
+    assert "git" not in modules and "synthgov.gitdiff" not in modules
+    text = imported_modules(["check", "--no-cache", "card.yaml"], tmp_path)
+    assert not any(m.startswith(("synthgov.reporters.html", "synthgov.audit")) for m in text)
 
 
 def test_every_active_finding_counts_in_one_family() -> None:
