@@ -258,7 +258,9 @@ def test_per_dataset_provenance_and_coverage() -> None:
     assert "sample 24 of the required 23 (N=24 from human_review.population)" in synth
     assert "calibrated on 150 human labels, agreement cohen_kappa 0.71" in synth
     assert "against support-eval-v1 by ngram-13, overlap 0.0" in synth
-    assert "<td>cc88d5a7</td>" in synth and "lineage" in synth
+    card = (ACME / "datasets" / "support-intents-synth" / "card.yaml").read_text()
+    revision = re.search(r'revision: "?([0-9a-f]+)', card).group(1)  # the pin, as written
+    assert f'<td><code class="pin">{revision}</code></td>' in synth and "<td>mistral</td>" in synth
     assert "The data was not verified in this run" in synth
 
 

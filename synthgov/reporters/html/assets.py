@@ -43,6 +43,7 @@ background:var(--band)}
 .ok{color:var(--ok)}
 .badge{display:inline-block;border:1px solid currentColor;border-radius:3px;padding:0 .35em;
 font-size:.85em;font-weight:600}
+code.pin{word-break:break-all}
 code,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.92em}
 ul.findings{list-style:none;padding:0;margin:.3em 0 1em}
 ul.findings li{border-left:4px solid var(--line);padding:.3em .7em;margin:.3em 0;

@@ -422,7 +422,9 @@ def _dataset(ds: DatasetView, verified_run: bool) -> str:
         rows = [
             (
                 f"<code>{e(g.model)}</code>",
-                e(g.revision or ("pinned snapshot" if g.pinned else "not pinned")),
+                f'<code class="pin">{e(g.revision)}</code>'
+                if g.revision
+                else ("pinned snapshot" if g.pinned else '<span class="err">not pinned</span>'),
                 e(g.role),
                 e(g.lineage),
                 e(g.rows),
