@@ -214,6 +214,10 @@ def test_regulation_view_groups_findings_by_article_10_paragraph() -> None:
     assert "EU AI Act Art. 10(3)" in refs and "EU AI Act Art. 10(4)" in refs
     # SG302 (review sample too small) is evidence under 10(3), even though the run's policy
     # is the baseline (the mapping comes from the eu-ai-act pack)
+    targets = re.findall(r'<a href="#(f\d+)">', section)
+    assert targets and all(
+        '<li class="finding' in html.split(f'id="{t}"')[0][-300:] for t in targets
+    )
     para3 = section.split("EU AI Act Art. 10(3) ", 1)[1].split("<h3", 1)[0]
     assert 'data-rule="SG302"' in para3
     assert (

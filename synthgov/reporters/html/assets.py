@@ -54,6 +54,9 @@ ul.findings li.sev-info{border-left-color:var(--info)}
 ul.findings li.waived{opacity:1;background:#f1f1f1}
 ul.findings .msg{color:var(--fg)}
 ul.findings .hint{color:var(--muted);display:block}
+td.locs{font-size:.9em}
+td.locs a{white-space:nowrap;margin-right:.6em}
+section.reg{content-visibility:auto;contain-intrinsic-size:auto 300px}
 section.dataset,section.pipeline{border-top:1px solid var(--line);padding-top:.3em;
 content-visibility:auto;contain-intrinsic-size:auto 600px}
 dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.15em 1em;margin:.4em 0}
@@ -78,9 +81,9 @@ position:relative;background:#fcfcfc;touch-action:none}
 #graph-svg .sev-warning rect{stroke:#b36b00;stroke-width:3}
 #graph-svg .sev-error rect{stroke:#b00000;stroke-width:3}
 #graph-svg .violation rect{fill:#ffe0e0;stroke:#b00000;stroke-width:3.5}
-#graph-svg path.e{fill:none;stroke:#777;stroke-width:1.2}
+#graph-svg path.e{fill:none;stroke:#777;stroke-width:1.2;marker-end:url(#arrow)}
 #graph-svg path.e.member{stroke-dasharray:3 3;stroke:#999}
-#graph-svg path.e.hot{stroke:#b00000;stroke-width:3}
+#graph-svg path.e.hot{stroke:#b00000;stroke-width:3;marker-end:url(#arrow-hot)}
 #graph-svg .dim{opacity:.12}
 .legend{display:flex;flex-wrap:wrap;gap:.3em 1.2em;padding:0;list-style:none;font-size:.9em}
 .legend span{display:inline-block;width:1.2em;height:.9em;border:2px solid;vertical-align:middle;
@@ -92,6 +95,7 @@ footer{border-top:1px solid var(--line);padding:1em 1.5em;color:var(--muted);fon
  .graph-frame{height:auto;overflow:visible;border:0}
  .graph-frame svg{height:auto;max-height:24cm}
  section.dataset,section.pipeline{break-before:page;content-visibility:visible}
+ section.reg{content-visibility:visible}
  section.print-break{break-before:page}
  header.top{background:none;color:#000;border-bottom:2px solid #000}
  header.top p,header.top code{color:#000}

@@ -65,6 +65,7 @@ _ANCHOR = re.compile(r"[^A-Za-z0-9_-]+")
 class FindingView:
     finding: Finding
     link: str  # URL of the source line, "" when the repository URL is unknown
+    anchor: str = ""  # id of the finding's entry in its dataset, pipeline or file list
 
 
 @dataclass(frozen=True)
@@ -345,7 +346,10 @@ def build(report: Report, inputs: AuditInputs | None = None) -> AuditView:
             graph = report.graph()
         except Exception:  # noqa: BLE001 - a graph must never cost the report
             graph = None
-    views = [FindingView(f, source_link(inputs, f.path, f.line)) for f in report.findings]
+    views = [
+        FindingView(f, source_link(inputs, f.path, f.line), f"f{i}")
+        for i, f in enumerate(report.findings)
+    ]
     by_doc: dict[tuple[str, str | None], list[FindingView]] = defaultdict(list)
     for view in views:
         by_doc[(view.finding.path, view.finding.document)].append(view)

@@ -296,8 +296,9 @@ def _finding(view: FindingView, klass: str = "finding") -> str:
     waived = " waived" if f.waived else ""
     label = f"{f.severity.label} (waived)" if f.waived else f.severity.label
     hint = f'<span class="hint">hint: {e(f.hint)}</span>' if f.hint else ""
+    ident = f' id="{e(view.anchor)}"' if view.anchor else ""
     return (
-        f'<li class="{klass} sev-{f.severity.label}{waived}" data-rule="{e(f.rule)}">'
+        f'<li class="{klass} sev-{f.severity.label}{waived}" data-rule="{e(f.rule)}"{ident}>'
         f'<span class="badge sev-{f.severity.label}">{e(label)}</span> '
         f"<code>{e(f.rule)}</code> {e(f.name)} at {loc}: "
         f'<span class="msg">{e(f.message)}</span>{hint}</li>'
@@ -325,17 +326,48 @@ def _regulation(view: AuditView) -> str:
         hid = f"h-reg-{i}"
         active = sum(1 for v in group.findings if not v.finding.waived)
         out.append(
-            f'<section aria-labelledby="{hid}"><h3 id="{hid}">{e(group.reference)} '
+            f'<section class="reg" aria-labelledby="{hid}"><h3 id="{hid}">{e(group.reference)} '
             f"<small>({active} active finding(s))</small></h3>"
         )
         out.append("<p>Rules: " + ", ".join(f"<code>{e(r)}</code>" for r in group.rules) + "</p>")
-        out.append(_findings(group.findings, "reg-finding"))
+        out.append(_by_rule(group.findings, hid))
         out.append("</section>")
     if view.unreferenced:
+        out.append('<section class="reg" aria-labelledby="h-reg-none">')
         out.append('<h3 id="h-reg-none">Findings without a reference</h3>')
-        out.append(_findings(view.unreferenced, "reg-finding"))
+        out.append(_by_rule(view.unreferenced, "h-reg-none"))
+        out.append("</section>")
     out.append("</section>")
     return "\n".join(out)
+
+
+def _by_rule(views: Sequence[FindingView], labelledby: str) -> str:
+    """Findings of one paragraph, a row per rule: each finding is a link to its entry in
+    its dataset's section (the message and hint are there, not repeated here)."""
+    if not views:
+        return '<p class="ok">No findings.</p>'
+    rules: dict[str, list[FindingView]] = {}
+    for view in views:
+        rules.setdefault(view.finding.rule, []).append(view)
+    rows = []
+    for rule in sorted(rules):
+        found = rules[rule]
+        first = found[0].finding
+        active = sum(1 for v in found if not v.finding.waived)
+        links = " ".join(
+            f'<a href="#{e(v.anchor)}">{e(v.finding.path)}:{v.finding.line}</a>'
+            + (" (waived)" if v.finding.waived else "")
+            for v in found
+        )
+        rows.append(
+            f'<tr data-rule="{e(rule)}"><td><code>{e(rule)}</code> {e(first.name)}</td>'
+            f'<td class="num">{active:,}</td><td class="locs">{links}</td></tr>'
+        )
+    return (
+        f'<table aria-labelledby="{labelledby}"><thead><tr><th scope="col">rule</th>'
+        '<th scope="col" class="num">active</th><th scope="col">findings (each links to its '
+        "entry)</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
+    )
 
 
 def _training(view: AuditView) -> str:

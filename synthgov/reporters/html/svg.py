@@ -207,11 +207,9 @@ def render_svg(
             d = f"M{x1},{y1}C{x1 + c},{y1} {x2 - c},{y2} {x2},{y2}"
         klass = "e hot" if highlighted else ("e member" if not label and _is_member(src) else "e")
         hot += highlighted
-        marker = "arrow-hot" if highlighted else "arrow"
         title = f"<title>{escape(label)}</title>" if label else ""
         out.append(
-            f'<path class="{klass}" d="{d}" data-s="{a.short}" data-t="{b.short}" '
-            f'marker-end="url(#{marker})">{title}</path>'
+            f'<path class="{klass}" d="{d}" data-s="{a.short}" data-t="{b.short}">{title}</path>'
         )
     out.append('</g><g class="nodes">')
     for p in placed:
@@ -275,10 +273,7 @@ def _node_svg(
     cls = " ".join(classes)
     if target:
         return (
-            f'<a href="#{target}" class="{cls}" id="g-{p.short}" data-k="{p.short}">'
+            f'<a href="#{target}" class="{cls}" data-k="{p.short}">'
             f"<title>{escape(title)}</title>{body}</a>"
         )
-    return (
-        f'<g class="{cls}" id="g-{p.short}" data-k="{p.short}">'
-        f"<title>{escape(title)}</title>{body}</g>"
-    )
+    return f'<g class="{cls}" data-k="{p.short}"><title>{escape(title)}</title>{body}</g>'
