@@ -66,7 +66,7 @@ def main() -> None:
             )
         print(
             f"median: load event {statistics.median(loads):.3f} s, "
-            f"wall {statistics.median(walls):.3f} s (budget 2 s; size budget 5 MiB)"
+            f"wall {statistics.median(walls):.3f} s (budgets: 2 s, 5,000,000 bytes)"
         )
 
 
