@@ -21,7 +21,10 @@ the shipped schemas with generated and mutated instances, ``tests/test_quicksche
   does not assert it, and neither does jsonschema-rs by default); unknown keywords, ``$id``
   below the root and ``$ref`` outside the document give ``None``;
 - ``pattern`` is matched with :mod:`re` only when that cannot differ from ECMA 262: the
-  pattern uses a small common syntax and the string is printable ASCII;
+  pattern uses a small common syntax and the string is printable ASCII; and only when it
+  cannot cost more than linear time per start position (:func:`synthgov.regexcost.bounded`)
+  on a string of at most 2,048 characters: ``re`` backtracks, and a pull request chooses
+  the strings;
 - JSON equality for ``enum``, ``const`` and ``uniqueItems`` (``1 == 1.0``, ``true != 1``).
 """
 
@@ -94,6 +97,9 @@ _PATTERN_SYNTAX = LazyRegex(
     re.DOTALL,
 )
 _PRINTABLE = LazyRegex(r"[ -~]*")
+#: longer subjects go to jsonschema-rs: an unanchored search is quadratic in ``re``
+_MAX_SUBJECT = 2048
+_COSTLY = "costly"  # in the pattern cache: a pattern matched by jsonschema-rs only
 _INT_LIMIT = 1 << 53  # numbers compare exactly below this in both implementations
 _MAX_DEPTH = 256
 
@@ -385,12 +391,17 @@ class _Prover:
         if found is None:
             if type(pattern) is not str or not _PATTERN_SYNTAX.fullmatch(pattern):
                 raise _Unknown
-            found = self.patterns[pattern] = re.compile(pattern)
+            from synthgov.regexcost import bounded
+
+            # a pattern re could take exponential time on goes to jsonschema-rs
+            found = self.patterns[pattern] = re.compile(pattern) if bounded(pattern) else _COSTLY
+        if found is _COSTLY:
+            raise _Unknown
         return found
 
     def _search(self, pattern: Any, subject: str) -> bool:
         compiled = self._compiled(pattern)
-        if not _PRINTABLE.fullmatch(subject):
+        if len(subject) > _MAX_SUBJECT or not _PRINTABLE.fullmatch(subject):
             raise _Unknown
         return compiled.search(subject) is not None
 
