@@ -110,11 +110,15 @@ def test_github_actions_default_output_has_only_real_annotations(tmp_path: Path)
             assert not _is_command(line) or COMMAND.match(line), (fmt, line)
 
 
-def test_error_and_warning_lines_on_stderr_are_escaped(tmp_path: Path) -> None:
-    proc = run_cli("check", "--policy", "nope\n::error::forged\x1b[2J.yaml", cwd=tmp_path)
+def test_error_lines_on_stderr_are_escaped(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"card.yaml": HOSTILE_CARD, "file": "x"})
+    target = "file/\n::error file=a.py::forged\x1b[2J.json"
+    proc = run_cli("check", "--format", "json", "--output", target, "card.yaml", cwd=tmp_path)
     assert proc.returncode == 2
+    assert proc.stderr.startswith("synthgov: error: cannot write file/\\n::error file="), (
+        proc.stderr
+    )
     assert len(proc.stderr.splitlines()) == 1, proc.stderr
-    assert proc.stderr.startswith("synthgov: error: ")
     assert "\x1b" not in proc.stderr
 
 
