@@ -180,8 +180,10 @@ def check(
         report = replace(report, notes=(), quiet=True)
     if verbose and fmt == "text":
         click.echo(
-            f"synthgov: policies {', '.join(setup.policy.names) or 'builtin:baseline'}; "
-            f"{len(setup.registry.rules)} rules; config {setup.config.path or '(none)'}",
+            printable(
+                f"synthgov: policies {', '.join(setup.policy.names) or 'builtin:baseline'}; "
+                f"{len(setup.registry.rules)} rules; config {setup.config.path or '(none)'}"
+            ),
             err=True,
         )
     write_output(reporter(report), output)
