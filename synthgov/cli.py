@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from synthgov import __version__
-from synthgov.escaping import printable
+from synthgov.escaping import command_safe, printable
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FORMATS = ("text", "json", "sarif", "junit", "github", "markdown")
@@ -26,7 +26,12 @@ class ConfigProblem(click.ClickException):
 
     def show(self, file: Any = None) -> None:
         # messages can quote file names and values from a pull request
-        click.echo(f"synthgov: error: {printable(self.format_message())}", err=True)
+        click.echo(_safe(f"synthgov: error: {self.format_message()}"), err=True)
+
+
+def _safe(text: object) -> str:
+    """A line for stderr: messages quote file names and values from a pull request."""
+    return command_safe(printable(text))
 
 
 def _fail(message: str) -> ConfigProblem:
@@ -172,7 +177,7 @@ def check(
     except PolicyError as exc:  # git problems in diff mode, a bad baseline file
         raise _fail(str(exc)) from None
     for warning in result.warnings:
-        click.echo(f"synthgov: warning: {printable(warning)}", err=True)
+        click.echo(_safe(f"synthgov: warning: {warning}"), err=True)
     report = result.report
     if quiet and fmt == "text":
         from dataclasses import replace
@@ -180,7 +185,7 @@ def check(
         report = replace(report, notes=(), quiet=True)
     if verbose and fmt == "text":
         click.echo(
-            printable(
+            _safe(
                 f"synthgov: policies {', '.join(setup.policy.names) or 'builtin:baseline'}; "
                 f"{len(setup.registry.rules)} rules; config {setup.config.path or '(none)'}"
             ),
@@ -216,7 +221,7 @@ def _github_actions_extras(reporters: Any, report: Any) -> None:
             with open(summary_file, "a", encoding="utf-8", newline="\n") as handle:
                 handle.write(markdown(report))
         except OSError as exc:
-            shown = printable(exc)
+            shown = _safe(exc)
             click.echo(f"synthgov: warning: cannot write the job summary: {shown}", err=True)
 
 
@@ -259,7 +264,7 @@ def baseline_cmd(
     except (ValueError, PolicyError) as exc:
         raise _fail(str(exc)) from None
     for warning in result.warnings:
-        click.echo(f"synthgov: warning: {printable(warning)}", err=True)
+        click.echo(_safe(f"synthgov: warning: {warning}"), err=True)
     if output is None:
         config = setup.config
         output = (
@@ -306,7 +311,7 @@ def _warn_plugin_errors(options: Any) -> None:
     except Exception:  # noqa: BLE001 - the policy error that follows is the one to report
         return
     for error in registry.errors:
-        click.echo(f"synthgov: warning: {printable(error)}", err=True)
+        click.echo(_safe(f"synthgov: warning: {error}"), err=True)
 
 
 def _registry() -> Any:
@@ -320,7 +325,7 @@ def _registry() -> Any:
     except (PolicyError, PluginError) as exc:
         raise _fail(str(exc)) from None
     for error in registry.errors:
-        click.echo(f"synthgov: warning: {printable(error)}", err=True)
+        click.echo(_safe(f"synthgov: warning: {error}"), err=True)
     return registry
 
 
@@ -497,7 +502,7 @@ def graph_cmd(
     except (ValueError, PolicyError) as exc:
         raise _fail(str(exc)) from None
     for warning in result.warnings:
-        click.echo(f"synthgov: warning: {printable(warning)}", err=True)
+        click.echo(_safe(f"synthgov: warning: {warning}"), err=True)
     lineage = LineageGraph.build(result.documents)
     named = {display_path(os.path.abspath(p), options.cwd) for p in paths if os.path.isfile(p)}
     if named:  # files named: their lineage, not the whole repository loaded for context

@@ -12,7 +12,8 @@ so the rules live in one place:
   surrogates (a file name that is not UTF-8) become visible escapes (``\\n``, ``\\x1b``,
   ``\\u202e``); ordinary text, including non-ASCII letters, is unchanged.
 - :func:`command_safe` (a whole output line): a line that a CI runner would read as a
-  workflow command (``::`` after leading white space) gets a backslash in front.
+  workflow command (``::`` after leading white space) gets a backslash in front, and the
+  older ``##[`` form gets one inside.
 - :func:`display_path` (a path at the start of a line): :func:`printable`, and ``./`` in
   front of a name that would start a workflow command (the same file, read safely).
 - :func:`markdown_text` / :func:`markdown_code` (Markdown): text with every Markdown and HTML
@@ -65,13 +66,17 @@ def printable(text: object, keep_line_breaks: bool = False) -> str:
 
 
 def command_safe(line: str) -> str:
-    """A line that no CI runner reads as a workflow command (``::name ...::``)."""
+    """A line that no CI runner reads as a workflow command: ``::name ...::`` after leading
+    white space, or the older ``##[name]`` anywhere in the line (the Actions runner still
+    parses both)."""
+    if "##[" in line:
+        line = line.replace("##[", "##\\[")
     return "\\" + line if line.lstrip().startswith("::") else line
 
 
 def command_safe_lines(text: str) -> str:
     """:func:`command_safe` on every line of ``text`` (line ends kept)."""
-    if "::" not in text:
+    if "::" not in text and "##[" not in text:
         return text
     return "".join(command_safe(line) for line in text.splitlines(keepends=True))
 
@@ -131,6 +136,7 @@ def markdown_code(text: object, in_table: bool = True) -> str:
     raw = printable(text)
     if in_table:
         raw = raw.replace("|", "\\|")
+    raw = break_old_commands(raw)  # nothing can be escaped in a code span
     fence = "`" * (longest_run(raw, "`") + 1)
     pad = " " if raw.startswith(("`", " ")) or raw.endswith(("`", " ")) or not raw else ""
     return f"{fence}{pad}{raw}{pad}{fence}"
@@ -141,18 +147,33 @@ def fence_for(body: str, ch: str = "`") -> str:
     return ch * max(3, longest_run(body, ch) + 1)
 
 
+def break_old_commands(text: str) -> str:
+    """``##[`` with a zero-width space inside, for text that has no escapes of its own
+    (Markdown code spans, Mermaid): the Actions runner finds ``##[name]`` anywhere in a
+    line."""
+    return text.replace("##[", "#\u200b#[") if "##[" in text else text
+
+
 def json_wellformed(text: str) -> str:
-    """Serialized JSON (``ensure_ascii=False``) that can be written as UTF-8.
+    """Serialized JSON (``ensure_ascii=False``) that can be written as UTF-8 and printed in
+    a CI log.
 
     Lone surrogates can only come from string values (a file name that is not UTF-8, read
-    with ``surrogateescape``); each becomes the six characters of a JSON ``\\\\xNN``/
-    ``\\\\uXXXX`` escape of a backslash, so the value reads ``\\xff`` -- the notation the
-    text formats use -- and the file stays valid UTF-8 JSON.
+    with ``surrogateescape``); each becomes the six characters of a JSON ``\\xNN``/
+    ``\\uXXXX`` escape of a backslash, so the value reads ``\xff`` -- the notation the
+    text formats use -- and the file stays valid UTF-8 JSON. ``##[`` (an old-style workflow
+    command, which the Actions runner finds anywhere in a line) is written ``##\\u005b``:
+    the same value, not a command.
     """
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        return "".join(
+        text = "".join(
             "\\" + _escape_char(ch) if 0xD800 <= ord(ch) <= 0xDFFF else ch for ch in text
         )
-    return text
+    return text.replace("##[", "##\\u005b") if "##[" in text else text
+
+
+def xml_command_safe(text: str) -> str:
+    """Serialized XML with ``##[`` written ``##&#91;`` (the same text, not a command)."""
+    return text.replace("##[", "##&#91;") if "##[" in text else text

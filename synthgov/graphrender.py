@@ -200,9 +200,9 @@ def edge_label(edge: Edge) -> str:
 
 
 def _one_line(text: str) -> str:
-    from synthgov.escaping import printable
+    from synthgov.escaping import break_old_commands, printable
 
-    return printable(" ".join(text.split()))
+    return break_old_commands(printable(" ".join(text.split())))
 
 
 # --------------------------------------------------------------------------- Mermaid

@@ -31,11 +31,13 @@ from synthgov.report import Report, summarize
 from synthgov.reporters import github, junit, markdown, text
 from tests.conftest import TODAY, run_cli, write_tree
 
-FORGED = "one\n::error file=x.py,line=1::forged\n::stop-commands::tok\n\x1b[2J\u202eevil"
+FORGED = (
+    "one\n::error file=x.py,line=1::forged\n::stop-commands::tok\n\x1b[2J\u202eevil ##[error]v1"
+)
 HOSTILE_CARD = (
     "apiVersion: synthgov/v1\nkind: DatasetCard\n"
     'metadata: {id: "one\\n::error file=x.py,line=1::forged\\n::stop-commands::tok'
-    '\\n\\e[2J\\u202Eevil", owner: a@b.example}\n'
+    '\\n\\e[2J\\u202Eevil ##[error]v1", owner: a@b.example}\n'
     "composition: {total_rows: 10, synthetic_rows: 10}\n"
     'generation: [{model: "gpt-9\\n::error file=y::forged2\\r\\n::warning::w", role: generator}]\n'
 )
@@ -47,7 +49,8 @@ BAD_CATEGORIES = ("Cc", "Cs", "Zl", "Zp")
 
 
 def _is_command(line: str) -> bool:
-    return line.lstrip().startswith("::")
+    """What the Actions runner parses: ``::`` after leading white space, ``##[`` anywhere."""
+    return line.lstrip().startswith("::") or "##[" in line
 
 
 def _report(*findings: Finding) -> Report:
@@ -103,9 +106,10 @@ def test_github_actions_default_output_has_only_real_annotations(tmp_path: Path)
         assert COMMAND.match(line), line
     assert not any("stop-commands" in line.split("::")[1] for line in commands)
     assert "\x1b" not in proc.stdout and "\u202e" not in proc.stdout
-    for fmt in ("github", "junit", "markdown"):
+    for fmt in ("github", "junit", "markdown", "json", "sarif"):
         out = run_cli("check", "card.yaml", "--format", fmt, cwd=tmp_path).stdout
-        assert "\x1b" not in out and "\u202e" not in out, fmt
+        if fmt not in ("json", "sarif"):  # machine formats keep values exact
+            assert "\x1b" not in out and "\u202e" not in out, fmt
         for line in out.splitlines():
             assert not _is_command(line) or COMMAND.match(line), (fmt, line)
 
@@ -134,7 +138,7 @@ def test_text_reporter_escapes_every_value_and_a_path_that_reads_as_a_command() 
     for line in out.splitlines():
         assert not _is_command(line), line
     assert "\x1b" not in out and "\u202e" not in out
-    assert "\\x1b[2J\\u202eevil" in out
+    assert "\\x1b[2J\\u202eevil ##\\[error]v1" in out
 
 
 def test_github_reporter_keeps_values_on_the_command_line() -> None:
@@ -142,7 +146,7 @@ def test_github_reporter_keeps_values_on_the_command_line() -> None:
     lines = out.splitlines()
     assert len(lines) == 1 and COMMAND.match(lines[0]), out
     assert "file=a%0A%3A%3Aerror%3A%3Ax.yaml," in lines[0]
-    assert "%0A::stop-commands::tok%0A\\x1b[2J\\u202eevil%0Ahint: \\x1b[31m" in lines[0]
+    assert "%0A::stop-commands::tok%0A\\x1b[2J\\u202eevil ##[error]v1%0Ahint: \\x1b[31m" in lines[0]
 
 
 def test_markdown_reporter_escapes_html_links_images_mentions_and_code_spans() -> None:

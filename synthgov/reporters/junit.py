@@ -13,7 +13,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 
-from synthgov.escaping import printable
+from synthgov.escaping import printable, xml_command_safe
 from synthgov.model import Finding
 from synthgov.report import Report
 
@@ -64,7 +64,7 @@ def render(report: Report) -> str:
     root.set("skipped", str(skipped))
     root.set("time", "0")
     ET.indent(root, space="  ")
-    body = ET.tostring(root, encoding="unicode")
+    body = xml_command_safe(ET.tostring(root, encoding="unicode"))
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
 
 
