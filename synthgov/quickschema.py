@@ -22,8 +22,9 @@ the shipped schemas with generated and mutated instances, ``tests/test_quicksche
   below the root and ``$ref`` outside the document give ``None``;
 - ``pattern`` is matched with :mod:`re` only when that cannot differ from ECMA 262: the
   pattern uses a small common syntax and the string is printable ASCII; and only when it
-  cannot cost more than linear time per start position (:func:`synthgov.regexcost.bounded`)
-  on a string of at most 2,048 characters: ``re`` backtracks, and a pull request chooses
+  cannot cost more than linear time per start position, on a string of at most 2,048
+  characters (256 when the pattern is not anchored with ``^``; see
+  :func:`synthgov.regexcost.subject_limit`): ``re`` backtracks, and a pull request chooses
   the strings;
 - JSON equality for ``enum``, ``const`` and ``uniqueItems`` (``1 == 1.0``, ``true != 1``).
 """
@@ -97,9 +98,6 @@ _PATTERN_SYNTAX = LazyRegex(
     re.DOTALL,
 )
 _PRINTABLE = LazyRegex(r"[ -~]*")
-#: longer subjects go to jsonschema-rs: an unanchored search is quadratic in ``re``
-_MAX_SUBJECT = 2048
-_COSTLY = "costly"  # in the pattern cache: a pattern matched by jsonschema-rs only
 _INT_LIMIT = 1 << 53  # numbers compare exactly below this in both implementations
 _MAX_DEPTH = 256
 
@@ -386,22 +384,24 @@ class _Prover:
             raise _Unknown
         return arg
 
-    def _compiled(self, pattern: Any) -> Any:
+    def _compiled(self, pattern: Any) -> tuple[Any, int]:
+        """The compiled pattern and the longest subject ``re`` may match it against."""
         found = self.patterns.get(pattern) if type(pattern) is str else None
         if found is None:
             if type(pattern) is not str or not _PATTERN_SYNTAX.fullmatch(pattern):
                 raise _Unknown
-            from synthgov.regexcost import bounded
+            from synthgov.regexcost import subject_limit
 
             # a pattern re could take exponential time on goes to jsonschema-rs
-            found = self.patterns[pattern] = re.compile(pattern) if bounded(pattern) else _COSTLY
-        if found is _COSTLY:
+            limit = subject_limit(pattern)
+            found = self.patterns[pattern] = (re.compile(pattern) if limit else None, limit)
+        if not found[1]:
             raise _Unknown
         return found
 
     def _search(self, pattern: Any, subject: str) -> bool:
-        compiled = self._compiled(pattern)
-        if len(subject) > _MAX_SUBJECT or not _PRINTABLE.fullmatch(subject):
+        compiled, limit = self._compiled(pattern)
+        if len(subject) > limit or not _PRINTABLE.fullmatch(subject):
             raise _Unknown
         return compiled.search(subject) is not None
 
