@@ -306,3 +306,47 @@ def test_a_replaced_report_keeps_its_mode(tmp_path: Path) -> None:
     assert proc.returncode == 1, proc.stderr
     assert stat.S_IMODE((tmp_path / "report.json").stat().st_mode) == 0o640
     assert (tmp_path / "report.json").read_text() != "old"
+
+
+# --------------------------------------------------------------------------- the PR gate
+
+
+def test_a_hostile_pull_request_forges_nothing_in_the_documented_ci_step(tmp_path: Path) -> None:
+    """The documented gate (``--diff-base origin/main --policy-from-ref origin/main``) inside
+    GitHub Actions, on a pull request that adds a hostile card and a card whose file name is
+    a workflow command: the log holds only synthgov's own annotations, the step summary no
+    markup from the card, and the gate fails."""
+    from tests.conftest import git
+
+    summary = tmp_path / "summary.md"
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    write_tree(repo, {"base/card.yaml": HOSTILE_CARD.replace("one\\n", "base\\n")})
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "base")
+    git(repo, "update-ref", "refs/remotes/origin/main", "HEAD")
+    git(repo, "checkout", "-q", "-b", "pr")
+    hostile = HOSTILE_CARD.replace(
+        "owner: a@b.example", "owner: '@acme/security-team ![x](https://evil.example/p.png)'"
+    )
+    write_tree(repo, {"pr/card.yaml": hostile, "::error title=ok::forged.yaml": hostile})
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "pr")
+    env = {"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary)}
+    args = ("check", "--diff-base", "origin/main", "--policy-from-ref", "origin/main")
+    proc = run_cli(*args, cwd=repo, env=env)
+    assert proc.returncode == 1, proc.stderr
+    log = proc.stdout + proc.stderr
+    commands = [line for line in log.splitlines() if _is_command(line)]
+    assert commands, "the real annotations are printed"
+    for line in commands:
+        assert COMMAND.match(line), line
+        assert line.split(" ", 1)[1].startswith(("file=pr/card.yaml,", "file=%3A%3Aerror"))
+    assert "./::error title=ok::forged.yaml:" in proc.stdout
+    assert "\x1b" not in log and "\u202e" not in log
+    body = summary.read_text(encoding="utf-8")
+    assert "\n::" not in body and "##[" not in body
+    tables = body.split("### Lineage")[0]  # the Mermaid block has its own <br/> labels
+    assert "@acme" not in tables and "![" not in tables
+    assert "<" not in tables.replace("<br>", "")
