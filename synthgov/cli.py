@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from synthgov import __version__
+from synthgov.escaping import command_safe, printable
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FORMATS = ("text", "json", "sarif", "junit", "github", "markdown", "html")
@@ -24,7 +25,13 @@ class ConfigProblem(click.ClickException):
     exit_code = EXIT_ERROR
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"synthgov: error: {self.format_message()}", err=True)
+        # messages can quote file names and values from a pull request
+        click.echo(_safe(f"synthgov: error: {self.format_message()}"), err=True)
+
+
+def _safe(text: object) -> str:
+    """A line for stderr: messages quote file names and values from a pull request."""
+    return command_safe(printable(text))
 
 
 def _fail(message: str) -> ConfigProblem:
@@ -39,7 +46,10 @@ def _split_ids(values: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def write_output(text: str, output: str | None) -> None:
-    """Print, or write the file atomically (a temp file in the same folder, then rename)."""
+    """Print, or write the file atomically: a temporary file in the same folder, given the
+    mode a new file gets under the umask (or the mode of the file it replaces), then renamed
+    over the target. A file that cannot be written is exit 2 with one line, never a
+    traceback (a CI step could take exit 1 for findings and carry on)."""
     if output is None or output == "-":
         click.echo(text, nl=False)
         return
@@ -47,16 +57,37 @@ def write_output(text: str, output: str | None) -> None:
 
     target = os.path.abspath(output)
     folder = os.path.dirname(target)
-    os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".synthgov-", suffix=".tmp", dir=folder)
+    tmp = None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        data = text.encode("utf-8")
+        os.makedirs(folder, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".synthgov-", suffix=".tmp", dir=folder)
+        with os.fdopen(fd, "wb") as handle:
+            os.fchmod(handle.fileno(), _new_file_mode(target))
+            handle.write(data)
         os.replace(tmp, target)
-    except BaseException:
-        if os.path.exists(tmp):
+        tmp = None
+    except UnicodeEncodeError as exc:
+        raise _fail(f"cannot write {printable(output)}: not valid UTF-8 ({exc.reason})") from None
+    except OSError as exc:
+        raise _fail(f"cannot write {printable(output)}: {exc.strerror or exc}") from None
+    finally:
+        if tmp is not None and os.path.lexists(tmp):
             os.unlink(tmp)
-        raise
+
+
+def _new_file_mode(target: str) -> int:
+    """The mode of the file ``target`` replaces, else 0666 less the umask (as ``open``
+    would create it)."""
+    import stat
+
+    try:
+        return stat.S_IMODE(os.stat(target).st_mode)
+    except OSError:
+        pass
+    mask = os.umask(0o022)  # reading the umask means setting it; put it straight back
+    os.umask(mask)
+    return 0o666 & ~mask
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -146,7 +177,7 @@ def check(
     except PolicyError as exc:  # git problems in diff mode, a bad baseline file
         raise _fail(str(exc)) from None
     for warning in result.warnings:
-        click.echo(f"synthgov: warning: {warning}", err=True)
+        click.echo(_safe(f"synthgov: warning: {warning}"), err=True)
     report = result.report
     if quiet and fmt == "text":
         from dataclasses import replace
@@ -154,8 +185,10 @@ def check(
         report = replace(report, notes=(), quiet=True)
     if verbose and fmt == "text":
         click.echo(
-            f"synthgov: policies {', '.join(setup.policy.names) or 'builtin:baseline'}; "
-            f"{len(setup.registry.rules)} rules; config {setup.config.path or '(none)'}",
+            _safe(
+                f"synthgov: policies {', '.join(setup.policy.names) or 'builtin:baseline'}; "
+                f"{len(setup.registry.rules)} rules; config {setup.config.path or '(none)'}"
+            ),
             err=True,
         )
     if fmt == "html":
@@ -281,7 +314,8 @@ def _github_actions_extras(reporters: Any, report: Any) -> None:
             with open(summary_file, "a", encoding="utf-8", newline="\n") as handle:
                 handle.write(markdown(report))
         except OSError as exc:
-            click.echo(f"synthgov: warning: cannot write the job summary: {exc}", err=True)
+            shown = _safe(exc)
+            click.echo(f"synthgov: warning: cannot write the job summary: {shown}", err=True)
 
 
 @main.command("baseline")
@@ -323,7 +357,7 @@ def baseline_cmd(
     except (ValueError, PolicyError) as exc:
         raise _fail(str(exc)) from None
     for warning in result.warnings:
-        click.echo(f"synthgov: warning: {warning}", err=True)
+        click.echo(_safe(f"synthgov: warning: {warning}"), err=True)
     if output is None:
         config = setup.config
         output = (
@@ -382,7 +416,7 @@ def _warn_plugin_errors(options: Any) -> None:
     except Exception:  # noqa: BLE001 - the policy error that follows is the one to report
         return
     for error in registry.errors:
-        click.echo(f"synthgov: warning: {error}", err=True)
+        click.echo(_safe(f"synthgov: warning: {error}"), err=True)
 
 
 def _registry() -> Any:
@@ -396,7 +430,7 @@ def _registry() -> Any:
     except (PolicyError, PluginError) as exc:
         raise _fail(str(exc)) from None
     for error in registry.errors:
-        click.echo(f"synthgov: warning: {error}", err=True)
+        click.echo(_safe(f"synthgov: warning: {error}"), err=True)
     return registry
 
 
@@ -597,7 +631,7 @@ def graph_cmd(
     except (ValueError, PolicyError) as exc:
         raise _fail(str(exc)) from None
     for warning in result.warnings:
-        click.echo(f"synthgov: warning: {warning}", err=True)
+        click.echo(_safe(f"synthgov: warning: {warning}"), err=True)
     lineage = LineageGraph.build(result.documents)
     named = {display_path(os.path.abspath(p), options.cwd) for p in paths if os.path.isfile(p)}
     if named:  # files named: their lineage, not the whole repository loaded for context

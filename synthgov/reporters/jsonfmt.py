@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from synthgov.escaping import json_wellformed
 from synthgov.report import Report
 
 
@@ -14,4 +15,6 @@ def render(report: Report) -> str:
         "summary": report.summary.to_json(),
         "findings": [f.to_json() for f in report.findings],
     }
-    return json.dumps(payload, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+    return (
+        json_wellformed(json.dumps(payload, indent=2, ensure_ascii=False, sort_keys=False)) + "\n"
+    )
