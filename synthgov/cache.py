@@ -162,7 +162,8 @@ def check_beside(items: Sequence[tuple[str, str, Any]]) -> Callable[[], bool] | 
 
 def content_hash(path: str) -> str | None:
     """sha256 of a regular file; None for anything else (a FIFO is never opened for
-    reading in blocking mode, so it cannot hang the run)."""
+    reading in blocking mode, so it cannot hang the run). At most the size ``fstat``
+    reports is read: a file in ``/proc`` (size 0, endless content) costs nothing."""
     import stat
 
     digest = hashlib.sha256()
@@ -171,10 +172,16 @@ def content_hash(path: str) -> str | None:
     except (OSError, ValueError):
         return None
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
             return None
+        left = st.st_size
         with os.fdopen(fd, "rb", closefd=False) as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
+            while left > 0:
+                block = handle.read(min(1 << 20, left))
+                if not block:
+                    break
+                left -= len(block)
                 digest.update(block)
     except (OSError, ValueError):
         return None
