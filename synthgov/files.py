@@ -22,12 +22,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from synthgov.lazyre import LazyRegex
+
 OUTSIDE_ROOT = "outside the repository"
 LFS_VERSION = "https://git-lfs.github.com/spec/v1"
 LFS_MAX_BYTES = 1024  # the Git LFS specification: a pointer is smaller than 1024 bytes
 DEFAULT_MAX_HASH_BYTES = 64 * 1024**3  # 64 GiB per data file (Limits.max_hash_bytes)
 DEFAULT_HASH_SECONDS = 600.0  # hashing time of one run, all files together
 _CHUNK = 1 << 20
+_LFS_EXT = LazyRegex(r"ext-\d-[a-z0-9.-]+")
 
 
 @dataclass(frozen=True)
@@ -195,8 +198,9 @@ def parse_lfs_pointer(raw: bytes) -> tuple[str, int] | None:
     """(oid, size) when ``raw`` is exactly a Git LFS pointer file, else None.
 
     The pointer format (git-lfs docs/spec.md): smaller than 1024 bytes, UTF-8 lines of
-    ``key value`` each ending in a line feed, ``version`` first, the other keys in
-    alphabetical order, each once, ``oid sha256:<64 hex>`` and ``size <digits>`` present.
+    ``key value`` each ending in a line feed, ``version`` first, the other keys (``oid``,
+    ``size`` and ``ext-N-name`` extensions only) in alphabetical order, each once,
+    ``oid sha256:<64 hex>`` and ``size <digits>`` present.
     Anything else, such as a pointer followed by extra bytes, is ordinary content and is
     hashed as such.
     """
@@ -213,7 +217,7 @@ def parse_lfs_pointer(raw: bytes) -> tuple[str, int] | None:
         key, sep, value = line.partition(" ")
         if not sep or not value or not key or key in fields:
             return None
-        if not all(c.islower() or c.isdigit() or c in ".-" for c in key):
+        if key not in ("version", "oid", "size") and not _LFS_EXT.fullmatch(key):
             return None
         if number == 0:
             if key != "version" or value != LFS_VERSION:

@@ -262,7 +262,7 @@ def run_check(options: CheckOptions, setup: Setup) -> RunResult:
     warnings.extend(_unread_notes(loaded.unread, found, documents, cwd))
     if found.explicit:  # data files given explicitly (pre-commit) select the cards naming them
         targets.update(_cards_naming(found.explicit, documents, cwd))
-    problems = loaded.problems
+    problems = (*loaded.problems, *_unreadable_folders(found, cwd))
     if diff is not None:
         from synthgov.rules.diffmode import policy_changed_problems
 
@@ -277,6 +277,8 @@ def run_check(options: CheckOptions, setup: Setup) -> RunResult:
     )
     scoped = diff is None and (bool(found.explicit) or len(files) != len(targets))
     shown_targets = {display_path(p, cwd) for p in targets} if scoped else None
+    if shown_targets is not None:
+        shown_targets.update(display_path(folder, cwd) for folder, _ in found.unreadable)
     findings = evaluate(
         documents=documents,
         problems=problems,
@@ -366,6 +368,21 @@ def _diff_info(options: CheckOptions, setup: Setup) -> Any:
         policy_changed=tuple(sorted(changed_policy)),
         merge_base=changes.merge_base,
     )
+
+
+def _unreadable_folders(found: Any, cwd: str) -> list[tuple[str, FileProblem]]:
+    """An SG001 finding per folder that discovery could not list: cards in it are unseen."""
+    return [
+        (
+            display_path(folder, cwd),
+            FileProblem(
+                "SG001",
+                f"cannot read folder: {reason}; the documents in it were not checked",
+                hint="make the folder readable, or exclude it in synthgov.yaml (exclude:)",
+            ),
+        )
+        for folder, reason in found.unreadable
+    ]
 
 
 def _unread_notes(
