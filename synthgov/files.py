@@ -74,19 +74,22 @@ class LocalFiles:
     """The real file system. Answers are memoised per instance (one instance per run).
 
     With ``roots``, nothing outside them is read: a card in a pull request must not make the
-    CI runner hash (and so disclose a fingerprint of) files elsewhere on the machine.
+    CI runner hash (and so disclose a fingerprint of) files elsewhere on the machine. ``also``
+    lists single files the operator named (``--baseline``) that may lie elsewhere.
     """
 
     def __init__(
         self,
         roots: Sequence[str] | str | None = None,
         *,
+        also: Sequence[str] = (),
         max_hash_bytes: int = DEFAULT_MAX_HASH_BYTES,
         hash_seconds: float = DEFAULT_HASH_SECONDS,
     ) -> None:
         if isinstance(roots, str):
             roots = (roots,)
         self._roots = tuple(os.path.realpath(r) for r in roots or ())
+        self._also = frozenset(os.path.realpath(p) for p in also)  # files the operator named
         self._max_hash = max_hash_bytes
         self._budget = hash_seconds
         self._spent = 0.0
@@ -96,7 +99,7 @@ class LocalFiles:
     def real(self, path: str) -> str | None:
         """The real path of ``path`` when it lies inside the roots (or there are none)."""
         real = os.path.realpath(path)
-        if not self._roots:
+        if not self._roots or real in self._also:
             return real
         for root in self._roots:
             if real == root or real.startswith(root.rstrip(os.sep) + os.sep):

@@ -341,8 +341,10 @@ def _local_files(options: CheckOptions, config: Config, cache: Any) -> Any:
     from synthgov.files import LocalFiles
 
     limits = config.limits
+    baseline = options.baseline  # named by the operator, not by a card
     files = LocalFiles(
         repository_roots(options, config),
+        also=(os.path.join(options.cwd, baseline),) if baseline else (),
         max_hash_bytes=limits.max_hash_bytes,
         hash_seconds=limits.hash_seconds,
     )

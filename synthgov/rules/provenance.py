@@ -322,7 +322,9 @@ class DataChecksumMismatch(Rule):
         description=(
             "The card describes specific bytes. When a data file changes, its sha256 and size "
             "must be updated with it, so reviewers see that the data changed. A Git LFS pointer "
-            "is checked by the oid and size it records, without fetching the content."
+            "is checked by the oid and size it records, without fetching the content (only an "
+            "exact pointer is one). A file that cannot be hashed within the limits "
+            "(docs/limits.md) is reported too: an unchecked checksum does not pass."
         ),
         bad="files:\n  - {path: data/train.jsonl, sha256: 0000...0000, size: 10}\n",
         good="files:\n  - {path: data/train.jsonl, sha256: <sha256sum output>, size: 48211}\n",
@@ -373,10 +375,12 @@ class DataFileMissing(Rule):
     name = "data-file-missing"
     kinds = frozenset({DATASET_CARD})
     doc = RuleDoc(
-        summary="A file named by the card does not exist.",
+        summary="A file named by the card does not exist, cannot be read, or is outside.",
         description=(
             "Paths in `files` are relative to the card. A missing file usually means a rename "
-            "that the card did not follow, or data that was never committed."
+            "that the card did not follow, or data that was never committed. A path that "
+            "leaves the repository (`..`, an absolute path, a symlink out) is reported and "
+            "never read; so is a file that is not a regular file or cannot be read."
         ),
         bad="files:\n  - {path: data/trian.jsonl}\n",
         good="files:\n  - {path: data/train.jsonl}\n",
