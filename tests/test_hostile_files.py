@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from synthgov.files import LocalFiles, parse_lfs_pointer
+from synthgov import files as file_access
 from synthgov.runner import CheckOptions, prepare, run_check
 from tests.conftest import git as run_git
 from tests.conftest import run_cli, write_tree
@@ -107,14 +107,14 @@ def test_a_symlink_to_proc_does_not_hang_the_run(tmp_path: Path) -> None:
 
 def test_hashing_reads_no_more_than_the_size_a_file_reports() -> None:
     """Even when a /proc file is inside the allowed roots, hashing is bounded by its size."""
-    files = LocalFiles(("/proc",))
+    files = file_access.LocalFiles(("/proc",))
     started = time.monotonic()
     digest = files.digest("/proc/self/pagemap")
     assert time.monotonic() - started < 5
     assert digest.sha256 is None and digest.error
     status = files.digest("/proc/self/status")  # size 0, yet it has content
     assert status.sha256 is None and "longer than its size" in status.error
-    late = LocalFiles(("/proc",), hash_seconds=0.0).digest("/proc/self/status")
+    late = file_access.LocalFiles(("/proc",), hash_seconds=0.0).digest("/proc/self/status")
     assert late.sha256 is None and "time limit" in late.error
 
 
@@ -171,7 +171,7 @@ def test_a_fifo_is_not_a_regular_file(tmp_path: Path) -> None:
     ],
 )
 def test_git_lfs_pointers_are_exact(raw: bytes, pointer: bool) -> None:
-    assert (parse_lfs_pointer(raw) is not None) is pointer
+    assert (file_access.parse_lfs_pointer(raw) is not None) is pointer
 
 
 # ----------------------------------------------------------------- unreadable files and folders
