@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 _GIT_UNREADABLE = re.compile(r"^warning: could not open directory '(.*)': (.*)$")
-CANDIDATE_SUFFIXES = (".yaml", ".yml", ".json", ".md")
+CANDIDATE_SUFFIXES = (".yaml", ".yml", ".json", ".jsonld", ".md")
 SKIP_DIRS = frozenset(
     {
         ".git",

@@ -48,7 +48,7 @@ PARALLEL_MIN_FILES = 500
 CHUNK_FILES = 128
 STORE_BATCH = 1000  # parse results written to the cache at a time
 HEAD_BYTES = 4096
-DOCUMENT_SUFFIXES = (".yaml", ".yml", ".json", ".md")
+DOCUMENT_SUFFIXES = (".yaml", ".yml", ".json", ".jsonld", ".md")
 ENV_WORKERS = "SYNTHGOV_WORKERS"
 
 
