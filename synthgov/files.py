@@ -25,6 +25,7 @@ from typing import Protocol
 from synthgov.lazyre import LazyRegex
 
 OUTSIDE_ROOT = "outside the repository"
+INVALID_PATH = "not a valid path (it contains a NUL character)"
 LFS_VERSION = "https://git-lfs.github.com/spec/v1"
 LFS_MAX_BYTES = 1024  # the Git LFS specification: a pointer is smaller than 1024 bytes
 DEFAULT_MAX_HASH_BYTES = 64 * 1024**3  # 64 GiB per data file (Limits.max_hash_bytes)
@@ -55,6 +56,18 @@ class Digest:
 
 class FileAccess(Protocol):
     def info(self, path: str) -> FileInfo: ...
+
+    def _digest(self, path: str) -> Digest:
+        try:
+            real = self.real(path)
+        except ValueError:
+            return Digest(None, INVALID_PATH)
+        if real is None:
+            return Digest(None, OUTSIDE_ROOT)
+        started = time.monotonic()
+        found = _sha256(real, self._max_hash, started + self._budget - self._spent)
+        self._spent += time.monotonic() - started
+        return found
 
     def sha256(self, path: str) -> str | None: ...
 
@@ -97,7 +110,10 @@ class LocalFiles:
         self._infos: dict[str, FileInfo] = {}
 
     def real(self, path: str) -> str | None:
-        """The real path of ``path`` when it lies inside the roots (or there are none)."""
+        """The real path of ``path`` when it lies inside the roots (or there are none).
+
+        Raises ValueError for a path the operating system cannot take (a NUL character).
+        """
         real = os.path.realpath(path)
         if not self._roots or real in self._also:
             return real
@@ -107,33 +123,48 @@ class LocalFiles:
         return None
 
     def inside(self, path: str) -> bool:
-        return self.real(path) is not None
+        try:
+            return self.real(path) is not None
+        except ValueError:
+            return False
 
     def info(self, path: str) -> FileInfo:
         cached = self._infos.get(path)
         if cached is None:
-            real = self.real(path)
-            cached = FileInfo(exists=False, error=OUTSIDE_ROOT) if real is None else _stat(real)
+            try:
+                real = self.real(path)
+            except ValueError:
+                cached = FileInfo(exists=False, error=INVALID_PATH)
+            else:
+                cached = FileInfo(exists=False, error=OUTSIDE_ROOT) if real is None else _stat(real)
             self._infos[path] = cached
         return cached
 
     def digest(self, path: str) -> Digest:
         cached = self._digests.get(path)
         if cached is None:
-            real = self.real(path)
-            if real is None:
-                cached = Digest(None, OUTSIDE_ROOT)
-            else:
-                started = time.monotonic()
-                cached = _sha256(real, self._max_hash, started + self._budget - self._spent)
-                self._spent += time.monotonic() - started
+            cached = self._digest(path)
             self._digests[path] = cached
         return cached
+
+    def _digest(self, path: str) -> Digest:
+        try:
+            real = self.real(path)
+        except ValueError:
+            return Digest(None, INVALID_PATH)
+        if real is None:
+            return Digest(None, OUTSIDE_ROOT)
+        started = time.monotonic()
+        found = _sha256(real, self._max_hash, started + self._budget - self._spent)
+        self._spent += time.monotonic() - started
+        return found
 
     def sha256(self, path: str) -> str | None:
         return self.digest(path).sha256
 
     def read_bytes(self, path: str, limit: int) -> bytes | None:
+        if not self.inside(path):
+            return None
         real = self.real(path)
         if real is None:
             return None

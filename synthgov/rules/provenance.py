@@ -7,7 +7,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from synthgov.context import RuleContext
-from synthgov.files import OUTSIDE_ROOT, FileInfo, digest_of
+from synthgov.files import INVALID_PATH, OUTSIDE_ROOT, FileInfo, digest_of
 from synthgov.graph import model_ref_id
 from synthgov.model import DATASET_CARD, PIPELINE, Document, Issue, Pointer, Rule, RuleDoc, Severity
 
@@ -51,8 +51,12 @@ def resolve_path(doc: Document, rel: str) -> str:
 
 def _file_problem(info: FileInfo) -> str:
     """Why a named file cannot be checked: outside, missing, not a file, unreadable."""
-    if info.error == OUTSIDE_ROOT:
-        return "points outside the repository; synthgov does not read it"
+    if info.error in (OUTSIDE_ROOT, INVALID_PATH):
+        return (
+            "points outside the repository; synthgov does not read it"
+            if info.error == OUTSIDE_ROOT
+            else f"is {INVALID_PATH}"
+        )
     if not info.exists:
         return "does not exist"
     if not info.is_file:
