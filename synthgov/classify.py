@@ -25,8 +25,9 @@ from synthgov.model import FileProblem
 YAML_SUFFIXES = (".yaml", ".yml")
 JSON_SUFFIXES = (".json", ".jsonld")
 STRUCTURED_SUFFIXES = (*YAML_SUFFIXES, *JSON_SUFFIXES)
-#: words whose presence makes an unparseable file a finding rather than a notice
-_HINTS = (b"synthgov", b"apiversion", b"croissant", b"distilabel", b"datadreamer")
+#: words whose presence makes an unparseable file a finding rather than a notice (not
+#: ``apiVersion``: every multi-document Kubernetes manifest has it)
+_HINTS = (b"synthgov", b"croissant", b"distilabel", b"datadreamer")
 
 
 @dataclass(frozen=True)

@@ -99,8 +99,11 @@ def test_a_file_that_does_not_parse_is_never_skipped_silently(tmp_path: Path) ->
         {
             # mentions synthgov: it could be a card, so the run fails closed
             "card.yaml": BOM + LONG_HEADER + b"apiVersion: synthgov/v1\nkind: [DatasetCard\n",
+            # a second YAML document hides nothing either
+            "two.yaml": b"a: 1\n---\napiVersion: synthgov/v1\n" + CARD_BODY,
             # nothing suggests a governed document: a notice names it
             "tsconfig.json": b'{\n  // comments are not JSON\n  "compilerOptions": {}\n}\n',
+            "k8s.yaml": b"apiVersion: v1\nkind: ConfigMap\n---\napiVersion: v1\nkind: Service\n",
         },
     )
     code, report, stderr = _check(tmp_path)
@@ -108,7 +111,10 @@ def test_a_file_that_does_not_parse_is_never_skipped_silently(tmp_path: Path) ->
     assert [f["rule"] for f in sg001] == ["SG001"], report["findings"]
     assert "cannot tell whether it is a governed document" in sg001[0]["message"]
     assert sg001[0]["line"] > 100  # the line where parsing failed, after the header
+    assert [f["rule"] for f in report["findings"] if f["path"] == "two.yaml"] == ["SG001"]
+    assert not [f for f in report["findings"] if f["path"] in ("tsconfig.json", "k8s.yaml")]
     assert "tsconfig.json was not read: not valid JSON" in stderr
+    assert "k8s.yaml was not read: not valid YAML" in stderr
     assert code == 1
 
 
