@@ -368,15 +368,21 @@ class RecordingFiles:
     """File access for rules that remembers every path asked about, with its signature
     taken before the first read (see :mod:`synthgov.files`)."""
 
-    def __init__(self, inner: Any, deps: dict[str, Signature]) -> None:
+    def __init__(
+        self, inner: Any, deps: dict[str, Signature], outside: set[str] | None = None
+    ) -> None:
         self._inner = inner
         self._deps = deps
+        self._outside = outside if outside is not None else set()
 
     def _note(self, path: Any) -> None:
         if isinstance(path, str | os.PathLike):
             full = os.path.abspath(os.fspath(path))
             if full not in self._deps:
                 self._deps[full] = signature(full)
+                inside = getattr(self._inner, "inside", None)
+                if inside is not None and not inside(full):
+                    self._outside.add(full)  # its content is never read, not even here
 
     def info(self, path: str) -> Any:
         self._note(path)
@@ -614,6 +620,7 @@ class RunCache:
         self.options = options
         self.started_ns = time.time_ns()
         self.deps: dict[str, Signature] = {}
+        self.outside: set[str] = set()  # deps outside the repository: signature only
         self.dirs: set[str] = set()
         self._files: tuple[str, ...] = ()
         self._stats: list[Signature] = []
@@ -693,7 +700,7 @@ class RunCache:
 
     def files(self, inner: Any) -> RecordingFiles:
         """File access for the rules of this run that records what they read."""
-        return RecordingFiles(inner, self.deps)
+        return RecordingFiles(inner, self.deps, self.outside)
 
     def save(self, result: RunResult) -> None:
         """Keep ``result`` for the next run over the same files (never raises)."""
@@ -704,7 +711,7 @@ class RunCache:
             racy = [
                 (path, content_hash(path))
                 for path, sig in (*zip(self._files, self._stats, strict=True), *self.deps.items())
-                if sig is not None and sig[1] >= racy_from
+                if sig is not None and sig[1] >= racy_from and path not in self.outside
             ]
             stored = replace(
                 result,

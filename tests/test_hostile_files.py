@@ -242,3 +242,27 @@ def test_unreadable_data_files_and_folders_are_findings(
         if git:
             want[("locked/card.yaml", "SG001")] = "cannot read file: Permission denied"
         assert got == want
+
+
+def test_the_cache_never_reads_a_file_outside_the_repository(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The result cache checks recently modified inputs by content; never outside ones."""
+    from synthgov import cache
+
+    repo, secret = _outside_repo(tmp_path)  # the secret was just written: "racy"
+    (repo / "data.txt").symlink_to(secret)
+    write_tree(repo, {"card.yaml": _card(f"  - {{path: data.txt, sha256: '{ZEROS}'}}\n")})
+    monkeypatch.setenv("SYNTHGOV_CACHE_DIR", str(tmp_path / "cache"))
+    hashed: list[str] = []
+    real_hash = cache.content_hash
+
+    def spy(path: str) -> str | None:
+        hashed.append(os.path.realpath(path))
+        return real_hash(path)
+
+    monkeypatch.setattr(cache, "content_hash", spy)
+    options = CheckOptions(cwd=str(repo))
+    run_check(options, prepare(options))
+    assert hashed, "the run did not check any input by content (the test proves nothing)"
+    assert str(secret) not in hashed
