@@ -111,7 +111,7 @@ def _walk(directory: str, errors: dict[str, str]) -> Iterable[str]:
     """Candidate files below ``directory``; folders that cannot be listed go to ``errors``."""
     listed = _git_ls_files(directory, errors)
     if listed is not None:
-        yield from (p for p in listed if p.endswith(CANDIDATE_SUFFIXES))
+        yield from (p for p in listed if p[-7:].lower().endswith(CANDIDATE_SUFFIXES))
         return
 
     def failed(exc: OSError) -> None:
@@ -121,7 +121,7 @@ def _walk(directory: str, errors: dict[str, str]) -> Iterable[str]:
     for dirpath, dirnames, filenames in os.walk(directory, onerror=failed, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
         for name in filenames:
-            if name.endswith(CANDIDATE_SUFFIXES):
+            if name[-7:].lower().endswith(CANDIDATE_SUFFIXES):
                 yield os.path.join(dirpath, name)
 
 

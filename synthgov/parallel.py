@@ -150,7 +150,7 @@ def read_candidate(
         with open(path, "rb") as handle:
             raw = handle.read(HEAD_BYTES if st.st_size > limits.max_bytes else limits.max_bytes + 1)
     except OSError as exc:
-        if path.endswith(DOCUMENT_SUFFIXES):
+        if path.lower().endswith(DOCUMENT_SUFFIXES):
             reason = exc.strerror or type(exc).__name__
             return LoadResult((), (FileProblem("SG001", f"cannot read file: {reason}"),))
         return Unread(not_read(path))

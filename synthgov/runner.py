@@ -169,7 +169,7 @@ def read_one(path: str, shown: str, loaders: Sequence[Any], limits: Limits) -> L
         with open(path, "rb") as handle:
             head = handle.read(HEAD_BYTES)
     except OSError as exc:
-        if path.endswith((".yaml", ".yml", ".json", ".jsonld", ".md")):
+        if path.lower().endswith((".yaml", ".yml", ".json", ".jsonld", ".md")):
             reason = exc.strerror or type(exc).__name__
             return LoadResult((), (FileProblem("SG001", f"cannot read file: {reason}"),))
         return Unread(not_read(path))

@@ -38,6 +38,8 @@ HIDDEN = {
         b'"kind": "DatasetCard", "metadata": {"id": "hidden"}}'
     ),
     "typo-version.yaml": b"apiVersion: synthgov/v2\n" + CARD_BODY,
+    "upper-suffix.YAML": b"apiVersion: synthgov/v1\n" + CARD_BODY,
+    "upper-suffix.Json": b'{"apiVersion": "synthgov/v1", "kind": "DatasetCard", "metadata": {}}',
 }
 
 
