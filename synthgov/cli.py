@@ -265,15 +265,27 @@ def _prepare(options: Any) -> Any:
 
 
 def _warn_plugin_errors(options: Any) -> None:
-    """Before a policy error, name the plugins that failed to load: their rules are unknown."""
+    """Before a policy error, name the plugins that failed to load: their rules are unknown.
+
+    With ``--policy-from-ref`` the plugins are those of the ref's config, and none is imported
+    from the working tree: the change under review never names code to run."""
     from synthgov.config import find_config, load_config
     from synthgov.plugins import load_registry
 
     try:
         cwd = getattr(options, "cwd", None) or os.getcwd()
         given = getattr(options, "config", None)
-        path = os.path.abspath(os.path.join(cwd, given)) if given else find_config(cwd)
-        registry = load_registry(load_config(path, cwd=cwd).plugins)
+        ref = getattr(options, "policy_from_ref", None)
+        if ref is not None:
+            from synthgov.gitdiff import ref_files
+
+            at_ref = ref_files(cwd, ref)
+            path = os.path.abspath(os.path.join(cwd, given)) if given else at_ref.find_config(cwd)
+            config = load_config(path, cwd=cwd, reader=at_ref.read)
+            registry = load_registry(config.plugins, untrusted_root=at_ref.root)
+        else:
+            path = os.path.abspath(os.path.join(cwd, given)) if given else find_config(cwd)
+            registry = load_registry(load_config(path, cwd=cwd).plugins)
     except Exception:  # noqa: BLE001 - the policy error that follows is the one to report
         return
     for error in registry.errors:
@@ -381,6 +393,30 @@ def explain(rule_id: str) -> None:
     if rule is None:
         raise _fail(f"unknown rule {rule_id!r} (see `synthgov rules`)")
     click.echo(render_explanation(rule), nl=False)
+
+
+@main.command()
+@click.argument("query", required=False)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.option("--config", "config_path", type=click.Path(), help="Config file to use.")
+def models(query: str | None, fmt: str, config_path: str | None) -> None:
+    """List and explain model registry entries. QUERY, a model id, is resolved step by step
+    (route, entry, family, lineage, pinning, terms with source, date and confidence,
+    lifecycle); entries mentioning QUERY are listed after it."""
+    from synthgov.modelreg import RegistryError
+    from synthgov.registry.describe import describe
+    from synthgov.runner import CheckOptions, model_registry
+
+    setup = _prepare(CheckOptions(paths=(), config=config_path, use_cache=False))
+    try:
+        registry = model_registry(setup)
+    except RegistryError as exc:
+        raise _fail(str(exc)) from None
+    if query is not None and not query.strip():
+        raise _fail("the model query is empty")
+    click.echo(describe(registry, query.strip() if query else None, fmt), nl=False)
 
 
 @main.command()

@@ -15,6 +15,8 @@ import subprocess
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from synthgov.gitsafe import git_command
+
 _GIT_UNREADABLE = re.compile(r"^warning: could not open directory '(.*)': (.*)$")
 CANDIDATE_SUFFIXES = (".yaml", ".yml", ".json", ".jsonld", ".md")
 SKIP_DIRS = frozenset(
@@ -136,7 +138,7 @@ def _git_ls_files(directory: str, errors: dict[str, str]) -> list[str] | None:
         return None
     try:
         proc = subprocess.run(
-            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "."],
+            git_command("ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "."),
             cwd=directory,
             capture_output=True,
             timeout=60,

@@ -15,12 +15,14 @@ def synthgov_register_rules() -> list[Any]:
         governance,
         provenance,
         structure,
+        suspected,
         validation,
     )
 
     return [
         *structure.RULES,
         *provenance.RULES,
+        *suspected.RULES,
         *diversity.RULES,
         *validation.RULES,
         *governance.RULES,
