@@ -14,7 +14,7 @@ from typing import Any
 
 from synthgov.classify import Unread, classify, not_read, structured
 from synthgov.classify import too_big as too_big_unread
-from synthgov.config import Config, find_config, load_config
+from synthgov.config import CONFIG_NAMES, Config, find_config, load_config
 from synthgov.discovery import discover, display_path, git_toplevel
 from synthgov.loading.limits import Limits, size_problem
 from synthgov.model import Document, FileProblem, Finding, LoadResult, Severity
@@ -416,6 +416,8 @@ def _unread_notes(
     for path, why in sorted(unread, key=lambda item: item[0]):
         if why.problem is not None or path not in selected:
             continue  # a finding says it, or only context
+        if os.path.basename(path) in CONFIG_NAMES and not why.notice:
+            continue  # the config: read as such, not as a document
         if why.notice or (path in found.explicit and os.path.normpath(path) not in named):
             notes.append(f"{display_path(path, cwd)} was not read: {why.reason}")
     return notes

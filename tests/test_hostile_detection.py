@@ -151,9 +151,9 @@ def test_a_named_file_that_no_loader_reads_is_named(tmp_path: Path) -> None:
             "data.csv": "a,b\n",
         },
     )
-    proc = run_cli(
-        "check", "--no-cache", "old/metadata.json", "notes.txt", "data.csv", cwd=tmp_path
-    )
+    (tmp_path / "synthgov.yaml").write_text("policies: [builtin:baseline]\n")
+    named = ("old/metadata.json", "notes.txt", "data.csv", "synthgov.yaml")
+    proc = run_cli("check", "--no-cache", *named, cwd=tmp_path)
     lines = proc.stderr.splitlines()
     assert any(
         line.startswith("synthgov: warning: old/metadata.json was not read:")
@@ -165,6 +165,7 @@ def test_a_named_file_that_no_loader_reads_is_named(tmp_path: Path) -> None:
         for line in lines
     ), proc.stderr
     assert not any("data.csv" in line for line in lines), proc.stderr  # named by a card
+    assert not any("synthgov.yaml" in line for line in lines), proc.stderr  # the config
     assert "Traceback" not in proc.stderr
 
 
