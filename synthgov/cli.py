@@ -15,7 +15,7 @@ import click
 from synthgov import __version__
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-FORMATS = ("text", "json", "sarif", "junit", "github", "markdown")
+FORMATS = ("text", "json", "sarif", "junit", "github", "markdown", "html")
 
 
 class ConfigProblem(click.ClickException):
@@ -158,10 +158,103 @@ def check(
             f"{len(setup.registry.rules)} rules; config {setup.config.path or '(none)'}",
             err=True,
         )
+    if fmt == "html":
+        report = _with_audit(report, result, setup, options.cwd, paths)
     write_output(reporter(report), output)
     if in_actions:
         _github_actions_extras(setup.registry.reporters, report)
     sys.exit(result.exit_code)
+
+
+def _with_audit(
+    report: Any,
+    result: Any,
+    setup: Any,
+    cwd: str,
+    paths: tuple[str, ...],
+    timestamp: str = "",
+    repo_url: str = "",
+) -> Any:
+    """The report with what the HTML audit report needs (commit, policies, documents...)."""
+    from dataclasses import replace
+
+    from synthgov.audit import gather, scope
+
+    inputs = gather(setup, result, cwd=cwd, timestamp=timestamp, repo_url=repo_url)
+    return scope(replace(report, audit=inputs), paths, cwd)
+
+
+@main.command("report")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["html"]),
+    default="html",
+    show_default=True,
+    help="Report format.",
+)
+@click.option("--output", "-o", type=click.Path(), help="Write the report to this file.")
+@click.option("--policy", "policies", multiple=True, help="Policy to apply (repeatable).")
+@click.option("--config", "config_path", type=click.Path(), help="Config file to use.")
+@click.option(
+    "--timestamp",
+    help="Record this ISO 8601 time (or 'now') in the report; without it the report has "
+    "no time and is byte-identical for the same input.",
+)
+@click.option(
+    "--repo-url",
+    help="Link findings to their source lines: a base URL (GitHub/GitLab style) or a "
+    "template with {commit}, {path} and {line}. Overrides report.repo_url in the config.",
+)
+@click.option("--no-cache", is_flag=True, help="Do not read or write the result cache.")
+def report_cmd(
+    paths: tuple[str, ...],
+    fmt: str,
+    output: str | None,
+    policies: tuple[str, ...],
+    config_path: str | None,
+    timestamp: str | None,
+    repo_url: str | None,
+    no_cache: bool,
+) -> None:
+    """Write a self-contained audit report of the documents under PATHS: overview, lineage
+    graph, per-dataset provenance and validation coverage, findings and a regulation view.
+    Exits 0 when the report was written, whatever it found; 2 on a usage or policy error."""
+    from synthgov.audit import check_repo_url, parse_timestamp
+    from synthgov.policy import PolicyError
+    from synthgov.runner import CheckOptions, run_check
+
+    try:
+        stamp = parse_timestamp(timestamp) if timestamp is not None else ""
+        url = check_repo_url(repo_url) if repo_url is not None else ""
+    except ValueError as exc:
+        raise _fail(str(exc)) from None
+    options = CheckOptions(
+        paths=paths, config=config_path, policies=policies, use_cache=not no_cache
+    )
+    setup = _prepare(options)
+    reporter = setup.registry.reporters.get(fmt)
+    if reporter is None:  # pragma: no cover - html is built in
+        raise _fail(f"unknown format {fmt!r}")
+    try:
+        result = run_check(options, setup)
+    except (ValueError, PolicyError) as exc:
+        raise _fail(str(exc)) from None
+    for warning in result.warnings:
+        click.echo(f"synthgov: warning: {warning}", err=True)
+    report = _with_audit(result.report, result, setup, options.cwd, paths, stamp, url)
+    try:
+        write_output(reporter(report), output)
+    except OSError as exc:
+        raise _fail(f"cannot write {output}: {exc.strerror or exc}") from None
+    if output not in (None, "-"):
+        s = report.summary
+        click.echo(
+            f"synthgov: wrote {output}: {s.errors} error(s), {s.warnings} warning(s), "
+            f"{s.infos} info(s) in {s.documents} document(s)",
+            err=True,
+        )
 
 
 def _pull_request_base() -> str:

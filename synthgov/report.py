@@ -64,6 +64,9 @@ class Report:
     graph: Callable[[], Any] | None = field(default=None, compare=False)
     notes: tuple[str, ...] = ()
     quiet: bool = False  # text: findings only, no summary line
+    #: context for the HTML audit report (synthgov.reporters.html.inputs.AuditInputs),
+    #: attached by the CLI after the run; never cached
+    audit: Any = field(default=None, compare=False)
 
 
 def summarize(
