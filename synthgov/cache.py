@@ -162,7 +162,8 @@ def check_beside(items: Sequence[tuple[str, str, Any]]) -> Callable[[], bool] | 
 
 def content_hash(path: str) -> str | None:
     """sha256 of a regular file; None for anything else (a FIFO is never opened for
-    reading in blocking mode, so it cannot hang the run)."""
+    reading in blocking mode, so it cannot hang the run). At most the size ``fstat``
+    reports is read: a file in ``/proc`` (size 0, endless content) costs nothing."""
     import stat
 
     digest = hashlib.sha256()
@@ -171,10 +172,16 @@ def content_hash(path: str) -> str | None:
     except (OSError, ValueError):
         return None
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
             return None
+        left = st.st_size
         with os.fdopen(fd, "rb", closefd=False) as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
+            while left > 0:
+                block = handle.read(min(1 << 20, left))
+                if not block:
+                    break
+                left -= len(block)
                 digest.update(block)
     except (OSError, ValueError):
         return None
@@ -361,15 +368,21 @@ class RecordingFiles:
     """File access for rules that remembers every path asked about, with its signature
     taken before the first read (see :mod:`synthgov.files`)."""
 
-    def __init__(self, inner: Any, deps: dict[str, Signature]) -> None:
+    def __init__(
+        self, inner: Any, deps: dict[str, Signature], outside: set[str] | None = None
+    ) -> None:
         self._inner = inner
         self._deps = deps
+        self._outside = outside if outside is not None else set()
 
     def _note(self, path: Any) -> None:
         if isinstance(path, str | os.PathLike):
             full = os.path.abspath(os.fspath(path))
             if full not in self._deps:
                 self._deps[full] = signature(full)
+                inside = getattr(self._inner, "inside", None)
+                if inside is not None and not inside(full):
+                    self._outside.add(full)  # its content is never read, not even here
 
     def info(self, path: str) -> Any:
         self._note(path)
@@ -608,6 +621,7 @@ class RunCache:
         self.options = options
         self.started_ns = time.time_ns()
         self.deps: dict[str, Signature] = {}
+        self.outside: set[str] = set()  # deps outside the repository: signature only
         self.dirs: set[str] = set()
         self._files: tuple[str, ...] = ()
         self._stats: list[Signature] = []
@@ -687,7 +701,7 @@ class RunCache:
 
     def files(self, inner: Any) -> RecordingFiles:
         """File access for the rules of this run that records what they read."""
-        return RecordingFiles(inner, self.deps)
+        return RecordingFiles(inner, self.deps, self.outside)
 
     def save(self, result: RunResult) -> None:
         """Keep ``result`` for the next run over the same files (never raises)."""
@@ -698,7 +712,7 @@ class RunCache:
             racy = [
                 (path, content_hash(path))
                 for path, sig in (*zip(self._files, self._stats, strict=True), *self.deps.items())
-                if sig is not None and sig[1] >= racy_from
+                if sig is not None and sig[1] >= racy_from and path not in self.outside
             ]
             stored = replace(
                 result,

@@ -140,6 +140,8 @@ def _to_config(data: Mapping[str, Any], path: str, label: str) -> Config:
     limits = Limits(
         max_bytes=int(limits_raw.get("max_bytes", defaults.max_bytes)),
         max_depth=int(limits_raw.get("max_depth", defaults.max_depth)),
+        max_hash_bytes=int(limits_raw.get("max_hash_bytes", defaults.max_hash_bytes)),
+        hash_seconds=float(limits_raw.get("hash_seconds", defaults.hash_seconds)),
     )
     cache = data.get("cache") or {}
     policies = tuple(data.get("policies") or DEFAULT_POLICIES)

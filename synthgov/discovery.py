@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
+import stat
 import subprocess
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from synthgov.gitsafe import git_command
 
-CANDIDATE_SUFFIXES = (".yaml", ".yml", ".json", ".md")
+_GIT_UNREADABLE = re.compile(r"^warning: could not open directory '(.*)': (.*)$")
+CANDIDATE_SUFFIXES = (".yaml", ".yml", ".json", ".jsonld", ".md")
 SKIP_DIRS = frozenset(
     {
         ".git",
@@ -43,6 +46,8 @@ class Discovered:
     files: tuple[str, ...]  # absolute paths, sorted, unique
     explicit: frozenset[str]  # files named on the command line
     missing: tuple[str, ...] = ()  # paths given that do not exist
+    #: folders that could not be listed (absolute path, reason): their cards are unseen
+    unreadable: tuple[tuple[str, str], ...] = ()
 
 
 def display_path(path: str, cwd: str) -> str:
@@ -61,18 +66,26 @@ def discover(
     files: set[str] = set()
     explicit: set[str] = set()
     missing: list[str] = []
+    unreadable: dict[str, str] = {}
     for given in paths or (".",):
         path = os.path.abspath(os.path.join(cwd, given))
         if os.path.isdir(path):
-            for found in _walk(path):
+            errors: dict[str, str] = {}
+            for found in _walk(path, errors):
                 if _selected(found, root, include, exclude):
                     files.add(found)
+            for folder, reason in errors.items():
+                probes = (os.path.join(folder, "x" + suffix) for suffix in CANDIDATE_SUFFIXES)
+                if any(_selected(probe, root, include, exclude) for probe in probes):
+                    unreadable[folder] = reason
         elif os.path.lexists(path):
             files.add(path)
             explicit.add(path)
         else:
             missing.append(given)
-    return Discovered(tuple(sorted(files)), frozenset(explicit), tuple(missing))
+    return Discovered(
+        tuple(sorted(files)), frozenset(explicit), tuple(missing), tuple(sorted(unreadable.items()))
+    )
 
 
 def _selected(path: str, root: str, include: Sequence[str], exclude: Sequence[str]) -> bool:
@@ -96,20 +109,31 @@ def _match(rel: str, pattern: str) -> bool:
     return rel.startswith(prefix + "/") and not any(c in prefix for c in "*?[")
 
 
-def _walk(directory: str) -> Iterable[str]:
-    listed = _git_ls_files(directory)
+def _walk(directory: str, errors: dict[str, str]) -> Iterable[str]:
+    """Candidate files below ``directory``; folders that cannot be listed go to ``errors``."""
+    listed = _git_ls_files(directory, errors)
     if listed is not None:
-        yield from (p for p in listed if p.endswith(CANDIDATE_SUFFIXES))
+        yield from (p for p in listed if p[-7:].lower().endswith(CANDIDATE_SUFFIXES))
         return
-    for dirpath, dirnames, filenames in os.walk(directory, followlinks=False):
+
+    def failed(exc: OSError) -> None:
+        where = os.path.normpath(exc.filename if exc.filename else directory)
+        errors[where] = exc.strerror or type(exc).__name__
+
+    for dirpath, dirnames, filenames in os.walk(directory, onerror=failed, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
         for name in filenames:
-            if name.endswith(CANDIDATE_SUFFIXES):
+            if name[-7:].lower().endswith(CANDIDATE_SUFFIXES):
                 yield os.path.join(dirpath, name)
 
 
-def _git_ls_files(directory: str) -> list[str] | None:
-    """Files git knows of below ``directory`` (None when it is not in a work tree)."""
+def _git_ls_files(directory: str, errors: dict[str, str]) -> list[str] | None:
+    """Files git knows of below ``directory`` (None when it is not in a work tree).
+
+    A tracked file that cannot be ``lstat``-ed for another reason than its absence (a
+    folder without search permission) stays in the list, so reading it reports why; a
+    folder git could not open for untracked files goes to ``errors``.
+    """
     if not _inside_git(directory):
         return None
     try:
@@ -119,6 +143,7 @@ def _git_ls_files(directory: str) -> list[str] | None:
             capture_output=True,
             timeout=60,
             check=False,
+            env={**os.environ, "LC_ALL": "C"},  # the warning below is parsed in English
         )
     except (OSError, subprocess.SubprocessError):
         return None
@@ -128,8 +153,19 @@ def _git_ls_files(directory: str) -> list[str] | None:
     for rel in proc.stdout.decode("utf-8", "surrogateescape").split("\0"):
         if rel:
             full = os.path.join(directory, rel)
-            if os.path.isfile(full) or os.path.islink(full):
+            try:
+                st = os.lstat(full)
+            except FileNotFoundError:
+                continue  # deleted in the work tree, still in the index
+            except OSError:
                 out.append(os.path.normpath(full))
+                continue
+            if not stat.S_ISDIR(st.st_mode):  # a submodule is a folder: not a candidate
+                out.append(os.path.normpath(full))
+    for line in proc.stderr.decode("utf-8", "surrogateescape").splitlines():
+        found = _GIT_UNREADABLE.match(line)
+        if found:
+            errors[os.path.normpath(os.path.join(directory, found[1]))] = found[2]
     return out
 
 

@@ -35,6 +35,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, fields, replace
 from typing import TYPE_CHECKING, Any
 
+from synthgov.classify import Unread
 from synthgov.loading.limits import Limits, size_problem
 from synthgov.model import Document, FileProblem, LoadResult, Pointer, Position
 
@@ -47,7 +48,7 @@ PARALLEL_MIN_FILES = 500
 CHUNK_FILES = 128
 STORE_BATCH = 1000  # parse results written to the cache at a time
 HEAD_BYTES = 4096
-DOCUMENT_SUFFIXES = (".yaml", ".yml", ".json", ".md")
+DOCUMENT_SUFFIXES = (".yaml", ".yml", ".json", ".jsonld", ".md")
 ENV_WORKERS = "SYNTHGOV_WORKERS"
 
 
@@ -132,13 +133,14 @@ class _Claimed:
 
 def read_candidate(
     path: str, loaders: Sequence[Any], limits: Limits
-) -> tuple[int, bytes] | LoadResult | None:
+) -> tuple[int, bytes] | LoadResult | Unread:
     """(loader index, bytes) of a file a loader claims; a LoadResult with the SG001 problem
-    when it cannot be read or is too big; None when no loader claims it.
+    when it cannot be read or is too big; an :class:`Unread` when no loader claims it.
 
-    The same decisions as :func:`synthgov.runner.load_one`, with one ``open``. Only regular
+    The same decisions as :func:`synthgov.runner.read_one`, with one ``open``. Only regular
     files are opened (a FIFO would block the run).
     """
+    from synthgov.classify import classify, not_read, structured, too_big
     from synthgov.runner import _sniff
 
     try:
@@ -148,17 +150,27 @@ def read_candidate(
         with open(path, "rb") as handle:
             raw = handle.read(HEAD_BYTES if st.st_size > limits.max_bytes else limits.max_bytes + 1)
     except OSError as exc:
-        if path.endswith(DOCUMENT_SUFFIXES):
+        if path.lower().endswith(DOCUMENT_SUFFIXES):
             reason = exc.strerror or type(exc).__name__
             return LoadResult((), (FileProblem("SG001", f"cannot read file: {reason}"),))
-        return None
+        return Unread(not_read(path))
     head = raw[:HEAD_BYTES]
     index = next((i for i, ld in enumerate(loaders) if _sniff(ld, path, head)), None)
+    if index is None and not structured(path):
+        return Unread(not_read(path))
+    size = max(st.st_size, len(raw))
+    problem = size_problem(size, limits)
+    if problem is not None:
+        return too_big(size, limits) if index is None else LoadResult((), (problem,))
     if index is None:
-        return None
-    too_big = size_problem(max(st.st_size, len(raw)), limits)
-    if too_big is not None:
-        return LoadResult((), (too_big,))
+        try:
+            found = classify(path, raw, loaders, limits)
+        except Exception as exc:  # noqa: BLE001 - a parser bug must not become a traceback
+            message = f"could not load: {type(exc).__name__}: {exc}"
+            return LoadResult((), (FileProblem("SG001", message),))
+        if isinstance(found, Unread):
+            return found
+        index = found
     return index, raw
 
 
@@ -230,11 +242,15 @@ def load_many(
     results: dict[int, LoadResult] = {}
     claimed: list[_Claimed] = []
     shown_of: dict[int, str] = {}
+    unread: list[tuple[str, Unread]] = []
     with gc_paused():
         for order, path in enumerate(files):
             got = read_candidate(path, loaders, limits)
-            if got is None:
-                continue
+            if isinstance(got, Unread):
+                unread.append((path, got))
+                if got.problem is None:
+                    continue
+                got = LoadResult((), (got.problem,))
             shown = display_path(path, cwd)
             shown_of[order] = shown
             if isinstance(got, LoadResult):
@@ -306,7 +322,7 @@ def load_many(
         # the cyclic collector's sight, or every full collection during evaluation walks
         # millions of objects again (about 20% of a 10,000-card evaluation).
         gc.freeze()
-    return Loaded(tuple(documents), tuple(problems), len(results))
+    return Loaded(tuple(documents), tuple(problems), len(results), tuple(unread))
 
 
 def _with_lazy_positions(

@@ -12,7 +12,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from synthgov.config import Config, find_config, load_config
+from synthgov.classify import Unread, classify, not_read, structured
+from synthgov.classify import too_big as too_big_unread
+from synthgov.config import CONFIG_NAMES, Config, find_config, load_config
 from synthgov.discovery import discover, display_path, git_toplevel
 from synthgov.loading.limits import Limits, size_problem
 from synthgov.model import Document, FileProblem, Finding, LoadResult, Severity
@@ -49,6 +51,7 @@ class Loaded:
     documents: tuple[Document, ...]
     problems: tuple[tuple[str, FileProblem], ...]
     files: int  # files that a loader claimed
+    unread: tuple[tuple[str, Unread], ...] = ()  # (absolute path, why no loader reads it)
 
 
 @dataclass(frozen=True, eq=False, repr=False)  # plumbing: no __eq__, __hash__ or __repr__ to build
@@ -132,20 +135,34 @@ def load_files(
         return load_many(files, loaders, cwd, limits, cache)
     documents: list[Document] = []
     problems: list[tuple[str, FileProblem]] = []
+    unread: list[tuple[str, Unread]] = []
     claimed = 0
     for path in files:
         shown = display_path(path, cwd)
-        result = load_one(path, shown, loaders, limits)
-        if result is None:
-            continue
+        result = read_one(path, shown, loaders, limits)
+        if isinstance(result, Unread):
+            unread.append((path, result))
+            if result.problem is None:
+                continue
+            result = LoadResult((), (result.problem,))
         claimed += 1
         documents.extend(result.documents)
         problems.extend((shown, p) for p in result.problems)
-    return Loaded(tuple(documents), tuple(problems), claimed)
+    return Loaded(tuple(documents), tuple(problems), claimed, tuple(unread))
 
 
 def load_one(path: str, shown: str, loaders: Sequence[Any], limits: Limits) -> LoadResult | None:
-    """Load one file with the first loader that claims it; None when no loader does."""
+    """Load one file with the loader that claims it; None when no loader does."""
+    result = read_one(path, shown, loaders, limits)
+    if isinstance(result, Unread):
+        return None if result.problem is None else LoadResult((), (result.problem,))
+    return result
+
+
+def read_one(path: str, shown: str, loaders: Sequence[Any], limits: Limits) -> LoadResult | Unread:
+    """Load one file with the first loader whose sniff claims it; a YAML or JSON file that
+    no sniff claims is parsed and classified (:mod:`synthgov.classify`). An :class:`Unread`
+    says why no loader reads the file."""
     try:
         st = os.stat(path)
         if not stat.S_ISREG(st.st_mode):  # a FIFO would block the run, a device never end
@@ -154,19 +171,24 @@ def load_one(path: str, shown: str, loaders: Sequence[Any], limits: Limits) -> L
         with open(path, "rb") as handle:
             head = handle.read(HEAD_BYTES)
     except OSError as exc:
-        if path.endswith((".yaml", ".yml", ".json", ".md")):
+        if path.lower().endswith((".yaml", ".yml", ".json", ".jsonld", ".md")):
             reason = exc.strerror or type(exc).__name__
             return LoadResult((), (FileProblem("SG001", f"cannot read file: {reason}"),))
-        return None
+        return Unread(not_read(path))
     loader = next((ld for ld in loaders if _sniff(ld, path, head)), None)
-    if loader is None:
-        return None
+    if loader is None and not structured(path):
+        return Unread(not_read(path))
     too_big = size_problem(size, limits)
     if too_big is not None:
-        return LoadResult((), (too_big,))
+        return too_big_unread(size, limits) if loader is None else LoadResult((), (too_big,))
     try:
         with open(path, "rb") as handle:
             raw = handle.read(limits.max_bytes + 1)
+        if loader is None:
+            found = classify(path, raw, loaders, limits)
+            if isinstance(found, Unread):
+                return found
+            loader = loaders[found]
         return loader.load(path, raw, shown, limits)
     except Exception as exc:  # noqa: BLE001 - a loader bug must not become a traceback
         return LoadResult(
@@ -193,7 +215,6 @@ def run_check(options: CheckOptions, setup: Setup) -> RunResult:
     from synthgov.context import RunContext
     from synthgov.dates import today
     from synthgov.engine import Selection, evaluate
-    from synthgov.files import LocalFiles
 
     config, registry, policy = setup.config, setup.registry, setup.policy
     cwd = options.cwd
@@ -240,9 +261,10 @@ def run_check(options: CheckOptions, setup: Setup) -> RunResult:
             return hit
     loaded = load_files(sorted(files), registry.loaders, cwd, config.limits, cache)
     documents = loaded.documents
+    warnings.extend(_unread_notes(loaded.unread, found, documents, cwd))
     if found.explicit:  # data files given explicitly (pre-commit) select the cards naming them
         targets.update(_cards_naming(found.explicit, documents, cwd))
-    problems = loaded.problems
+    problems = (*loaded.problems, *_unreadable_folders(found, cwd))
     if diff is not None:
         from synthgov.rules.diffmode import policy_changed_problems
 
@@ -252,7 +274,7 @@ def run_check(options: CheckOptions, setup: Setup) -> RunResult:
         waiver_base = _waiver_base(options, documents, registry.loaders, config.limits, diff)
     run = RunContext(
         documents=documents,
-        files=LocalFiles() if cache is None else cache.files(LocalFiles()),
+        files=_local_files(options, config, cache),
         today=today(),
         settings=policy.settings,
         registry_factory=_registry_factory(registry, config, policy),
@@ -261,6 +283,8 @@ def run_check(options: CheckOptions, setup: Setup) -> RunResult:
     )
     scoped = diff is None and (bool(found.explicit) or len(files) != len(targets))
     shown_targets = {display_path(p, cwd) for p in targets} if scoped else None
+    if shown_targets is not None:
+        shown_targets.update(display_path(folder, cwd) for folder, _ in found.unreadable)
     findings = evaluate(
         documents=documents,
         problems=problems,
@@ -293,6 +317,46 @@ def run_check(options: CheckOptions, setup: Setup) -> RunResult:
     return result
 
 
+def repository_roots(options: CheckOptions, config: Config) -> tuple[str, ...]:
+    """The folders whose files rules may read: for each path checked, the git work tree
+    that holds it, else the config's folder or the working directory when it lies inside
+    them, else the path's own folder (docs/security.md)."""
+    roots: set[str] = set()
+    cwd = options.cwd
+    for given in options.paths or (".",):
+        path = os.path.abspath(os.path.join(cwd, given))
+        top = git_toplevel(path)
+        if top is not None:
+            roots.add(top)
+            continue
+        for candidate in (config.root if config.path else None, cwd):
+            if candidate and _is_within(path, candidate):
+                roots.add(candidate)
+                break
+        else:
+            roots.add(path if os.path.isdir(path) else os.path.dirname(path))
+    return tuple(sorted(roots))
+
+
+def _is_within(path: str, folder: str) -> bool:
+    folder = os.path.abspath(folder)
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def _local_files(options: CheckOptions, config: Config, cache: Any) -> Any:
+    from synthgov.files import LocalFiles
+
+    limits = config.limits
+    baseline = options.baseline  # named by the operator, not by a card
+    files = LocalFiles(
+        repository_roots(options, config),
+        also=(os.path.join(options.cwd, baseline),) if baseline else (),
+        max_hash_bytes=limits.max_hash_bytes,
+        hash_seconds=limits.hash_seconds,
+    )
+    return files if cache is None else cache.files(files)
+
+
 def _diff_info(options: CheckOptions, setup: Setup) -> Any:
     """What changed since the merge base of ``--diff-base`` (GitPython, imported here)."""
     from synthgov.config import CONFIG_NAMES
@@ -317,6 +381,46 @@ def _diff_info(options: CheckOptions, setup: Setup) -> Any:
         policy_changed=tuple(sorted(changed_policy)),
         merge_base=changes.merge_base,
     )
+
+
+def _unreadable_folders(found: Any, cwd: str) -> list[tuple[str, FileProblem]]:
+    """An SG001 finding per folder that discovery could not list: cards in it are unseen."""
+    return [
+        (
+            display_path(folder, cwd),
+            FileProblem(
+                "SG001",
+                f"cannot read folder: {reason}; the documents in it were not checked",
+                hint="make the folder readable, or exclude it in synthgov.yaml (exclude:)",
+            ),
+        )
+        for folder, reason in found.unreadable
+    ]
+
+
+def _unread_notes(
+    unread: Sequence[tuple[str, Unread]], found: Any, documents: Sequence[Document], cwd: str
+) -> list[str]:
+    """One line per checked file that no loader reads and that must not vanish silently: a
+    candidate that could not be classified, or a file named on the command line that is
+    neither read nor named by a card (a data file or prompt)."""
+    if not unread:
+        return []
+    selected = set(found.files)
+    named: set[str] = set()
+    if found.explicit:
+        from synthgov.rules.diffmode import named_files
+
+        named = {os.path.normpath(p) for doc in documents for _, p in named_files(doc)}
+    notes = []
+    for path, why in sorted(unread, key=lambda item: item[0]):
+        if why.problem is not None or path not in selected:
+            continue  # a finding says it, or only context
+        if os.path.basename(path) in CONFIG_NAMES and not why.notice:
+            continue  # the config: read as such, not as a document
+        if why.notice or (path in found.explicit and os.path.normpath(path) not in named):
+            notes.append(f"{display_path(path, cwd)} was not read: {why.reason}")
+    return notes
 
 
 def _waiver_base(

@@ -82,11 +82,33 @@ _ACTIVITY_ROLES = (
 )
 
 
+def _strings(node: Any, depth: int) -> Iterator[Any]:
+    """The scalars of a JSON-LD ``@context`` (a string, a list or a mapping), shallowly."""
+    if isinstance(node, Mapping):
+        node = list(node.values())
+    if isinstance(node, list):
+        if depth > 0:
+            for item in node:
+                yield from _strings(item, depth - 1)
+        return
+    yield node
+
+
 class CroissantLoader:
     name = NAME
 
     def sniff(self, path: str, head: bytes) -> bool:
         return path.lower().endswith((".json", ".jsonld")) and _MARKER.search(head) is not None
+
+    def classify(self, path: str, data: Any) -> bool:
+        """Claim parsed JSON whose ``@context`` names the Croissant vocabulary, however the
+        bytes spelled it (``"http:\\/\\/mlcommons.org\\/croissant\\/"`` is the same string)."""
+        if not path.lower().endswith((".json", ".jsonld")) or not isinstance(data, Mapping):
+            return False
+        return any(
+            isinstance(value, str) and "mlcommons.org/croissant" in value.lower()
+            for value in _strings(data.get("@context"), 3)
+        )
 
     def load(self, path: str, raw: bytes, display_path: str, limits: Limits) -> LoadResult:
         from synthgov.loaders.native import to_document

@@ -92,6 +92,16 @@ class DistilabelLoader:
             and _PIPELINE_KEY.search(head) is not None
         )
 
+    def classify(self, path: str, data: Any) -> bool:
+        """Claim parsed YAML with top-level ``distilabel`` and ``pipeline`` keys, however
+        they were written (quoted, flow style, after a long comment)."""
+        return (
+            path.lower().endswith((".yaml", ".yml"))
+            and isinstance(data, Mapping)
+            and "distilabel" in data
+            and "pipeline" in data
+        )
+
     def load(self, path: str, raw: bytes, display_path: str, limits: Limits) -> LoadResult:
         from synthgov.loaders.native import to_document
         from synthgov.loading.safeyaml import load_yaml

@@ -22,12 +22,22 @@ class NativeLoader:
     name = "native"
 
     def sniff(self, path: str, head: bytes) -> bool:
-        if path.endswith(YAML_SUFFIXES):
+        if path.lower().endswith(YAML_SUFFIXES):
             return _YAML_MARKER.search(head) is not None
-        return path.endswith(JSON_SUFFIXES) and _JSON_MARKER.search(head) is not None
+        return path.lower().endswith(JSON_SUFFIXES) and _JSON_MARKER.search(head) is not None
+
+    def classify(self, path: str, data: Any) -> bool:
+        """Claim parsed data whose ``apiVersion`` names synthgov (any version or spelling:
+        ``synthgov/v2`` or ``SynthGov/v1`` is a document with a typo, reported by SG002)."""
+        if not path.lower().endswith((*YAML_SUFFIXES, *JSON_SUFFIXES)) or not isinstance(
+            data, Mapping
+        ):
+            return False
+        version = data.get("apiVersion")
+        return isinstance(version, str) and "synthgov" in version.lower()
 
     def load(self, path: str, raw: bytes, display_path: str, limits: Limits) -> LoadResult:
-        if path.endswith(JSON_SUFFIXES):
+        if path.lower().endswith(JSON_SUFFIXES):
             from synthgov.loading.jsonpos import load_json
 
             parsed = load_json(raw, limits)

@@ -25,6 +25,10 @@ class Limits:
     max_nodes: int = 1_000_000
     #: longest scalar allowed, in characters
     max_scalar: int = 1_000_000
+    #: largest data file or prompt that SG104/SG107 hash (bytes); larger ones are findings
+    max_hash_bytes: int = 64 * 1024**3
+    #: hashing time of one run, all data files together (seconds); past it, findings
+    hash_seconds: float = 600.0
 
 
 DEFAULT_LIMITS = Limits()

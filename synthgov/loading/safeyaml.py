@@ -97,8 +97,12 @@ def decode(raw: bytes) -> str | FileProblem:
 
 
 def _invalid_utf8(raw: bytes, offset: int) -> FileProblem:
-    line = raw.count(b"\n", 0, offset) + 1
-    line_start = raw.rfind(b"\n", 0, offset) + 1
+    # a lone CR breaks a line too, in YAML as in bytes.splitlines()
+    parts = raw[:offset].splitlines(keepends=True)
+    if not parts or parts[-1].endswith((b"\n", b"\r")):
+        line, line_start = len(parts) + 1, offset
+    else:
+        line, line_start = len(parts), offset - len(parts[-1])
     column = len(raw[line_start:offset].decode("utf-8", "replace")) + 1
     message = (
         f"not valid UTF-8 text: invalid byte 0x{raw[offset]:02x} at offset {offset} (line {line})"

@@ -8,7 +8,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from synthgov.context import RuleContext
-from synthgov.files import OUTSIDE_ROOT
+from synthgov.files import INVALID_PATH, OUTSIDE_ROOT, FileInfo, digest_of
 from synthgov.graph import is_synthetic, model_ref_id
 from synthgov.model import DATASET_CARD, PIPELINE, Document, Issue, Pointer, Rule, RuleDoc, Severity
 
@@ -48,6 +48,21 @@ def model_references(doc: Document) -> Iterator[tuple[Pointer, Any, str]]:
 
 def resolve_path(doc: Document, rel: str) -> str:
     return os.path.normpath(os.path.join(doc.abs_dir, rel))
+
+
+def _file_problem(info: FileInfo) -> str:
+    """Why a named file cannot be checked: outside, missing, not a file, unreadable."""
+    if info.error in (OUTSIDE_ROOT, INVALID_PATH):
+        return (
+            "points outside the repository; synthgov does not read it"
+            if info.error == OUTSIDE_ROOT
+            else f"is {INVALID_PATH}"
+        )
+    if not info.exists:
+        return "does not exist"
+    if not info.is_file:
+        return "is not a regular file"
+    return f"cannot be read: {info.error}"
 
 
 class GeneratorUndeclared(Rule):
@@ -198,23 +213,26 @@ class PromptUntracked(Rule):
                 continue
             path = resolve_path(doc, prompt["path"])
             info = ctx.files.info(path)
-            if not info.exists or not info.is_file:
-                where = (
-                    "points outside the repository"
-                    if info.error == OUTSIDE_ROOT
-                    else "does not exist"
-                )
+            if not info.exists or not info.is_file or info.error:
                 yield Issue(
                     ("generation", i, "prompt", "path"),
-                    f"prompt file {prompt['path']} {where}",
+                    f"prompt file {prompt['path']} {_file_problem(info)}",
                     "commit the prompt file, or fix its path (relative to the card)",
                     value=prompt["path"],
                 )
                 continue
             expected = prompt.get("sha256")
             if isinstance(expected, str):
-                actual = ctx.files.sha256(path)
-                if actual is not None and actual != expected.lower():
+                digest = digest_of(ctx.files, path)
+                actual = digest.sha256
+                if actual is None:
+                    yield Issue(
+                        ("generation", i, "prompt", "sha256"),
+                        f"prompt file {prompt['path']} could not be hashed: {digest.error}",
+                        "make the prompt file a readable regular file (docs/limits.md)",
+                        value=expected,
+                    )
+                elif actual != expected.lower():
                     yield Issue(
                         ("generation", i, "prompt", "sha256"),
                         f"prompt file {prompt['path']} has sha256 {actual}, the card says "
@@ -434,7 +452,9 @@ class DataChecksumMismatch(Rule):
         description=(
             "The card describes specific bytes. When a data file changes, its sha256 and size "
             "must be updated with it, so reviewers see that the data changed. A Git LFS pointer "
-            "is checked by the oid and size it records, without fetching the content."
+            "is checked by the oid and size it records, without fetching the content (only an "
+            "exact pointer is one). A file that cannot be hashed within the limits "
+            "(docs/limits.md) is reported too: an unchecked checksum does not pass."
         ),
         bad="files:\n  - {path: data/train.jsonl, sha256: 0000...0000, size: 10}\n",
         good="files:\n  - {path: data/train.jsonl, sha256: <sha256sum output>, size: 48211}\n",
@@ -446,14 +466,24 @@ class DataChecksumMismatch(Rule):
                 continue
             path = resolve_path(doc, entry["path"])
             info = ctx.files.info(path)
-            if not info.exists or not info.is_file:
+            if not info.exists or not info.is_file or info.error:
                 continue  # SG108
             want_sha, want_size = entry.get("sha256"), entry.get("size")
             if info.lfs_oid is not None:
                 actual_sha, actual_size, how = info.lfs_oid, info.lfs_size, " (Git LFS pointer)"
             else:
-                actual_sha = ctx.files.sha256(path) if isinstance(want_sha, str) else None
-                actual_size, how = info.size, ""
+                actual_sha, actual_size, how = None, info.size, ""
+                if isinstance(want_sha, str):
+                    digest = digest_of(ctx.files, path)
+                    actual_sha = digest.sha256
+                    if actual_sha is None:
+                        yield Issue(
+                            ("files", i, "sha256"),
+                            f"{entry['path']} could not be hashed: {digest.error}",
+                            "make the data file a readable regular file, or raise "
+                            "limits.max_hash_bytes (docs/limits.md)",
+                            value=want_sha,
+                        )
             if isinstance(want_sha, str) and actual_sha and actual_sha != want_sha.lower():
                 yield Issue(
                     ("files", i, "sha256"),
@@ -475,10 +505,12 @@ class DataFileMissing(Rule):
     name = "data-file-missing"
     kinds = frozenset({DATASET_CARD})
     doc = RuleDoc(
-        summary="A file named by the card does not exist.",
+        summary="A file named by the card does not exist, cannot be read, or is outside.",
         description=(
             "Paths in `files` are relative to the card. A missing file usually means a rename "
-            "that the card did not follow, or data that was never committed."
+            "that the card did not follow, or data that was never committed. A path that "
+            "leaves the repository (`..`, an absolute path, a symlink out) is reported and "
+            "never read; so is a file that is not a regular file or cannot be read."
         ),
         bad="files:\n  - {path: data/trian.jsonl}\n",
         good="files:\n  - {path: data/train.jsonl}\n",
@@ -489,15 +521,11 @@ class DataFileMissing(Rule):
             if not isinstance(entry, Mapping) or not isinstance(entry.get("path"), str):
                 continue
             info = ctx.files.info(resolve_path(doc, entry["path"]))
-            if info.exists and info.is_file:
+            if info.exists and info.is_file and not info.error:
                 continue
-            if info.error == OUTSIDE_ROOT:
-                what = "points outside the repository; synthgov does not read it"
-            else:
-                what = "is not a file" if info.exists else "does not exist"
             yield Issue(
                 ("files", i, "path"),
-                f"data file {entry['path']} {what}",
+                f"data file {entry['path']} {_file_problem(info)}",
                 "fix the path (relative to the card) or commit the file",
                 value=entry["path"],
             )
