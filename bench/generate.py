@@ -62,12 +62,18 @@ TOOLS = ("text-dedup", "presidio", "detoxify", "fasttext-lid", "custom", "great-
 # Mistral and Qwen models (the pipelines' base is Llama), evaluation data from Claude and GPT,
 # and Gemini judges: no lineage generates, tests and judges at once.
 TRAIN_MODELS: tuple[Any, ...] = (
-    {"id": "mistralai/Mixtral-8x22B-Instruct-v0.1", "revision": "cc88d5a7"},
-    {"id": "Qwen/Qwen2.5-7B-Instruct", "revision": "a09a3545"},
+    {
+        "id": "mistralai/Mixtral-8x22B-Instruct-v0.1",
+        "revision": "cc88d5a716372b918c8bb20f5a6cfe3c1c64cfd8",
+    },
+    {"id": "Qwen/Qwen2.5-7B-Instruct", "revision": "a09a3545a4014c5b73c1187ff50615c9934943fb"},
 )
 EVAL_MODELS: tuple[Any, ...] = ("claude-3-5-sonnet-20240620", "gpt-4o-2024-08-06")
 JUDGE = "gemini-1.5-pro-002"
-BASE = {"id": "meta-llama/Llama-3.1-8B-Instruct", "revision": "0e9e39f2"}
+BASE = {
+    "id": "meta-llama/Llama-3.1-8B-Instruct",
+    "revision": "0e9e39f28b68eb4f085ca02937fbc2997631374e",
+}
 WORDS = (
     "customer messages labelled with one intent each, written from seed tickets with "
     "paraphrases that keep the meaning but vary tone, length and vocabulary; rows were "
