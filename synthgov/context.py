@@ -41,6 +41,8 @@ class RunContext:
     settings: Mapping[str, Any] = field(default_factory=dict)
     registry_factory: Any = None  # callable returning a ModelRegistry
     diff: DiffInfo | None = None
+    #: measured data and its claims (synthgov.verify.model.Verification) when data is verified
+    verification: Any = None
 
     @cached_property
     def by_id(self) -> Mapping[str, list[Document]]:

@@ -16,6 +16,7 @@ def synthgov_register_rules() -> list[Any]:
         provenance,
         structure,
         validation,
+        verification,
     )
 
     return [
@@ -25,4 +26,5 @@ def synthgov_register_rules() -> list[Any]:
         *validation.RULES,
         *governance.RULES,
         *diffmode.RULES,
+        *verification.RULES,
     ]
