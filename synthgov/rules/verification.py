@@ -416,4 +416,5 @@ MEASURE_PARAMS = {
     "num_perm": ("SG504", "num_perm"),
     "bands": ("SG504", "bands"),
     "ngram": ("SG505", "ngram"),
+    "detectors": ("SG508", "detectors"),
 }

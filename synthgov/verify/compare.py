@@ -339,7 +339,18 @@ def _rate_claims(
         if declared and _num(declared[1]):
             yield _unverified(rule, doc, declared[0], what, f"pass rate {declared[1]}", reason)
         elif max_rate is not None and dm.files:
-            yield _unverified(rule, doc, where, what, f"at most {max_rate}", reason)
+            yield _claim(
+                rule,
+                doc,
+                where,
+                what,
+                float(max_rate),
+                None,
+                None,
+                UNVERIFIED,
+                f"{what}: the policy maximum {float(max_rate):g} cannot be checked: {reason}",
+                "make the data readable here (present, not an LFS pointer, a known format)",
+            )
         return
     rate = _rate(bad, whole)
     extra = f"; {detail}" if detail else ""
@@ -418,7 +429,7 @@ def pii(doc: Document, dm: DatasetMeasure, params: Params) -> Iterator[Claim]:
                     f"{det} in {n} row(s), first {f.spec.shown} row "
                     f"{f.measure.pii_first_row.get(det)}"
                 )
-        total += max((f.measure.pii.get(d, 0) for d in detectors), default=0)
+        total += f.measure.pii_rows
     yield from _rate_claims(
         "SG508",
         doc,

@@ -86,7 +86,8 @@ class DuckDBEngine:
         try:
             return self._measure(spec, params, sketch_dir, ngrams, against)
         except self._duckdb.Error as exc:
-            return FileMeasure(error=f"cannot read {spec.format}: {_first_line(exc)}")
+            reason = _first_line(exc).replace(spec.path, spec.shown)
+            return FileMeasure(error=f"cannot read {spec.format}: {reason}")
         finally:
             for table in ("sg_lines", "sg_src", "sg_rec", "sg_text", "sg_rej", "sg_scan"):
                 self._con.execute(f"DROP TABLE IF EXISTS {table}")
@@ -131,7 +132,7 @@ class DuckDBEngine:
         contaminated: tuple[int, ...] = ()
         if against is not None:
             contaminated = self._matches(params, against)
-        pii, pii_first = self._pii()
+        pii, pii_first, pii_rows = self._pii(params.detectors)
         prov, present = self._provenance(params)
         dists = {a: self._distribution(a) for a in params.attributes}
         return FileMeasure(
@@ -143,6 +144,7 @@ class DuckDBEngine:
             text_rows=text_rows,
             pii=pii,
             pii_first_row=pii_first,
+            pii_rows=pii_rows,
             provenance_rows=prov,
             provenance_present=present,
             distributions=dists,
@@ -253,19 +255,22 @@ class DuckDBEngine:
         ).fetchall()
         return tuple(int(g) for (g,) in found)
 
-    def _pii(self) -> tuple[dict[str, int], dict[str, int]]:
+    def _pii(self, detectors: tuple[str, ...]) -> tuple[dict[str, int], dict[str, int], int]:
         conds = {k: f"regexp_matches(t, {_lit(v)})" for k, v in sql.PII_PATTERNS.items()}
         conds["card"] = sql.card_number("t")
         cols = ", ".join(
             f"count(*) FILTER ({conds[d]}), min(rn) FILTER ({conds[d]})" for d in PII_DETECTORS
         )
-        row = self._con.execute(f"SELECT {cols} FROM sg_text WHERE t <> ''").fetchone()
+        union = " OR ".join(f"({conds[d]})" for d in PII_DETECTORS if d in detectors) or "false"
+        row = self._con.execute(
+            f"SELECT {cols}, count(*) FILTER ({union}) FROM sg_text WHERE t <> ''"
+        ).fetchone()
         counts, first = {}, {}
         for i, det in enumerate(PII_DETECTORS):
             counts[det] = int(row[2 * i] or 0)
             if row[2 * i + 1] is not None:
                 first[det] = int(row[2 * i + 1])
-        return counts, first
+        return counts, first, int(row[-1] or 0)
 
     def _provenance(self, params: MeasureParams) -> tuple[int, int]:
         field = _field(params.provenance_field)

@@ -21,6 +21,7 @@ class MeasureParams:
     provenance_field: str = "generator"
     human_values: tuple[str, ...] = ("human", "")
     attributes: tuple[str, ...] = ()  # columns whose value distribution is measured
+    detectors: tuple[str, ...] = PII_DETECTORS  # PII detectors whose union is counted
     shingle_size: int = 5
     num_perm: int = 128
     bands: int = 16
@@ -34,6 +35,7 @@ class MeasureParams:
             "provenance_field": self.provenance_field,
             "human_values": list(self.human_values),
             "attributes": list(self.attributes),
+            "detectors": list(self.detectors),
             "shingle_size": self.shingle_size,
             "num_perm": self.num_perm,
             "bands": self.bands,
@@ -83,6 +85,7 @@ class FileMeasure:
     text_rows: int = 0  # rows with non-empty normalised text
     pii: Mapping[str, int] = field(default_factory=dict)  # detector -> rows matching
     pii_first_row: Mapping[str, int] = field(default_factory=dict)
+    pii_rows: int = 0  # rows matching any of the parameters' detectors
     provenance_rows: int = 0  # rows whose provenance field says generated
     provenance_present: int = 0  # rows that have the provenance field at all
     distributions: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
@@ -99,6 +102,7 @@ class FileMeasure:
             "text_rows": self.text_rows,
             "pii": dict(sorted(self.pii.items())),
             "pii_first_row": dict(sorted(self.pii_first_row.items())),
+            "pii_rows": self.pii_rows,
             "provenance_rows": self.provenance_rows,
             "provenance_present": self.provenance_present,
             "distributions": {
@@ -121,6 +125,7 @@ class FileMeasure:
             text_rows=int(data["text_rows"]),
             pii={str(k): int(v) for k, v in data["pii"].items()},
             pii_first_row={str(k): int(v) for k, v in data["pii_first_row"].items()},
+            pii_rows=int(data["pii_rows"]),
             provenance_rows=int(data["provenance_rows"]),
             provenance_present=int(data["provenance_present"]),
             distributions={
