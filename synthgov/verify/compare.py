@@ -94,7 +94,13 @@ def _claim(
 
 
 def _unverified(
-    rule: str, doc: Document, pointer: tuple[Any, ...], what: str, declared: Any, reason: str
+    rule: str,
+    doc: Document,
+    pointer: tuple[Any, ...],
+    what: str,
+    declared: Any,
+    reason: str,
+    hint: str = "make the data readable here (present, not an LFS pointer, a known format)",
 ) -> Claim:
     return _claim(
         rule,
@@ -106,7 +112,7 @@ def _unverified(
         None,
         UNVERIFIED,
         f"{what}: declared {declared} ({_where(pointer)}) cannot be verified: {reason}",
-        "make the data readable here (present, not an LFS pointer, a known format)",
+        hint,
     )
 
 
@@ -502,7 +508,14 @@ def synthetic_share(doc: Document, dm: DatasetMeasure, params: Params) -> Iterat
     present = sum(m.provenance_present for m in dm.measured)
     if present == 0:
         yield _unverified(
-            "SG506", doc, where, what, declared, f"no row has the provenance field {field!r}"
+            "SG506",
+            doc,
+            where,
+            what,
+            declared,
+            f"no row has the provenance field {field!r}",
+            "write the generating model into each row, or set SG506's field parameter to the "
+            "column that holds it",
         )
         return
     measured = sum(m.provenance_rows for m in dm.measured)
@@ -560,6 +573,7 @@ def representation(doc: Document, dm: DatasetMeasure, params: Params) -> Iterato
                 f"{name} distribution",
                 dict(shares),
                 f"no row has the column {name!r}",
+                f"add the column {name} to the rows, or remove the attribute",
             )
             continue
         for value, share in shares.items():
