@@ -89,7 +89,15 @@ class DuckDBEngine:
             reason = _first_line(exc).replace(spec.path, spec.shown)
             return FileMeasure(error=f"cannot read {spec.format}: {reason}")
         finally:
-            for table in ("sg_lines", "sg_src", "sg_rec", "sg_text", "sg_rej", "sg_scan"):
+            for table in (
+                "sg_lines",
+                "sg_src",
+                "sg_rec",
+                "sg_text",
+                "sg_rej",
+                "sg_scan",
+                "sg_shift",
+            ):
                 self._con.execute(f"DROP TABLE IF EXISTS {table}")
 
     def _measure(
@@ -114,9 +122,8 @@ class DuckDBEngine:
                 [params.max_examples],
             ).fetchone()
             bad += int(n_bad)
-            shift = sorted(r for r, _ in rejected)
             for rn in malformed or []:
-                bad_examples.append(BadRow(_real_line(int(rn), shift), "not a JSON object"))
+                bad_examples.append(BadRow(int(rn), "not a JSON object"))
         bad_examples.sort(key=lambda b: b.row)
         rows = int(con.execute("SELECT count(*) FROM sg_rec").fetchone()[0])
         columns = self._columns()
@@ -167,6 +174,7 @@ class DuckDBEngine:
                 f"delim=chr(1), quote='', escape='', auto_detect=false, parallel=false, "
                 f"strict_mode=false{comp}{rejects})"
             )
+            self._renumber()
             con.execute(
                 "CREATE TEMP TABLE sg_rec AS SELECT rn, j FROM (SELECT rn, TRY_CAST(line AS JSON) "
                 "AS j FROM sg_lines) WHERE json_type(j) = 'OBJECT'"
@@ -193,6 +201,23 @@ class DuckDBEngine:
             "GROUP BY line, error_type ORDER BY line"
         ).fetchall()
         return [(int(line), _reject_reason(kind, msg)) for line, kind, msg in found]
+
+    def _renumber(self) -> None:
+        """Give the kept lines their line numbers in the file: DuckDB numbers only the lines
+        it kept. The j-th rejected line r_j (1-based) has r_j - j kept lines before it, so
+        kept line k is file line k + #{j : r_j - j < k}."""
+        con = self._con
+        if not con.execute("SELECT count(*) FROM sg_rej").fetchone()[0]:
+            return
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE sg_shift AS SELECT line - row_number() OVER "
+            "(ORDER BY line) AS lim FROM (SELECT DISTINCT line FROM sg_rej)"
+        )
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE sg_lines AS SELECT l.rn + count(s.lim) AS rn, "
+            "any_value(l.line) AS line FROM sg_lines l LEFT JOIN sg_shift s ON s.lim < l.rn "
+            "GROUP BY l.rn"
+        )
 
     def _columns(self) -> tuple[ColumnType, ...]:
         found = self._con.execute(
@@ -348,17 +373,6 @@ class DuckDBEngine:
             "WHERE g IN (SELECT g FROM sg_found))"
         ).fetchone()
         return int(row[0])
-
-
-def _real_line(k: int, rejected: Sequence[int]) -> int:
-    """The file line of the k-th line DuckDB kept, given the (sorted) lines it rejected."""
-    line = k
-    for r in rejected:
-        if r <= line:
-            line += 1
-        else:
-            break
-    return line
 
 
 def _reject_reason(kind: Any, message: Any) -> str:
