@@ -88,6 +88,11 @@ class DuckDBEngine:
         except self._duckdb.Error as exc:
             reason = _first_line(exc).replace(spec.path, spec.shown)
             return FileMeasure(error=f"cannot read {spec.format}: {reason}")
+        except (ValueError, OverflowError, UnicodeError, MemoryError) as exc:
+            # what DuckDB's Python layer raises outside duckdb.Error (e.g. a value it cannot
+            # convert): still a finding about the file, never a traceback
+            reason = _first_line(exc).replace(spec.path, spec.shown)
+            return FileMeasure(error=f"cannot measure {spec.format}: {reason}")
         finally:
             for table in (
                 "sg_lines",
@@ -247,28 +252,39 @@ class DuckDBEngine:
 
     def _sketches(self, params: MeasureParams, sketch_dir: str, ngrams: bool) -> None:
         con = self._con
-        per_band = max(1, params.num_perm // params.bands)
         out = {name: _lit(os.path.join(sketch_dir, f"{name}.parquet")) for name in SKETCHES}
         con.execute(
             f"COPY (SELECT rn, {sql.hash64('nt')} AS h FROM sg_text WHERE nt <> '' ORDER BY rn) "
             f"TO {out['hashes']} (FORMAT parquet)"
         )
         words = "string_split(nt, ' ')"
-        sig = sql.minhash(sql.shingle_hashes("w", params.shingle_size), per_band * params.bands)
+        if params.bands <= 0:  # near duplicates not measured (bench: the exact measures alone)
+            if ngrams:
+                self._ngrams(params, out["ngrams"], words)
+            return
+        per_band = max(1, params.num_perm // params.bands)
+        n_perm = per_band * params.bands
         con.execute(
-            f"COPY (WITH w AS (SELECT rn, {words} AS w FROM sg_text WHERE nt <> ''), "
-            f"s AS (SELECT rn, {sig} AS sig FROM w) "
-            f"SELECT rn, band::INTEGER AS band, {sql.band_hash('sig', per_band)} AS bh "
-            f"FROM s, range({params.bands}) AS r(band) ORDER BY rn, band) "
-            f"TO {out['bands']} (FORMAT parquet)"
+            f"CREATE OR REPLACE TEMP TABLE sg_perms AS SELECT * FROM "
+            f"(VALUES {sql.permutation_rows(n_perm)}) AS t(i, a, b)"
         )
+        shingles = sql.shingle_hashes("w", params.shingle_size)
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE sg_sh AS SELECT rn, unnest({shingles}) AS x "
+            f"FROM (SELECT rn, {words} AS w FROM sg_text WHERE nt <> '')"
+        )
+        bands = sql.minhash_bands("sg_sh", "sg_perms", per_band)
+        con.execute(f"COPY ({bands} ORDER BY rn, band) TO {out['bands']} (FORMAT parquet)")
         if ngrams:
-            grams = sql.ngram_hashes("w", params.ngram)
-            con.execute(
-                f"COPY (SELECT DISTINCT rn, unnest(list_append({grams}, {sql.hash64('nt')})) "
-                f"AS g FROM (SELECT rn, nt, {words} AS w FROM sg_text WHERE nt <> '') "
-                f"ORDER BY rn, g) TO {out['ngrams']} (FORMAT parquet)"
-            )
+            self._ngrams(params, out["ngrams"], words)
+
+    def _ngrams(self, params: MeasureParams, target: str, words: str) -> None:
+        grams = sql.ngram_hashes("w", params.ngram)
+        self._con.execute(
+            f"COPY (SELECT DISTINCT rn, unnest(list_append({grams}, {sql.hash64('nt')})) "
+            f"AS g FROM (SELECT rn, nt, {words} AS w FROM sg_text WHERE nt <> '') "
+            f"ORDER BY rn, g) TO {target} (FORMAT parquet)"
+        )
 
     def _matches(self, params: MeasureParams, against: str) -> tuple[int, ...]:
         grams = sql.ngram_hashes("w", params.ngram)
@@ -286,7 +302,9 @@ class DuckDBEngine:
         cols = ", ".join(
             f"count(*) FILTER ({conds[d]}), min(rn) FILTER ({conds[d]})" for d in PII_DETECTORS
         )
-        union = " OR ".join(f"({conds[d]})" for d in PII_DETECTORS if d in detectors) or "false"
+        if not detectors:
+            return dict.fromkeys(PII_DETECTORS, 0), {}, 0
+        union = " OR ".join(f"({conds[d]})" for d in PII_DETECTORS if d in detectors)
         row = self._con.execute(
             f"SELECT {cols}, count(*) FILTER ({union}) FROM sg_text WHERE t <> ''"
         ).fetchone()
