@@ -141,14 +141,18 @@ def exact(files: list[Path], sketch_root: Path) -> tuple[float, int, int]:
 
     params = MeasureParams(bands=0, detectors=(), text_fields=("text",))
     engine = DuckDBEngine()
+    from concurrent.futures import ThreadPoolExecutor
+
+    from synthgov.verify.measure import WORKERS
+
+    def one(k: int) -> int:
+        spec = FileSpec(str(files[k]), files[k].name, "jsonl")
+        return engine.measure_file(spec, params, str(sketch_root / f"e{k}")).rows
+
     t = time.perf_counter()
-    dirs, rows = [], 0
-    for k, f in enumerate(files):
-        d = sketch_root / f"e{k}"
-        m = engine.measure_file(FileSpec(str(f), f.name, "jsonl"), params, str(d))
-        rows += m.rows
-        dirs.append(str(d))
-    dups = engine.duplicate_rows(dirs)
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:  # as the verify run does
+        rows = sum(pool.map(one, range(len(files))))
+    dups = engine.duplicate_rows([str(sketch_root / f"e{k}") for k in range(len(files))])
     took = time.perf_counter() - t
     engine.close()
     return took, rows, dups

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 from collections.abc import Sequence
 from typing import Any
 
@@ -65,11 +66,22 @@ class DuckDBEngine:
         config: dict[str, Any] = {"memory_limit": memory_limit}
         if threads:
             config["threads"] = threads
-        self._con = duckdb.connect(":memory:", config=config)
-        self._con.execute(sql.LUHN_MACRO)
+        self._base = duckdb.connect(":memory:", config=config)
+        self._local = threading.local()
+
+    @property
+    def _con(self) -> Any:
+        """This thread's connection to the database (temporary tables are per connection,
+        so files can be measured on several threads at once)."""
+        con = getattr(self._local, "con", None)
+        if con is None:
+            con = self._base.cursor()
+            con.execute(sql.LUHN_MACRO)
+            self._local.con = con
+        return con
 
     def close(self) -> None:
-        self._con.close()
+        self._base.close()
 
     # ------------------------------------------------------------------ one file
 

@@ -170,6 +170,9 @@ def _for(params: MeasureParams, doc: Document) -> MeasureParams:
     return replace(params, attributes=tuple(names))
 
 
+WORKERS = 2  # files measured at once (DuckDB releases the GIL while it works)
+
+
 def _measure_all(
     results: Sequence[FileResult],
     params: MeasureParams,
@@ -180,15 +183,16 @@ def _measure_all(
     against: tuple[str, str] | None,
     step: Callable[[str], None],
 ) -> tuple[FileResult, ...]:
-    out = []
-    for res in results:
+    out: list[FileResult | None] = [None] * len(results)
+    todo: list[tuple[int, FileResult, str]] = []
+    for n, res in enumerate(results):
         if res.unverified:
-            out.append(res)
+            out[n] = res
             step(res.spec.shown)
             continue
         digest = files.sha256(res.spec.path)
         if digest is None:
-            out.append(replace(res, unverified="cannot read the file"))
+            out[n] = replace(res, unverified="cannot read the file")
             step(res.spec.shown)
             continue
         key = cache.key(
@@ -203,16 +207,33 @@ def _measure_all(
         )
         entry = cache.lookup(key)
         if entry.measure is not None:
-            out.append(replace(res, measure=entry.measure, sketch=entry.folder, cached=True))
+            out[n] = replace(res, measure=entry.measure, sketch=entry.folder, cached=True)
+            step(res.spec.shown)
         else:
-            staging = cache.staging()
-            measure = engine.measure_file(
-                res.spec, params, staging, ngrams=ngrams, against=against[0] if against else None
-            )
-            folder = cache.commit(staging, key, measure)
-            out.append(replace(res, measure=measure, sketch=folder))
-        step(res.spec.shown)
-    return tuple(out)
+            todo.append((n, res, key))
+
+    def one(item: tuple[int, FileResult, str]) -> tuple[int, FileResult]:
+        n, res, key = item
+        staging = cache.staging()
+        measure = engine.measure_file(
+            res.spec, params, staging, ngrams=ngrams, against=against[0] if against else None
+        )
+        folder = cache.commit(staging, key, measure)
+        return n, replace(res, measure=measure, sketch=folder)
+
+    if len(todo) > 1:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+            for n, done in pool.map(one, todo):
+                out[n] = done
+                step(done.spec.shown)
+    else:
+        for item in todo:
+            n, done = one(item)
+            out[n] = done
+            step(done.spec.shown)
+    return tuple(r for r in out if r is not None)
 
 
 def display_from(cwd: str) -> Callable[[str], str]:
