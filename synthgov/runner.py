@@ -314,6 +314,12 @@ def _verify(options: CheckOptions, setup: Setup, run: Any, scope: set[str] | Non
     from synthgov.verify.measure import display_from, run_verification
     from synthgov.verify.model import MeasureParams
 
+    try:
+        import duckdb  # noqa: F401 - the engine's import, checked here for a clear message
+    except ImportError:
+        raise PolicyError(
+            "--verify-data", None, "data verification needs DuckDB: pip install duckdb"
+        ) from None
     policy = setup.policy
     params_by_rule = {
         rule_id: dict(setting.params)

@@ -372,3 +372,25 @@ def test_check_verify_data_and_option_errors(tmp_path: Path) -> None:
     spark = run_cli("verify", "--engine", "sparkk", cwd=tmp_path)
     assert spark.returncode == 2
     assert spark.stderr.strip() == "synthgov: error: unknown engine 'sparkk' (known: duckdb)"
+
+
+def test_contamination_with_an_unmeasured_training_set_is_unverified(tmp_path: Path) -> None:
+    (tmp_path / "train").mkdir()
+    (tmp_path / "train" / "data.jsonl").write_text(
+        "version https://git-lfs.github.com/spec/v1\noid sha256:" + "b" * 64 + "\nsize 9\n"
+    )
+    _card(tmp_path, "train/card.yaml", "train-v1", ["data.jsonl"])
+    _jsonl(tmp_path / "eval" / "data.jsonl", _rows(3))
+    (tmp_path / "eval" / "card.yaml").write_text(
+        CARD.format(id="eval-v1", purpose="evaluation", files="  - {path: data.jsonl}\n")
+        + "validation:\n  contamination:\n    - {against: [train-v1], overlap: 0.0}\n",
+        encoding="utf-8",
+    )
+    result = _verify(tmp_path)
+    (claim,) = [c for c in result.verification.all_claims() if c.rule == "SG505"]
+    assert claim.outcome == "unverified" and claim.card == "eval/card.yaml"
+    assert not [f for f in result.report.findings if f.rule == "SG505"]
+    assert any(
+        f.rule == "SG500" and f.path == "eval/card.yaml" and f.message.startswith("SG505: ")
+        for f in result.report.findings
+    )

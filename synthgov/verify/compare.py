@@ -463,6 +463,16 @@ def contamination(doc: Document, dm: DatasetMeasure, params: Params) -> Iterator
             declared = (("validation", "contamination", i, "overlap"), float(check["overlap"]))
             break
     if not dm.contamination:
+        if dm.paired_with:
+            where = declared[0] if declared is not None else ("purpose",)
+            yield _unverified(
+                "SG505",
+                doc,
+                where,
+                f"contamination of {dm.dataset} by {', '.join(dm.paired_with)}",
+                declared[1] if declared is not None else f"at most {max_rate:g}",
+                "the evaluation set or a training set it is paired with was not measured in full",
+            )
         return
     for _eval, (hit, whole, trains) in sorted(dm.contamination.items()):
         rate = _rate(hit, whole)

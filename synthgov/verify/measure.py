@@ -152,7 +152,9 @@ def run_verification(
                 datasets[by_id[t].path].complete for t in trains
             )
             info = {e: (hit, datasets[epath].text_rows, tuple(sorted(trains)))} if complete else {}
-            datasets[epath] = replace(datasets[epath], contamination=info)
+            datasets[epath] = replace(
+                datasets[epath], contamination=info, paired_with=tuple(sorted(trains))
+            )
         return Verification(datasets=datasets, params=params, engine=engine.name)
     finally:
         cache.close()

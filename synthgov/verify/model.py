@@ -165,6 +165,8 @@ class DatasetMeasure:
     near_duplicate_rows: int | None = None  # rows in an LSH bucket with another text
     #: evaluation card id -> (contaminated eval rows, eval rows, [training dataset ids])
     contamination: Mapping[str, tuple[int, int, tuple[str, ...]]] = field(default_factory=dict)
+    #: the training datasets this (evaluation) dataset is paired with, measured or not
+    paired_with: tuple[str, ...] = ()
 
     @property
     def measured(self) -> tuple[FileMeasure, ...]:
