@@ -211,8 +211,9 @@ class NearDuplicates(_DataRule):
         description=(
             "Each row's normalised text is cut into word shingles (5 words by default); a "
             "MinHash signature of 128 permutations is cut into 16 bands of 8 rows; two rows "
-            "whose band hashes meet in any band are candidates, so pairs above a Jaccard "
-            "similarity of about (1/16)^(1/8) = 0.71 are found with high probability. A row "
+            "whose band hashes meet in any band are near duplicates: a pair of Jaccard "
+            "similarity 0.8 meets with probability 0.95, 0.9 with 0.9999, 0.67 with 0.5 "
+            "(1 - (1 - s^8)^16; docs/verify.md). A row "
             "counts when it shares a bucket with a row of different normalised text (exact "
             "duplicates are SG503's). Hashes are MD5 prefixes, computed inside DuckDB."
         ),
