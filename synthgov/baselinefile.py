@@ -49,7 +49,8 @@ def fingerprint(finding: Finding) -> str:
     """Content fingerprint of a finding: rule, path, pointer and value; no line numbers."""
     rule, path, pointer, vhash = content_key(finding)
     text = "\0".join((rule, path, pointer, vhash))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    # surrogateescape: a file name that is not UTF-8 is hashed by its own bytes
+    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def fingerprints(findings: Sequence[Finding]) -> list[tuple[str, int]]:

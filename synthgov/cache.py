@@ -527,6 +527,7 @@ def discovery_state(roots: Sequence[str], racy_from: int) -> tuple[Any, ...] | N
     import subprocess
 
     from synthgov.discovery import SKIP_DIRS, git_toplevel
+    from synthgov.gitsafe import git_command
 
     state: list[tuple[str, str, Any]] = []
     for root in roots:
@@ -566,8 +567,8 @@ def discovery_state(roots: Sequence[str], racy_from: int) -> tuple[Any, ...] | N
                 state.append(("file", path, signature(path)))
             try:
                 proc = subprocess.run(
-                    ["git", "ls-files", "-z", "--others", "--ignored", "--exclude-standard",
-                     "--directory", "--", "."],
+                    git_command("ls-files", "-z", "--others", "--ignored",
+                                "--exclude-standard", "--directory", "--", "."),
                     cwd=root, capture_output=True, timeout=60, check=False,
                 )  # fmt: skip
             except (OSError, subprocess.SubprocessError):

@@ -13,9 +13,10 @@ from typing import Any
 import click
 
 from synthgov import __version__
+from synthgov.escaping import command_safe, printable
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-FORMATS = ("text", "json", "sarif", "junit", "github", "markdown")
+FORMATS = ("text", "json", "sarif", "junit", "github", "markdown", "html")
 
 
 class ConfigProblem(click.ClickException):
@@ -24,7 +25,13 @@ class ConfigProblem(click.ClickException):
     exit_code = EXIT_ERROR
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"synthgov: error: {self.format_message()}", err=True)
+        # messages can quote file names and values from a pull request
+        click.echo(_safe(f"synthgov: error: {self.format_message()}"), err=True)
+
+
+def _safe(text: object) -> str:
+    """A line for stderr: messages quote file names and values from a pull request."""
+    return command_safe(printable(text))
 
 
 def _fail(message: str) -> ConfigProblem:
@@ -39,7 +46,10 @@ def _split_ids(values: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def write_output(text: str, output: str | None) -> None:
-    """Print, or write the file atomically (a temp file in the same folder, then rename)."""
+    """Print, or write the file atomically: a temporary file in the same folder, given the
+    mode a new file gets under the umask (or the mode of the file it replaces), then renamed
+    over the target. A file that cannot be written is exit 2 with one line, never a
+    traceback (a CI step could take exit 1 for findings and carry on)."""
     if output is None or output == "-":
         click.echo(text, nl=False)
         return
@@ -47,16 +57,37 @@ def write_output(text: str, output: str | None) -> None:
 
     target = os.path.abspath(output)
     folder = os.path.dirname(target)
-    os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".synthgov-", suffix=".tmp", dir=folder)
+    tmp = None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        data = text.encode("utf-8")
+        os.makedirs(folder, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".synthgov-", suffix=".tmp", dir=folder)
+        with os.fdopen(fd, "wb") as handle:
+            os.fchmod(handle.fileno(), _new_file_mode(target))
+            handle.write(data)
         os.replace(tmp, target)
-    except BaseException:
-        if os.path.exists(tmp):
+        tmp = None
+    except UnicodeEncodeError as exc:
+        raise _fail(f"cannot write {printable(output)}: not valid UTF-8 ({exc.reason})") from None
+    except OSError as exc:
+        raise _fail(f"cannot write {printable(output)}: {exc.strerror or exc}") from None
+    finally:
+        if tmp is not None and os.path.lexists(tmp):
             os.unlink(tmp)
-        raise
+
+
+def _new_file_mode(target: str) -> int:
+    """The mode of the file ``target`` replaces, else 0666 less the umask (as ``open``
+    would create it)."""
+    import stat
+
+    try:
+        return stat.S_IMODE(os.stat(target).st_mode)
+    except OSError:
+        pass
+    mask = os.umask(0o022)  # reading the umask means setting it; put it straight back
+    os.umask(mask)
+    return 0o666 & ~mask
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -205,7 +236,7 @@ def _check(
     except PolicyError as exc:  # git problems in diff mode, a bad baseline file
         raise _fail(str(exc)) from None
     for warning in result.warnings:
-        click.echo(f"synthgov: warning: {warning}", err=True)
+        click.echo(_safe(f"synthgov: warning: {warning}"), err=True)
     report = result.report
     if quiet and fmt == "text":
         from dataclasses import replace
@@ -213,10 +244,14 @@ def _check(
         report = replace(report, notes=(), quiet=True)
     if verbose and fmt == "text":
         click.echo(
-            f"synthgov: policies {', '.join(setup.policy.names) or 'builtin:baseline'}; "
-            f"{len(setup.registry.rules)} rules; config {setup.config.path or '(none)'}",
+            _safe(
+                f"synthgov: policies {', '.join(setup.policy.names) or 'builtin:baseline'}; "
+                f"{len(setup.registry.rules)} rules; config {setup.config.path or '(none)'}"
+            ),
             err=True,
         )
+    if fmt == "html":
+        report = _with_audit(report, result, setup, options.cwd, paths)
     write_output(reporter(report), output)
     if profile_path is not None and result.verification is not None:
         from synthgov.verify.profile import render_profile
@@ -243,6 +278,97 @@ def _progress_bar() -> Any:
     return show
 
 
+def _with_audit(
+    report: Any,
+    result: Any,
+    setup: Any,
+    cwd: str,
+    paths: tuple[str, ...],
+    timestamp: str = "",
+    repo_url: str = "",
+) -> Any:
+    """The report with what the HTML audit report needs (commit, policies, documents...)."""
+    from dataclasses import replace
+
+    from synthgov.audit import gather, scope
+
+    inputs = gather(setup, result, cwd=cwd, timestamp=timestamp, repo_url=repo_url)
+    return scope(replace(report, audit=inputs), paths, cwd)
+
+
+@main.command("report")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["html"]),
+    default="html",
+    show_default=True,
+    help="Report format.",
+)
+@click.option("--output", "-o", type=click.Path(), help="Write the report to this file.")
+@click.option("--policy", "policies", multiple=True, help="Policy to apply (repeatable).")
+@click.option("--config", "config_path", type=click.Path(), help="Config file to use.")
+@click.option(
+    "--timestamp",
+    help="Record this ISO 8601 time (or 'now') in the report; without it the report has "
+    "no time and is byte-identical for the same input.",
+)
+@click.option(
+    "--repo-url",
+    help="Link findings to their source lines: a base URL (GitHub/GitLab style) or a "
+    "template with {commit}, {path} and {line}. Overrides report.repo_url in the config.",
+)
+@click.option("--no-cache", is_flag=True, help="Do not read or write the result cache.")
+def report_cmd(
+    paths: tuple[str, ...],
+    fmt: str,
+    output: str | None,
+    policies: tuple[str, ...],
+    config_path: str | None,
+    timestamp: str | None,
+    repo_url: str | None,
+    no_cache: bool,
+) -> None:
+    """Write a self-contained audit report of the documents under PATHS: overview, lineage
+    graph, per-dataset provenance and validation coverage, findings and a regulation view.
+    Exits 0 when the report was written, whatever it found; 2 on a usage or policy error."""
+    from synthgov.audit import check_repo_url, parse_timestamp
+    from synthgov.policy import PolicyError
+    from synthgov.runner import CheckOptions, run_check
+
+    try:
+        stamp = parse_timestamp(timestamp) if timestamp is not None else ""
+        url = check_repo_url(repo_url) if repo_url is not None else ""
+    except ValueError as exc:
+        raise _fail(str(exc)) from None
+    options = CheckOptions(
+        paths=paths, config=config_path, policies=policies, use_cache=not no_cache
+    )
+    setup = _prepare(options)
+    reporter = setup.registry.reporters.get(fmt)
+    if reporter is None:  # pragma: no cover - html is built in
+        raise _fail(f"unknown format {fmt!r}")
+    try:
+        result = run_check(options, setup)
+    except (ValueError, PolicyError) as exc:
+        raise _fail(str(exc)) from None
+    for warning in result.warnings:
+        click.echo(f"synthgov: warning: {warning}", err=True)
+    report = _with_audit(result.report, result, setup, options.cwd, paths, stamp, url)
+    try:
+        write_output(reporter(report), output)
+    except OSError as exc:
+        raise _fail(f"cannot write {output}: {exc.strerror or exc}") from None
+    if output not in (None, "-"):
+        s = report.summary
+        click.echo(
+            f"synthgov: wrote {output}: {s.errors} error(s), {s.warnings} warning(s), "
+            f"{s.infos} info(s) in {s.documents} document(s)",
+            err=True,
+        )
+
+
 def _pull_request_base() -> str:
     """``--changed-only`` without ``--diff-base``: the base branch of a GitHub pull request."""
     base = os.environ.get("GITHUB_BASE_REF", "")
@@ -267,7 +393,8 @@ def _github_actions_extras(reporters: Any, report: Any) -> None:
             with open(summary_file, "a", encoding="utf-8", newline="\n") as handle:
                 handle.write(markdown(report))
         except OSError as exc:
-            click.echo(f"synthgov: warning: cannot write the job summary: {exc}", err=True)
+            shown = _safe(exc)
+            click.echo(f"synthgov: warning: cannot write the job summary: {shown}", err=True)
 
 
 @main.command("baseline")
@@ -309,7 +436,7 @@ def baseline_cmd(
     except (ValueError, PolicyError) as exc:
         raise _fail(str(exc)) from None
     for warning in result.warnings:
-        click.echo(f"synthgov: warning: {warning}", err=True)
+        click.echo(_safe(f"synthgov: warning: {warning}"), err=True)
     if output is None:
         config = setup.config
         output = (
@@ -344,19 +471,31 @@ def _prepare(options: Any) -> Any:
 
 
 def _warn_plugin_errors(options: Any) -> None:
-    """Before a policy error, name the plugins that failed to load: their rules are unknown."""
+    """Before a policy error, name the plugins that failed to load: their rules are unknown.
+
+    With ``--policy-from-ref`` the plugins are those of the ref's config, and none is imported
+    from the working tree: the change under review never names code to run."""
     from synthgov.config import find_config, load_config
     from synthgov.plugins import load_registry
 
     try:
         cwd = getattr(options, "cwd", None) or os.getcwd()
         given = getattr(options, "config", None)
-        path = os.path.abspath(os.path.join(cwd, given)) if given else find_config(cwd)
-        registry = load_registry(load_config(path, cwd=cwd).plugins)
+        ref = getattr(options, "policy_from_ref", None)
+        if ref is not None:
+            from synthgov.gitdiff import ref_files
+
+            at_ref = ref_files(cwd, ref)
+            path = os.path.abspath(os.path.join(cwd, given)) if given else at_ref.find_config(cwd)
+            config = load_config(path, cwd=cwd, reader=at_ref.read)
+            registry = load_registry(config.plugins, untrusted_root=at_ref.root)
+        else:
+            path = os.path.abspath(os.path.join(cwd, given)) if given else find_config(cwd)
+            registry = load_registry(load_config(path, cwd=cwd).plugins)
     except Exception:  # noqa: BLE001 - the policy error that follows is the one to report
         return
     for error in registry.errors:
-        click.echo(f"synthgov: warning: {error}", err=True)
+        click.echo(_safe(f"synthgov: warning: {error}"), err=True)
 
 
 def _registry() -> Any:
@@ -370,7 +509,7 @@ def _registry() -> Any:
     except (PolicyError, PluginError) as exc:
         raise _fail(str(exc)) from None
     for error in registry.errors:
-        click.echo(f"synthgov: warning: {error}", err=True)
+        click.echo(_safe(f"synthgov: warning: {error}"), err=True)
     return registry
 
 
@@ -463,6 +602,30 @@ def explain(rule_id: str) -> None:
 
 
 @main.command()
+@click.argument("query", required=False)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.option("--config", "config_path", type=click.Path(), help="Config file to use.")
+def models(query: str | None, fmt: str, config_path: str | None) -> None:
+    """List and explain model registry entries. QUERY, a model id, is resolved step by step
+    (route, entry, family, lineage, pinning, terms with source, date and confidence,
+    lifecycle); entries mentioning QUERY are listed after it."""
+    from synthgov.modelreg import RegistryError
+    from synthgov.registry.describe import describe
+    from synthgov.runner import CheckOptions, model_registry
+
+    setup = _prepare(CheckOptions(paths=(), config=config_path, use_cache=False))
+    try:
+        registry = model_registry(setup)
+    except RegistryError as exc:
+        raise _fail(str(exc)) from None
+    if query is not None and not query.strip():
+        raise _fail("the model query is empty")
+    click.echo(describe(registry, query.strip() if query else None, fmt), nl=False)
+
+
+@main.command()
 @click.argument("kind")
 def schema(kind: str) -> None:
     """Print the JSON Schema of KIND (DatasetCard, Pipeline, Policy, Config)."""
@@ -547,7 +710,7 @@ def graph_cmd(
     except (ValueError, PolicyError) as exc:
         raise _fail(str(exc)) from None
     for warning in result.warnings:
-        click.echo(f"synthgov: warning: {warning}", err=True)
+        click.echo(_safe(f"synthgov: warning: {warning}"), err=True)
     lineage = LineageGraph.build(result.documents)
     named = {display_path(os.path.abspath(p), options.cwd) for p in paths if os.path.isfile(p)}
     if named:  # files named: their lineage, not the whole repository loaded for context

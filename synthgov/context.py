@@ -31,6 +31,27 @@ class DiffInfo:
         return os.path.normpath(path) in self.changed
 
 
+@dataclass(frozen=True, eq=False)  # compared by identity; no __eq__ or __hash__ to build
+class WaiverBase:
+    """Gate mode (diff mode or ``--policy-from-ref``): the waivers each document file held
+    at the commit the change is judged against. A waiver not among them is new or changed
+    in the change under review, and applies only when the policy's approvers allow it."""
+
+    ref: str  # the ref as given (for messages)
+    #: (display path, document id) -> canonical JSON of that document's waivers there
+    known: Mapping[tuple[str, str | None], frozenset[str]]
+
+    def is_new(self, path: str, doc_id: str | None, waiver: Any) -> bool:
+        return waiver_key(waiver) not in self.known.get((path, doc_id), frozenset())
+
+
+def waiver_key(waiver: Any) -> str:
+    """A waiver as canonical JSON (the same waiver gives the same text wherever it is)."""
+    import json
+
+    return json.dumps(waiver, sort_keys=True, ensure_ascii=False, default=str)
+
+
 @dataclass(frozen=True, eq=False, repr=False)  # plumbing: no __eq__, __hash__ or __repr__ to build
 class RunContext:
     """Shared by all rules of one run. The graph and registry are built on first use."""
@@ -43,6 +64,7 @@ class RunContext:
     diff: DiffInfo | None = None
     #: measured data and its claims (synthgov.verify.model.Verification) when data is verified
     verification: Any = None
+    waiver_base: WaiverBase | None = None
 
     @cached_property
     def by_id(self) -> Mapping[str, list[Document]]:

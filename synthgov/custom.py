@@ -47,6 +47,40 @@ class CompiledExpr:
     variables: tuple[str, ...]
     program: Any  # a celpy Runner (tree-walking interpreter)
     paths: tuple[tuple[str, ...], ...]  # static field paths read from the document
+    size: int = 1  # nodes of the parse tree
+    nesting: int = 0  # the deepest nesting of comprehension macros (all, exists, map...)
+    concats: int = 0  # `+` in comprehension ranges (the only way a range outgrows a list)
+    literal: int = 0  # the longest list literal (or argument list) of the expression
+
+
+#: the most work an ``expr`` may cost on one document, in parse-tree node evaluations
+#: (cel-python's interpreter takes about 8 us per node here: about 15 s at the limit)
+EXPR_COST_LIMIT = 2_000_000
+
+
+def expr_cost(compiled: CompiledExpr, data: Any) -> int:
+    """An upper bound on the work of ``compiled`` on a document: every comprehension ranges
+    over at most the longest list or mapping of the document (times the ``+`` that could
+    have joined lists), and nested ones multiply. Deterministic, and computed before the
+    expression runs, so a document (written by a pull request) cannot make a policy's
+    expression run for minutes."""
+    if not compiled.nesting:
+        return compiled.size
+    width = max(1, _widest(data), compiled.literal) * (1 + compiled.concats)
+    return compiled.size * width**compiled.nesting
+
+
+def _widest(data: Any) -> int:
+    best, stack = 0, [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, Mapping):
+            best = max(best, len(value))
+            stack.extend(value.values())
+        elif isinstance(value, list | tuple):
+            best = max(best, len(value))
+            stack.extend(value)
+    return best
 
 
 def compile_expr(expr: str, kind: str) -> CompiledExpr:
@@ -75,7 +109,36 @@ def compile_expr(expr: str, kind: str) -> CompiledExpr:
         program = env.program(tree)
     except Exception as exc:  # noqa: BLE001 - celpy raises several types
         raise ExprError(f"expr does not compile: {_first_line(exc)}") from None
-    return CompiledExpr(expr, variables, program, tuple(checker.paths))
+    size, nesting, concats, literal = _shape(tree)
+    return CompiledExpr(
+        expr, variables, program, tuple(checker.paths), size, nesting, concats, literal
+    )
+
+
+def _shape(tree: Any) -> tuple[int, int, int, int]:
+    """Nodes, comprehension nesting, ``+`` in comprehension ranges and the longest list
+    literal of a parse tree (for :func:`expr_cost`)."""
+    from lark import Tree
+
+    size = nesting = concats = literal = 0
+    stack: list[tuple[Any, int, bool]] = [(tree, 0, False)]
+    while stack:
+        node, depth, in_range = stack.pop()
+        if not isinstance(node, Tree):
+            continue
+        size += 1
+        nesting = max(nesting, depth)
+        if node.data == "addition_add" and in_range:
+            concats += 1
+        if node.data == "exprlist":
+            literal = max(literal, len(node.children))
+        if node.data == "member_dot_arg" and len(node.children) > 1:
+            if str(node.children[1]) in _BINDING_MACROS:
+                stack.append((node.children[0], depth, True))  # the range: outside the loop
+                stack.extend((child, depth + 1, in_range) for child in node.children[2:])
+                continue
+        stack.extend((child, depth, in_range) for child in node.children)
+    return size, nesting, concats, literal
 
 
 def _parse_message(exc: Any, text: str) -> str:
@@ -248,6 +311,16 @@ def _evaluate_expr(spec: CustomRuleSpec, compiled: CompiledExpr, doc: Document) 
     from celpy.adapter import json_to_cel
     from celpy.celtypes import BoolType
 
+    cost = expr_cost(compiled, doc.data)
+    if cost > EXPR_COST_LIMIT:
+        yield Issue(
+            (),
+            f"{spec.message} (not evaluated: on this document the expression could cost "
+            f"{cost:,} steps, over the limit of {EXPR_COST_LIMIT:,}; comprehensions nested "
+            f"{compiled.nesting} deep over lists of up to {_widest(doc.data):,} items)",
+            spec.hint or "make the lists shorter or the comprehensions less deeply nested",
+        )
+        return
     value = json_to_cel(_plain(doc.data))
     activation = {name: value for name in compiled.variables}
     try:

@@ -13,6 +13,8 @@ import subprocess
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from synthgov.gitsafe import git_command
+
 CANDIDATE_SUFFIXES = (".yaml", ".yml", ".json", ".md")
 SKIP_DIRS = frozenset(
     {
@@ -112,7 +114,7 @@ def _git_ls_files(directory: str) -> list[str] | None:
         return None
     try:
         proc = subprocess.run(
-            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "."],
+            git_command("ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "."),
             cwd=directory,
             capture_output=True,
             timeout=60,

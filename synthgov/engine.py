@@ -12,17 +12,20 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from synthgov.context import RuleContext, RunContext
-from synthgov.graph import is_evaluation, is_synthetic
+from synthgov.formats import adapt_hint
+from synthgov.graph import is_evaluation
 from synthgov.model import (
     DATASET_CARD,
     Document,
     FileProblem,
     Finding,
     Issue,
+    Position,
     Rule,
     pointer_to_json,
 )
 from synthgov.policy import ResolvedPolicy, RuleSetting
+from synthgov.synthetic import synthetic_status
 
 
 @dataclass(frozen=True, eq=False)  # compared by identity; no __eq__ or __hash__ to build
@@ -94,7 +97,15 @@ def evaluate(
         and (run.diff is not None or not rule.diff_only)
     ]
     for doc in documents:
-        synthetic = is_synthetic(doc) if doc.kind == DATASET_CARD else False
+        status = synthetic_status(doc) if doc.kind == DATASET_CARD else None
+        synthetic = status is not None and status.declared
+        # an adapted card's missing-field findings point at what made it synthetic, not at
+        # the top of its front matter
+        anchor = (
+            next((e.position for e in status.evidence if e.status == "declared"), None)
+            if synthetic and status is not None and not doc.native
+            else None
+        )
         evaluation = is_evaluation(doc) if doc.kind == DATASET_CARD else False
         for rule, setting in active:
             if doc.kind not in rule.kinds and "*" not in rule.kinds:
@@ -104,8 +115,9 @@ def evaluate(
             if rule.evaluation_only and not evaluation:
                 continue
             ctx = RuleContext(run, setting.params)
+            fallback = anchor if rule.synthetic_only else None
             for issue in _safe_check(rule, doc, ctx):
-                findings.append(_finding(rule.id, rule.name, setting, doc, issue))
+                findings.append(_finding(rule.id, rule.name, setting, doc, issue, fallback))
 
     cache: dict[str, Any] = {}
     if policy.custom:
@@ -146,8 +158,17 @@ def _safe_check(rule: Rule, doc: Document, ctx: RuleContext) -> Iterable[Issue]:
         ]
 
 
-def _finding(rule_id: str, name: str, setting: RuleSetting, doc: Document, issue: Issue) -> Finding:
+def _finding(
+    rule_id: str,
+    name: str,
+    setting: RuleSetting,
+    doc: Document,
+    issue: Issue,
+    fallback: Position | None = None,
+) -> Finding:
     pos = doc.position(issue.pointer)
+    if fallback is not None and pos == doc.position(()) and _missing(doc, issue.pointer):
+        pos = fallback
     return Finding(
         rule=rule_id,
         name=name,
@@ -158,11 +179,16 @@ def _finding(rule_id: str, name: str, setting: RuleSetting, doc: Document, issue
         pointer=pointer_to_json(issue.pointer),
         document=doc.id,
         message=issue.message,
-        hint=issue.hint,
+        hint=adapt_hint(doc, issue.hint),
         references=setting.references,
         value=issue.value,
         related=issue.related,
     )
+
+
+def _missing(doc: Document, pointer: tuple[str | int, ...]) -> bool:
+    """Whether no position of ``pointer`` or of an ancestor below the root exists."""
+    return not any(pointer[:n] in doc.positions for n in range(1, len(pointer) + 1))
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:

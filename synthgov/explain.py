@@ -30,8 +30,12 @@ def applies_to(rule: Rule) -> str:
 
 
 def _fill(text: str) -> str:
-    # never split a word at its hyphen: "finite-population" stays one word when copied
-    return textwrap.fill(text, 88, break_on_hyphens=False, break_long_words=False)
+    # never split a word at its hyphen: "finite-population" stays one word when copied;
+    # paragraphs (separated by a blank line) stay paragraphs
+    return "\n\n".join(
+        textwrap.fill(part, 88, break_on_hyphens=False, break_long_words=False)
+        for part in text.split("\n\n")
+    )
 
 
 def render_explanation(rule: Rule) -> str:

@@ -8,8 +8,10 @@ pull request or CI metadata:
   database; ``git rev-parse --verify --end-of-options REF^{commit}`` is the fallback for
   syntax it lacks); a ref that starts with ``-`` or holds control characters is refused.
   Every later git command sees only the 40-hex id, never the user's string;
-- paths come after ``--``; diffs use ``--no-ext-diff --no-textconv -z`` and
-  ``core.fsmonitor=false``, so no repository configuration runs a program;
+- paths come after ``--``; diffs use ``--no-ext-diff --no-textconv -z``, and every git
+  process GitPython starts (the persistent ``cat-file`` ones included) carries
+  :data:`synthgov.gitsafe.SAFE_OPTIONS` (no fsmonitor, no hooks), so no repository
+  configuration runs a program;
 - nothing is ever cloned or fetched, and GitPython's ``allow_unsafe_*`` switches stay off.
 """
 
@@ -20,8 +22,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from synthgov.policy import PolicyError
-
-_SAFE_GIT = {"c": "core.fsmonitor=false"}
 
 
 class GitError(PolicyError):
@@ -55,6 +55,10 @@ def open_repo(cwd: str, option: str) -> Any:
         raise GitError(option, f"{cwd} is not inside a git repository") from None
     except git.GitError as exc:
         raise GitError(option, f"cannot open the git repository: {_one_line(exc)}") from None
+    from synthgov.gitsafe import SAFE_CONFIG
+
+    # before any git process is started for this repository (opening it starts none)
+    repo.git.set_persistent_git_options(c=[f"{key}={value}" for key, value in SAFE_CONFIG])
     if repo.bare or not repo.working_tree_dir:
         raise GitError(option, "the git repository has no working tree")
     return repo
@@ -76,7 +80,7 @@ def resolve_commit(repo: Any, ref: str, option: str) -> str:
     except Exception:  # noqa: BLE001 - GitPython's parser lacks some syntax; ask git itself
         pass
     try:
-        out = repo.git(**_SAFE_GIT).rev_parse("--verify", "--quiet", "--end-of-options", spec)
+        out = repo.git.rev_parse("--verify", "--quiet", "--end-of-options", spec)
     except Exception:  # noqa: BLE001 - any failure means "not a commit here"
         out = ""
     sha = out.strip()
@@ -99,7 +103,7 @@ def changes_since(cwd: str, ref: str, option: str = "--diff-base") -> Changes:
         raise GitError(option, f"{ref!r} and HEAD have no common history")
     merge_base = str(bases[0].hexsha)
     try:
-        g = repo.git(**_SAFE_GIT)
+        g = repo.git
         diff = g.diff(
             "--name-only",
             "-z",
@@ -109,7 +113,7 @@ def changes_since(cwd: str, ref: str, option: str = "--diff-base") -> Changes:
             merge_base,
             "--",
         )
-        g = repo.git(**_SAFE_GIT)
+        g = repo.git
         untracked = g.ls_files("-z", "--others", "--exclude-standard", "--")
     except Exception as exc:  # noqa: BLE001
         raise GitError(option, f"git diff failed: {_one_line(exc)}") from None
@@ -142,51 +146,119 @@ def _head(repo: Any, option: str) -> str:
         raise GitError(option, "the repository has no commit yet (HEAD is unborn)") from None
 
 
+_SYMLINK_MODE = 0o120000
+_MAX_SYMLINK_HOPS = 40
+
+
 @dataclass(frozen=True)
 class RefFiles:
-    """Reads files (policies, config) as they are in a commit instead of the work tree."""
+    """Reads files (policies, config, baselines) as they are in a commit, not the work tree.
+
+    A path inside the repository is mapped to the tree of the commit *lexically* (never
+    through the work tree's symlinks, which the change under review controls) and looked up
+    there; a symlink blob in that tree is followed only within the tree, and one that leaves
+    it is an error. A path outside the repository is read from disk, unless it resolves into
+    the work tree (then it is an error too).
+    """
 
     ref: str
     commit: str
     root: str  # real path of the working tree root
     tree: Any = None  # the commit's tree (GitPython object)
+    spelled: str = ""  # the root as the working directory spells it (through symlinks)
+
+    def _roots(self) -> tuple[str, ...]:
+        return (
+            (self.root, self.spelled)
+            if self.spelled and self.spelled != self.root
+            else (self.root,)
+        )
 
     def relative(self, path: str) -> str | None:
-        """``path`` relative to the repository root, or None when it lies outside."""
-        real = os.path.realpath(path)
-        rel = os.path.relpath(real, self.root)
-        if rel == "." or rel.startswith(".." + os.sep) or rel == ".." or os.path.isabs(rel):
-            return None
-        return rel.replace(os.sep, "/")
+        """``path`` relative to the repository root, '/' separators, or None when it lies
+        outside (no symlink is resolved below the root)."""
+        full = os.path.abspath(path)
+        for root in self._roots():
+            if full == root:
+                return ""
+            if full.startswith(root.rstrip(os.sep) + os.sep):
+                return os.path.relpath(full, root).replace(os.sep, "/")
+        return None
 
     def read(self, path: str) -> bytes | None:
         """The file's bytes at the ref; files outside the repository come from disk."""
         rel = self.relative(path)
         if rel is None:
+            real = os.path.realpath(path)
+            if any(real == r or real.startswith(r + os.sep) for r in self._roots()):
+                raise GitError(
+                    "--policy-from-ref",
+                    f"{path} resolves into the working tree through a symlink; name it by its "
+                    "path inside the repository",
+                )
             from synthgov.policy import default_reader
 
             return default_reader(path)
-        return self.read_rel(rel)
+        return self.read_rel(rel) if rel else None
 
     def read_rel(self, rel: str) -> bytes | None:
-        try:
-            obj = self.tree / rel
-        except (KeyError, ValueError, TypeError):
-            return None
-        if getattr(obj, "type", None) != "blob":
-            return None
-        try:
-            return bytes(obj.data_stream.read())
-        except Exception:  # noqa: BLE001 - unreadable object: treat as absent
-            return None
+        """The blob at ``rel`` in the commit's tree, following symlinks inside the tree
+        only; None when there is no such file."""
+        pending = list(reversed(rel.split("/")))
+        done: list[str] = []
+        hops = 0
+        while pending:
+            name = pending.pop()
+            if name in ("", "."):
+                continue
+            if name == "..":
+                if not done:
+                    raise self._escape(rel)
+                done.pop()
+                continue
+            try:
+                obj = self.tree / "/".join((*done, name))
+            except (KeyError, ValueError, TypeError):
+                return None
+            kind = getattr(obj, "type", None)
+            if kind == "blob" and (int(getattr(obj, "mode", 0)) & 0o170000) == _SYMLINK_MODE:
+                hops += 1
+                if hops > _MAX_SYMLINK_HOPS:
+                    raise GitError(
+                        "--policy-from-ref", f"{rel} at {self.ref}: too many levels of symlinks"
+                    )
+                target = _blob_bytes(obj)
+                if target is None:
+                    return None
+                text = target.decode("utf-8", "surrogateescape")
+                if text.startswith("/"):
+                    raise self._escape(rel)
+                pending.extend(reversed(text.split("/")))
+                continue
+            if kind == "tree":
+                if not pending:
+                    return None  # a folder, not a file
+                done.append(name)
+                continue
+            if kind == "blob" and not pending:
+                return _blob_bytes(obj)
+            return None  # a file used as a folder, or a submodule
+        return None
+
+    def _escape(self, rel: str) -> GitError:
+        return GitError(
+            "--policy-from-ref",
+            f"{rel} at {self.ref} is a symlink that leaves the repository; "
+            "the gate reads only files inside the tree of the ref",
+        )
 
     def find_config(self, start: str) -> str | None:
         """The config file that ``find_config`` would find, looked up in the ref's tree."""
         from synthgov.config import CONFIG_NAMES, find_config
 
-        probe = os.path.realpath(start)
+        probe = os.path.abspath(start)
         while True:
-            rel = self.relative(probe) if probe != self.root else ""
+            rel = self.relative(probe)
             if rel is None:
                 break
             for name in CONFIG_NAMES:
@@ -197,11 +269,12 @@ class RefFiles:
             raw = self.read_rel(candidate)
             if raw is not None and b"[tool.synthgov]" in raw:
                 return os.path.join(probe, "pyproject.toml")
-            if probe == self.root:
+            if rel == "":
                 break
             probe = os.path.dirname(probe)
-        parent = os.path.dirname(self.root)
-        return find_config(parent) if parent != self.root else None
+        # above the repository: no file there is part of the change under review
+        parent = os.path.dirname(probe)
+        return find_config(parent) if parent != probe else None
 
 
 def ref_files(cwd: str, ref: str, option: str = "--policy-from-ref") -> RefFiles:
@@ -211,7 +284,35 @@ def ref_files(cwd: str, ref: str, option: str = "--policy-from-ref") -> RefFiles
         tree = repo.commit(sha).tree
     except Exception as exc:  # noqa: BLE001
         raise GitError(option, f"cannot read commit {sha[:12]}: {_one_line(exc)}") from None
-    return RefFiles(ref, sha, repo_root(repo), tree)
+    root = repo_root(repo)
+    return RefFiles(ref, sha, root, tree, _spelled_root(cwd, root))
+
+
+def _blob_bytes(obj: Any) -> bytes | None:
+    try:
+        return bytes(obj.data_stream.read())
+    except Exception:  # noqa: BLE001 - unreadable object: treat as absent
+        return None
+
+
+def blobs_at(cwd: str, commit: str, paths: list[str]) -> dict[str, bytes | None]:
+    """The bytes of each file (absolute path) at ``commit`` (40 hex), None when it is not a
+    regular file there; mapped lexically, never through the work tree's symlinks."""
+    repo = open_repo(cwd, "--diff-base")
+    root = repo_root(repo)
+    files = RefFiles(commit, commit, root, repo.commit(commit).tree, _spelled_root(cwd, root))
+    out: dict[str, bytes | None] = {}
+    for path in paths:
+        rel = files.relative(path)
+        obj = None
+        if rel:
+            try:
+                obj = files.tree / rel
+            except (KeyError, ValueError, TypeError):
+                obj = None
+        regular = getattr(obj, "type", None) == "blob" and (int(obj.mode) & 0o170000) == 0o100000
+        out[path] = _blob_bytes(obj) if regular else None
+    return out
 
 
 def _one_line(exc: BaseException) -> str:

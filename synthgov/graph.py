@@ -85,16 +85,10 @@ def model_ref_id(ref: Any) -> str | None:
 
 
 def is_synthetic(doc: Document) -> bool:
-    """SPEC section 3: composition decides; without it, a generation section does."""
-    data = doc.data
-    comp = data.get("composition")
-    if isinstance(comp, Mapping) and ("synthetic_rows" in comp or "synthetic_fraction" in comp):
-        rows = comp.get("synthetic_rows")
-        frac = comp.get("synthetic_fraction")
-        return bool((_is_number(rows) and rows > 0) or (_is_number(frac) and frac > 0))
-    if data.get("generation"):
-        return True
-    return bool(data.get("x-synthetic-hint"))
+    """Declared synthetic (:mod:`synthgov.synthetic`): the synthetic-only rules apply."""
+    from synthgov.synthetic import is_synthetic as declared
+
+    return declared(doc)
 
 
 def is_evaluation(doc: Document) -> bool:

@@ -200,7 +200,9 @@ def edge_label(edge: Edge) -> str:
 
 
 def _one_line(text: str) -> str:
-    return " ".join(text.split())
+    from synthgov.escaping import break_old_commands, printable
+
+    return break_old_commands(printable(" ".join(text.split())))
 
 
 # --------------------------------------------------------------------------- Mermaid
@@ -253,8 +255,10 @@ def render_mermaid(
     )
     for finding in layout.marks.findings:
         out.append(
-            f"  %% {finding.rule} {finding.path}:{finding.line}: "
-            f"{_one_line(finding.message).replace('%%', '%')}"
+            "  %% "
+            + _one_line(f"{finding.rule} {finding.path}:{finding.line}: {finding.message}").replace(
+                "%%", "%"
+            )
         )
     if not layout.nodes:
         out.append('  empty["no dataset cards or pipelines found"]')

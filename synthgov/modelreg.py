@@ -16,25 +16,89 @@ Typical use::
 
 from __future__ import annotations
 
-import fnmatch
 import re
-from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from synthgov.lazyre import LazyRegex
+from synthgov.registry.ids import (
+    ParsedId,
+    hub_revision_status,
+    normalize,
+    parse,
+    pin_hint,
+    snapshot_kind,
+)
+from synthgov.registry.patterns import (
+    NEEDLES_KEY,
+    LazyPattern,
+    _regex_needle,
+    _with_needles,
+    compile_pattern,
+    pattern_needle,
+)
+
+__all__ = [
+    "COMPARE_MODES",
+    "CONFIDENCE",
+    "OUTPUTS_TRAINING",
+    "Family",
+    "LazyPattern",
+    "ModelEntry",
+    "ModelInfo",
+    "ModelRegistry",
+    "RegistryError",
+    "Terms",
+    "_regex_needle",
+    "compile_pattern",
+    "normalize",
+    "parse",
+    "pattern_needle",
+    "related",
+]
 
 FORMAT_VERSION = 1
 OUTPUTS_TRAINING = ("allowed", "conditional", "restricted")
+CONFIDENCE = ("verified", "reported")
+# the former `evidence` key (still read from config and plugins): how it maps to confidence
+_EVIDENCE_TO_CONFIDENCE = {
+    "verified": "verified",
+    "secondary": "reported",
+    "unverified": "reported",
+}
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 UNKNOWN_PROVIDER = "unknown"
 UNKNOWN_FAMILY_PREFIX = "unknown:"
 COMPARE_MODES = ("lineage", "provider")
 
 _ENTRY_KEYS = frozenset(
-    {"match", "provider", "family", "derived_from", "pinned", "alias_of", "terms", "note"}
+    {
+        "match",
+        "provider",
+        "family",
+        "derived_from",
+        "pinned",
+        "alias_of",
+        "terms",
+        "note",
+        "deprecated_on",
+        "retired_on",
+        "lifecycle_source",
+    }
 )
-_TERMS_KEYS = frozenset({"name", "outputs_training", "conditions", "source", "read_on", "evidence"})
+_TERMS_KEYS = frozenset(
+    {
+        "name",
+        "outputs_training",
+        "conditions",
+        "source",
+        "read_on",
+        "confidence",
+        "note",
+        "evidence",
+    }
+)
 _FAMILY_KEYS = frozenset({"provider", "description", "derived_from"})
 _CACHE_LIMIT = 100_000
 
@@ -54,9 +118,10 @@ class Terms:
     name: str
     outputs_training: str  # allowed | conditional | restricted
     conditions: str
-    source: str  # URL
-    read_on: str  # YYYY-MM-DD
-    evidence: str = ""  # verified | secondary | unverified
+    source: str  # URL or repository path of the text read
+    read_on: str  # YYYY-MM-DD: when that text was read
+    confidence: str = ""  # verified (primary text read) | reported (secondary source)
+    note: str = ""  # for verified terms: the clause, quoted briefly; else what was not read
 
 
 @dataclass(frozen=True)
@@ -80,8 +145,11 @@ class ModelEntry:
     pinned: bool | None = None  # None: decided from the id (date suffix)
     terms: str | None = None
     source: str = "builtin"
-    alias_of: str | None = None
+    alias_of: str | None = None  # the snapshot a moving alias points at (as of read_on)
     note: str = ""
+    deprecated_on: str | None = None  # YYYY-MM-DD, as the provider publishes it
+    retired_on: str | None = None  # YYYY-MM-DD: the id stops working
+    lifecycle_source: str = ""  # URL of the provider's deprecation page
 
     def matches(self, normalized: str) -> bool:
         return any(p.search(normalized) for p in self.patterns)
@@ -103,331 +171,13 @@ class ModelInfo:
     revision: str | None = None
     providers: frozenset[str] = frozenset()  # providers of every family in the lineage
     entry_source: str | None = None  # "builtin", "config", ...; None when no entry matched
-
-
-# --------------------------------------------------------------------------- normalisation
-
-# Router / cloud prefixes that never name a model publisher (LiteLLM and similar clients).
-_SERVICE_PREFIXES = frozenset(
-    {
-        "litellm_proxy",
-        "bedrock",
-        "bedrock_converse",
-        "vertex_ai",
-        "vertex_ai_beta",
-        "azure",
-        "azure_ai",
-        "together_ai",
-        "fireworks_ai",
-        "groq",
-        "deepinfra",
-        "ollama",
-        "ollama_chat",
-        "anyscale",
-        "hosted_vllm",
-        "huggingface",
-        "text-completion-openai",
-        "sagemaker",
-        "watsonx",
-        "cerebras",
-        "sambanova",
-        "nvidia_nim",
-        "perplexity",
-        "databricks",
-    }
-)
-_ROUTER_PREFIX = "openrouter"
-# Vendor prefixes that are API routes, not Hub organisations holding these models: stripped.
-_VENDOR_PREFIXES = frozenset(
-    {"anthropic", "gemini", "mistral", "cohere", "cohere_chat", "xai", "x-ai", "deepseek"}
-)
-# Prefixes that are both routing vendors and Hub organisations: stripped only when the id
-# without them is a known model and the id with them is not (``meta-llama/...`` stays).
-_AMBIGUOUS_PREFIXES = frozenset(
-    {
-        "openai",
-        "google",
-        "mistralai",
-        "meta-llama",
-        "meta",
-        "qwen",
-        "microsoft",
-        "nvidia",
-        "deepseek-ai",
-        "cohereforai",
-        "coherelabs",
-        "01-ai",
-        "tiiuae",
-        "nousresearch",
-        "allenai",
-        "alibaba",
-        "amazon",
-    }
-)
-# Stripped even when neither form is known (no Hub org publishes API models under it).
-_STRIP_WHEN_UNSURE = frozenset({"openai"})
-
-_RESOURCE_PATH = re.compile(r"^(?:projects/[^/]+/locations/[^/]+/)?(?:publishers/[^/]+/)?models/")
-_ROUTER_SUFFIX = re.compile(r":(?:free|beta|thinking|extended|nitro|floor|online)$")
-_BEDROCK = re.compile(
-    r"^(?:(?:us|eu|apac|us-gov|global|jp|au|ca)\.)?"
-    r"(?:anthropic|meta|mistral|cohere|amazon|ai21|deepseek|qwen|openai|writer)\.(?P<rest>.+)$"
-)
-_BEDROCK_LEGACY_CLAUDE = LazyRegex(
-    r"^claude-(?P<instant>instant-)?v(?P<major>\d)(?::(?P<minor>\d))?$"
-)
-_BEDROCK_MISTRAL_VERSION = LazyRegex(r"-v0:(\d)$")
-_BEDROCK_SUFFIX = LazyRegex(r"-v\d+(?::\d+)?$")
-_DATED = re.compile(r"(?:-\d{4}-\d{2}-\d{2}|-\d{8}|-\d{4}|-\d{2}-\d{4}|-00\d)$")
-_MOVING_REVISIONS = frozenset({"main", "master", "head", "latest"})
-
-
-def normalize(model_id: str, is_known: Callable[[str], bool] | None = None) -> str:
-    """Normalised form of a model id: lower-case, routing prefixes and suffixes removed.
-
-    Without ``is_known`` only unambiguous routing is removed (plus ``openai/``); with it,
-    a prefix that may also be a Hub organisation (``google/``, ``mistralai/``...) is removed
-    only when the id without it is known and the id with it is not.
-    """
-    return _split(model_id, is_known)[0]
-
-
-def _split(model_id: str, is_known: Callable[[str], bool] | None) -> tuple[str, str | None]:
-    """(normalised id, revision given as ``org/name@rev`` or None)."""
-    text = _RESOURCE_PATH.sub("", model_id.strip().lower())
-    text, via_router = _strip_services(text)
-    text = _ROUTER_SUFFIX.sub("", text)
-    name, at, suffix = text.rpartition("@")
-    if not at:
-        name, suffix = text, ""
-    name = _strip_vendor(name, is_known, via_router)
-    if "/" in name:
-        return name, (suffix or None)
-    if suffix:  # Vertex AI: claude-3-5-sonnet@20240620 -> claude-3-5-sonnet-20240620
-        name = f"{name}-{suffix}"
-    return _from_bedrock(name), None
-
-
-def _strip_services(text: str) -> tuple[str, bool]:
-    via_router = False
-    while True:
-        head, sep, rest = text.partition("/")
-        if not sep or not rest:
-            return text, via_router
-        if head == _ROUTER_PREFIX:
-            via_router = True
-        elif head not in _SERVICE_PREFIXES:
-            return text, via_router
-        text = rest
-
-
-def _strip_vendor(text: str, is_known: Callable[[str], bool] | None, via_router: bool) -> str:
-    head, sep, rest = text.partition("/")
-    if not sep or not rest or "/" in rest:
-        return text
-    if head in _VENDOR_PREFIXES:
-        return rest
-    if not via_router and head not in _AMBIGUOUS_PREFIXES:
-        return text
-    strip_when_unsure = via_router or head in _STRIP_WHEN_UNSURE
-    if is_known is None:
-        return rest if strip_when_unsure else text
-    if is_known(text):
-        return text
-    return rest if strip_when_unsure or is_known(rest) else text
-
-
-def _from_bedrock(text: str) -> str:
-    found = _BEDROCK.match(text)
-    if found is None:
-        return text
-    rest = found.group("rest")
-    legacy = _BEDROCK_LEGACY_CLAUDE.match(rest)
-    if legacy is not None:
-        prefix = "claude-instant-" if legacy.group("instant") else "claude-"
-        minor = legacy.group("minor")
-        return f"{prefix}{legacy.group('major')}" + (f".{minor}" if minor else "")
-    rest = _BEDROCK_MISTRAL_VERSION.sub(r"-v0.\1", rest)
-    return _BEDROCK_SUFFIX.sub("", rest)
-
-
-# --------------------------------------------------------------------------- parsing
-
-_REGEX_ONLY_CHARS = frozenset("^$+(){}|\\")
-NEEDLES_KEY = "x-needles"  # kept by the snapshot of the built-in registry
-
-
-class LazyPattern:
-    """A ``match`` item, compiled on first use (case-insensitive, searched).
-
-    Compiling the ~250 built-in expressions costs about 40 ms, more than a one-card check
-    spends on anything else, and a lookup usually needs a handful of them. So each pattern
-    keeps a *needle*: a literal that every match contains (found by :func:`_regex_needle`
-    or :func:`_glob_needle`), and compiles only when an id contains it. Config and plugin
-    patterns are compiled when the registry is built, so a bad one fails closed there.
-    """
-
-    __slots__ = ("_compiled", "_needle", "pattern")
-
-    def __init__(self, expr: str, needle: str = "") -> None:
-        self.pattern = expr
-        self._needle = needle
-        self._compiled: re.Pattern[str] | None = None
-
-    def compiled(self) -> re.Pattern[str]:
-        if self._compiled is None:
-            self._compiled = re.compile(self.pattern, re.IGNORECASE)
-        return self._compiled
-
-    def search(self, text: str) -> re.Match[str] | None:
-        needle = self._needle
-        # non-ASCII ids: case folding is subtler (K matches the Kelvin sign), just compile
-        if needle and text.isascii() and needle not in text.lower():
-            return None
-        return self.compiled().search(text)
-
-    def __repr__(self) -> str:
-        return f"LazyPattern({self.pattern!r})"
-
-
-_LITERAL = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_:/@ ")
-_QUANTIFIERS = frozenset("?*{")
-
-
-def _regex_needle(expr: str) -> str:
-    """The longest literal that every match of ``expr`` contains, lower-cased; "" when there
-    is none to be sure of (then the expression is always compiled).
-
-    Only characters outside groups and classes count, and a run of them ends at anything
-    that is not a plain character: a class, a group, an escape such as ``\\d``, an anchor,
-    ``.``, or a quantifier (``a?``, ``a*`` and ``a{0,2}`` drop the ``a``; ``a+`` keeps it
-    but ends the run). A top-level ``|`` or a ``(?`` other than ``(?:`` (look-arounds,
-    inline flags) gives up."""
-    best, run, depth, i, n = "", "", 0, 0, len(expr)
-
-    def longer(a: str, b: str) -> str:
-        return b if len(b) > len(a) else a
-
-    while i < n:
-        c = expr[i]
-        if c == "\\":
-            nxt = expr[i + 1 : i + 2]
-            i += 2
-            if depth > 0 or not nxt or nxt.isalnum() or (i < n and expr[i] in _QUANTIFIERS):
-                best, run = longer(best, run), ""  # a class (\\d), an anchor, or optional
-            else:
-                run += nxt.lower()  # an escaped punctuation character such as \\. or \\-
-            continue
-        if c == "[":
-            j = i + 1
-            if j < n and expr[j] == "^":
-                j += 1
-            if j < n and expr[j] == "]":
-                j += 1
-            while j < n and expr[j] != "]":
-                j += 2 if expr[j] == "\\" else 1
-            if j >= n:
-                return ""
-            i = j + 1
-            best, run = longer(best, run), ""
-            continue
-        if c == "(":
-            if expr.startswith("(?", i) and not expr.startswith("(?:", i):
-                return ""
-            depth += 1
-        elif c == ")":
-            depth -= 1
-            if depth < 0:
-                return ""
-        elif c == "|" and depth == 0:
-            return ""
-        if depth > 0 or c in "()|^$.":
-            best, run = longer(best, run), ""
-        elif c in _QUANTIFIERS:
-            best, run = longer(best, run), ""  # the quantified character was left out
-            if c == "{":
-                close = expr.find("}", i)
-                body = expr[i + 1 : close] if close > 0 else ""
-                if not body or body.count(",") > 1 or not body.replace(",", "").isdigit():
-                    return ""  # a literal brace: read no further than Python would
-                i = close
-        elif c == "+":
-            best, run = longer(best, run), ""
-        elif c in _LITERAL or c in "!\"#%&',;<=>`~":
-            if i + 1 < n and expr[i + 1] in _QUANTIFIERS:
-                best, run = longer(best, run), ""
-            else:
-                run += c.lower()
-        else:
-            best, run = longer(best, run), ""
-        i += 1
-    best = longer(best, run)
-    return best if best.isascii() else ""
-
-
-def _glob_needle(glob: str) -> str:
-    """The longest literal stretch of a glob (between ``*``, ``?`` and ``[...]``), lower-cased."""
-    best, run, i = "", "", 0
-    while i < len(glob):
-        c = glob[i]
-        if c in "*?":
-            best, run = (run if len(run) > len(best) else best), ""
-        elif c == "[":  # a set, read as fnmatch does: [!...], a leading ] is a member
-            j = i + 1
-            if j < len(glob) and glob[j] == "!":
-                j += 1
-            if j < len(glob) and glob[j] == "]":
-                j += 1
-            close = glob.find("]", j)
-            if close < 0:  # fnmatch reads an unclosed [ as a literal
-                run += c
-            else:
-                best, run = (run if len(run) > len(best) else best), ""
-                i = close
-        else:
-            run += c
-        i += 1
-    best = run if len(run) > len(best) else best
-    return best.lower() if best.isascii() else ""
-
-
-def compile_pattern(text: str, needle: str | None = None) -> LazyPattern:
-    """One ``match`` item: ``re:``/leading ``^``/regex metacharacters -> regular
-    expression (searched); ``glob:`` or anything else -> glob on the whole id.
-
-    The expression is compiled on first use (:meth:`LazyPattern.compiled` forces it).
-    ``needle`` is :func:`pattern_needle` of ``text`` when the caller kept it."""
-    if text.startswith("re:"):
-        expr = text[3:]
-    elif text.startswith("glob:"):
-        expr = r"\A" + fnmatch.translate(text[5:])
-    elif text.startswith("^") or any(c in _REGEX_ONLY_CHARS for c in text):
-        expr = text
-    else:
-        expr = r"\A" + fnmatch.translate(text)
-    return LazyPattern(expr, pattern_needle(text) if needle is None else needle)
-
-
-def pattern_needle(text: str) -> str:
-    """The needle of one ``match`` item (see :class:`LazyPattern`)."""
-    if text.startswith("re:"):
-        return _regex_needle(text[3:])
-    if text.startswith("glob:"):
-        return _glob_needle(text[5:])
-    if text.startswith("^") or any(c in _REGEX_ONLY_CHARS for c in text):
-        return _regex_needle(text)
-    return _glob_needle(text)
-
-
-def _with_needles(data: Any) -> Any:
-    """The built-in registry data with each entry's needles (``x-needles``), so that the
-    JSON snapshot keeps them and a run does not work them out again (~5 ms)."""
-    for entry in data.get("models") or [] if isinstance(data, Mapping) else []:
-        match = entry.get("match") if isinstance(entry, dict) else None
-        items = [match] if isinstance(match, str) else match
-        if isinstance(items, list) and all(isinstance(i, str) for i in items):
-            entry[NEEDLES_KEY] = [pattern_needle(i) for i in items]
-    return data
+    alias_of: str | None = None  # the snapshot a moving alias points at
+    pin_hint: str = ""  # how to pin it, when it is not pinned
+    route: str | None = None  # service the id was routed through (bedrock, azure, ...)
+    fine_tune_of: str | None = None  # OpenAI fine-tunes: the base model id
+    deprecated_on: str | None = None
+    retired_on: str | None = None
+    lifecycle_source: str = ""
 
 
 def _str_tuple(value: Any, where: str, key: str) -> tuple[str, ...]:
@@ -467,15 +217,26 @@ def _parse_terms(tid: str, raw: Any, source: str) -> Terms:
         raise RegistryError(
             f"{where}: outputs_training must be one of {', '.join(OUTPUTS_TRAINING)}"
         )
-    read_on = raw.get("read_on")
+    read_on = "" if raw.get("read_on") is None else str(raw.get("read_on"))  # YAML dates
+    if read_on and not _DATE.match(read_on):
+        raise RegistryError(f"{where}: read_on must be a date YYYY-MM-DD")
+    confidence = _opt_str(raw, "confidence", where)
+    evidence = _opt_str(raw, "evidence", where)
+    if confidence is None and evidence is not None:
+        confidence = _EVIDENCE_TO_CONFIDENCE.get(evidence)
+        if confidence is None:
+            raise RegistryError(f"{where}: evidence must be verified, secondary or unverified")
+    if confidence is not None and confidence not in CONFIDENCE:
+        raise RegistryError(f"{where}: confidence must be one of {', '.join(CONFIDENCE)}")
     return Terms(
         id=tid,
         name=_opt_str(raw, "name", where) or tid,
         outputs_training=outputs,
         conditions=(_opt_str(raw, "conditions", where) or "").strip(),
         source=_opt_str(raw, "source", where) or "",
-        read_on="" if read_on is None else str(read_on),  # a YAML date object becomes ISO text
-        evidence=_opt_str(raw, "evidence", where) or "",
+        read_on=read_on,
+        confidence=confidence or "",
+        note=(_opt_str(raw, "note", where) or "").strip(),
     )
 
 
@@ -533,7 +294,33 @@ def _parse_entry(raw: Any, where: str, source: str, families: Mapping[str, Famil
         source=source,
         alias_of=_opt_str(raw, "alias_of", where),
         note=(_opt_str(raw, "note", where) or "").strip(),
+        deprecated_on=_opt_date(raw, "deprecated_on", where),
+        retired_on=_opt_date(raw, "retired_on", where),
+        lifecycle_source=_opt_str(raw, "lifecycle_source", where) or "",
     )
+
+
+def _opt_date(raw: Mapping[str, Any], key: str, where: str) -> str | None:
+    value = raw.get(key)
+    if value is None or value == "":
+        return None
+    text = str(value)  # a YAML date object becomes ISO text
+    if not _DATE.match(text):
+        raise RegistryError(f"{where}: {key} must be a date YYYY-MM-DD")
+    return text
+
+
+def _route_terms(raw: Any, source: str) -> dict[str, dict[str, str]]:
+    """``route_terms``: route -> {terms id -> terms id that applies on that route}."""
+    if raw is None:
+        return {}
+    ok = isinstance(raw, Mapping) and all(
+        isinstance(t, Mapping) and all(isinstance(x, str) for kv in t.items() for x in kv)
+        for t in raw.values()
+    )
+    if not ok:
+        raise RegistryError(f"{source}: route_terms must map a route to {{terms id: terms id}}")
+    return {str(k): dict(v) for k, v in raw.items()}
 
 
 def _yaml_data(text: str) -> Any:
@@ -563,7 +350,15 @@ def _ref_fields(ref: str | Mapping[str, Any]) -> tuple[str, str | None, str | No
 class ModelRegistry:
     """Ordered model entries (first match wins) plus the terms and families tables."""
 
-    __slots__ = ("_cache", "_entries", "_families", "_known_families", "_read_on", "_terms")
+    __slots__ = (
+        "_cache",
+        "_entries",
+        "_families",
+        "_known_families",
+        "_read_on",
+        "_route_terms",
+        "_terms",
+    )
 
     def __init__(
         self,
@@ -571,8 +366,10 @@ class ModelRegistry:
         terms: Mapping[str, Terms],
         families: Mapping[str, Family],
         read_on: str = "",
+        route_terms: Mapping[str, Mapping[str, str]] | None = None,
     ) -> None:
         self._entries = tuple(entries)
+        self._route_terms = {k: dict(v) for k, v in (route_terms or {}).items()}
         self._terms = dict(terms)
         self._families = dict(families)
         self._read_on = read_on
@@ -609,7 +406,11 @@ class ModelRegistry:
         models = data.get("models") or []
         if not isinstance(models, list):
             raise RegistryError(f"{source}: models must be a list")
-        return empty.extended(models, data.get("terms"), source, data.get("families"))
+        built = empty.extended(models, data.get("terms"), source, data.get("families"))
+        route_terms = _route_terms(data.get("route_terms"), source)
+        if not route_terms:
+            return built
+        return cls(built._entries, built._terms, built._families, built._read_on, route_terms)
 
     def extended(
         self,
@@ -638,7 +439,11 @@ class ModelRegistry:
             for i, raw in enumerate(entries)
         ]
         return ModelRegistry(
-            (*new_entries, *self._entries), merged_terms, merged_families, self._read_on
+            (*new_entries, *self._entries),
+            merged_terms,
+            merged_families,
+            self._read_on,
+            self._route_terms,
         )
 
     def _validate(self) -> None:
@@ -654,6 +459,10 @@ class ModelRegistry:
             self._check_parents(entry.derived_from, where)
             if entry.terms is not None and entry.terms not in self._terms:
                 raise RegistryError(f"{where}: unknown terms id {entry.terms!r}")
+        for route, table in self._route_terms.items():
+            for tid in (*table, *table.values()):
+                if tid not in self._terms:
+                    raise RegistryError(f"route_terms {route!r}: unknown terms id {tid!r}")
 
     def _check_parents(self, parents: Iterable[str], where: str) -> None:
         missing = sorted(set(parents) - self._known_families)
@@ -673,6 +482,10 @@ class ModelRegistry:
     @property
     def families(self) -> Mapping[str, Family]:
         return MappingProxyType(self._families)
+
+    @property
+    def route_terms(self) -> Mapping[str, Mapping[str, str]]:
+        return MappingProxyType(self._route_terms)
 
     @property
     def read_on(self) -> str:
@@ -729,13 +542,18 @@ class ModelRegistry:
 
     def _resolve(self, ref: str | Mapping[str, Any]) -> ModelInfo:
         raw_id, revision, provider_ref, family_ref = _ref_fields(ref)
-        normalized, at_revision = _split(raw_id, self.is_known)
-        revision = revision or at_revision
+        parsed = parse(raw_id, self.is_known)
+        normalized = parsed.normalized
+        revision = revision or parsed.revision
         entry = self.find_entry(normalized) if normalized else None
         family = family_ref or (entry.family if entry else f"{UNKNOWN_FAMILY_PREFIX}{normalized}")
         lineage = self.lineage_of((family, *(entry.derived_from if entry else ())))
         provider = provider_ref or (entry.provider if entry else self._family_provider(family))
-        pinned, reason = _pin_status(normalized, revision, entry)
+        pinned, reason = _pin_status(parsed, revision, entry)
+        alias_of = entry.alias_of if entry else None
+        terms_id = entry.terms if entry else None
+        if terms_id is not None and parsed.route is not None:
+            terms_id = self._route_terms.get(parsed.route, {}).get(terms_id, terms_id)
         return ModelInfo(
             id=raw_id,
             normalized=normalized,
@@ -745,10 +563,17 @@ class ModelRegistry:
             lineage=lineage,
             pinned=pinned,
             pin_reason=reason,
-            terms=self._terms.get(entry.terms) if entry and entry.terms else None,
+            terms=self._terms.get(terms_id) if terms_id else None,
             revision=revision if "/" in normalized else None,
             providers=self._providers(provider, lineage),
             entry_source=entry.source if entry else None,
+            alias_of=alias_of,
+            pin_hint="" if pinned else pin_hint(parsed, raw_id, alias_of, entry is not None),
+            route=parsed.route,
+            fine_tune_of=parsed.fine_tune_of,
+            deprecated_on=entry.deprecated_on if entry else None,
+            retired_on=entry.retired_on if entry else None,
+            lifecycle_source=entry.lifecycle_source if entry else "",
         )
 
     def _family_provider(self, family: str) -> str:
@@ -784,30 +609,30 @@ def related(a: ModelInfo, b: ModelInfo, compare: str = "lineage") -> frozenset[s
 
 
 def _pin_status(
-    normalized: str, revision: str | None, entry: ModelEntry | None
+    parsed: ParsedId, revision: str | None, entry: ModelEntry | None
 ) -> tuple[bool, str]:
+    normalized = parsed.normalized
+    if parsed.fine_tune_of is not None:
+        return True, f"OpenAI fine-tune of {parsed.fine_tune_of} (a fixed model)"
     if "/" in normalized:
-        if revision is None:
-            return False, "Hub id without revision"
-        if revision.lower() in _MOVING_REVISIONS:
-            return False, f"Hub id with moving revision {revision!r}"
-        return True, f"Hub id pinned to revision {revision}"
-    snapshot = _snapshot_kind(normalized)
+        if parsed.route is not None:
+            return False, f"served by {parsed.route} under a Hub name (the host picks the weights)"
+        return hub_revision_status(revision)
+    if parsed.route == "bedrock" and parsed.versioned:
+        return True, "versioned Bedrock model id"
+    snapshot = snapshot_kind(normalized, entry is not None)
+    if parsed.versioned and snapshot is None:
+        snapshot = "versioned snapshot"
     if entry is not None and entry.pinned is not None:
         if entry.pinned:
             return True, snapshot or "fixed model version"
         alias = f" (alias of {entry.alias_of})" if entry.alias_of else ""
         return False, f"moving alias{alias}"
     if snapshot:
-        return True, snapshot
+        return True, snapshot if entry is not None else f"{snapshot} (unknown model, by its date)"
+    if entry is None:
+        return False, "unknown model: no registry entry says this id is a snapshot"
     return False, "moving alias (no date or version suffix)"
-
-
-def _snapshot_kind(normalized: str) -> str | None:
-    found = _DATED.search(normalized)
-    if found is None:
-        return None
-    return "versioned snapshot" if found.group().startswith("-00") else "dated snapshot"
 
 
 def _cache_key(ref: str | Mapping[str, Any]) -> Hashable:

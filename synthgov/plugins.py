@@ -10,6 +10,8 @@ a policy that uses them fails closed.
 from __future__ import annotations
 
 import importlib
+import os
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -58,8 +60,18 @@ class Registry:
 
 
 def load_registry(
-    config_plugins: Sequence[str] = (), *, entry_points: bool = True, extra: Sequence[Any] = ()
+    config_plugins: Sequence[str] = (),
+    *,
+    entry_points: bool = True,
+    extra: Sequence[Any] = (),
+    untrusted_root: str | None = None,
 ) -> Registry:
+    """Built-in plugins, entry points of group ``synthgov`` and the config's ``plugins:``.
+
+    ``untrusted_root`` (the gate: ``--policy-from-ref``) is the work tree of the change under
+    review: a plugin whose code would be imported from inside it is refused
+    (:class:`PluginError`), since importing it runs code the change wrote.
+    """
     import pluggy
 
     from synthgov import hookspecs
@@ -73,8 +85,10 @@ def load_registry(
         pm.register(importlib.import_module(module_name), name=module_name)
         sources[module_name] = ("builtin", _own_version())
     if entry_points:
-        _load_entry_points(pm, sources, errors)
+        _load_entry_points(pm, sources, errors, untrusted_root)
     for module_name in config_plugins:
+        if untrusted_root is not None:
+            _refuse_inside(module_name, untrusted_root, f"plugin {module_name!r} (from config)")
         try:
             module = importlib.import_module(module_name)
         except Exception as exc:  # noqa: BLE001 - any import failure is reported by name
@@ -96,7 +110,40 @@ def _own_version() -> str:
     return __version__
 
 
-def _load_entry_points(pm: Any, sources: dict[str, tuple[str, str]], errors: list[str]) -> None:
+def _refuse_inside(module_name: str, root: str, label: str) -> None:
+    """PluginError when the top-level package of ``module_name`` would be imported from
+    inside ``root``; finding it executes nothing (no parent package is imported)."""
+    import importlib.util
+
+    top = module_name.strip().split(".", 1)[0]
+    if not top or top in sys.modules:  # already imported from where it was: the environment
+        return
+    try:
+        spec = importlib.util.find_spec(top)
+    except (ImportError, ValueError):
+        return  # the import that follows reports it
+    if spec is None:
+        return
+    places = [spec.origin or "", *(spec.submodule_search_locations or ())]
+    real_root = os.path.realpath(root)
+    for place in places:
+        if not place or not os.path.isabs(place):
+            continue
+        real = os.path.realpath(place)
+        if real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep):
+            raise PluginError(
+                f"{label} would be imported from the working tree ({real}): with "
+                "--policy-from-ref, plugins come from the installed environment, never from "
+                "the change under review"
+            )
+
+
+def _load_entry_points(
+    pm: Any,
+    sources: dict[str, tuple[str, str]],
+    errors: list[str],
+    untrusted_root: str | None = None,
+) -> None:
     # importlib.metadata costs ~15 ms of imports on every run: synthgov.snapshot keeps the
     # group's entry points until the installation changes
     from synthgov.snapshot import entry_point_rows, load_entry_point
@@ -105,6 +152,8 @@ def _load_entry_points(pm: Any, sources: dict[str, tuple[str, str]], errors: lis
         if pm.get_plugin(name) is not None or pm.is_blocked(name):
             continue
         label = f"{name} ({dist_name} {version})" if dist_name else name
+        if untrusted_root is not None:
+            _refuse_inside(value.split(":", 1)[0], untrusted_root, f"plugin {label}")
         try:
             plugin = load_entry_point(value)
             pm.register(plugin, name=name)

@@ -176,19 +176,37 @@ class _Resolver:
         self.display = display
         self.builder = builder
         self._validator: Any = None
+        self._layers: dict[str, _Layer] = {}  # by _key: each policy is read once
+        self._applied: set[str] = set()  # applied with everything it extends
 
     # -- loading ------------------------------------------------------------------------
     def apply_ref(
         self, ref: Any, referrer: _Layer, pointer: Pointer, stack: tuple[str, ...]
     ) -> None:
+        """Apply a policy and what it extends, each policy once: a policy reached again
+        (a diamond: two bases that extend the same pack) was applied where it was first
+        reached, before everything that extends it, and is not read or applied again."""
         if not isinstance(ref, str) or not ref.strip():
             raise PolicyError(referrer.label, referrer.line(pointer), f"bad policy entry {ref!r}")
-        layer = self._load(ref.strip(), referrer, pointer)
-        key = layer.label
-        if key in stack:
-            chain = " -> ".join((*stack, key))
+        key = self._key(ref.strip(), referrer)
+        layer = self._layers.get(key)
+        if layer is None:
+            layer = self._layers[key] = self._load(ref.strip(), referrer, pointer)
+        if layer.label in stack:
+            chain = " -> ".join((*stack, layer.label))
             raise PolicyError(referrer.label, referrer.line(pointer), f"extends cycle: {chain}")
-        self._apply_layer(layer, (*stack, key))
+        if key in self._applied:
+            return
+        self._apply_layer(layer, (*stack, layer.label))
+        self._applied.add(key)
+
+    def _key(self, ref: str, referrer: _Layer) -> str:
+        """What a reference names, without reading it (so a policy is read once)."""
+        if ref.startswith(BUILTIN_PREFIX):
+            return ref
+        if _looks_like_path(ref) and referrer.base_dir is not None:
+            return "file:" + os.path.normpath(os.path.join(referrer.base_dir, ref))
+        return "name:" + ref
 
     def _load(self, ref: str, referrer: _Layer, pointer: Pointer) -> _Layer:
         from synthgov import resources

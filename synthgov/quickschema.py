@@ -21,7 +21,11 @@ the shipped schemas with generated and mutated instances, ``tests/test_quicksche
   does not assert it, and neither does jsonschema-rs by default); unknown keywords, ``$id``
   below the root and ``$ref`` outside the document give ``None``;
 - ``pattern`` is matched with :mod:`re` only when that cannot differ from ECMA 262: the
-  pattern uses a small common syntax and the string is printable ASCII;
+  pattern uses a small common syntax and the string is printable ASCII; and only when it
+  cannot cost more than linear time per start position, on a string of at most 2,048
+  characters (256 when the pattern is not anchored with ``^``; see
+  :func:`synthgov.regexcost.subject_limit`): ``re`` backtracks, and a pull request chooses
+  the strings;
 - JSON equality for ``enum``, ``const`` and ``uniqueItems`` (``1 == 1.0``, ``true != 1``).
 """
 
@@ -380,17 +384,24 @@ class _Prover:
             raise _Unknown
         return arg
 
-    def _compiled(self, pattern: Any) -> Any:
+    def _compiled(self, pattern: Any) -> tuple[Any, int]:
+        """The compiled pattern and the longest subject ``re`` may match it against."""
         found = self.patterns.get(pattern) if type(pattern) is str else None
         if found is None:
             if type(pattern) is not str or not _PATTERN_SYNTAX.fullmatch(pattern):
                 raise _Unknown
-            found = self.patterns[pattern] = re.compile(pattern)
+            from synthgov.regexcost import subject_limit
+
+            # a pattern re could take exponential time on goes to jsonschema-rs
+            limit = subject_limit(pattern)
+            found = self.patterns[pattern] = (re.compile(pattern) if limit else None, limit)
+        if not found[1]:
+            raise _Unknown
         return found
 
     def _search(self, pattern: Any, subject: str) -> bool:
-        compiled = self._compiled(pattern)
-        if not _PRINTABLE.fullmatch(subject):
+        compiled, limit = self._compiled(pattern)
+        if len(subject) > limit or not _PRINTABLE.fullmatch(subject):
             raise _Unknown
         return compiled.search(subject) is not None
 

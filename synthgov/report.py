@@ -91,6 +91,10 @@ class Report:
             out[claim.outcome] += 1
         return out
 
+    #: context for the HTML audit report (synthgov.reporters.html.inputs.AuditInputs),
+    #: attached by the CLI after the run; never cached
+    audit: Any = field(default=None, compare=False)
+
 
 def summarize(
     findings: Sequence[Finding], files: int, documents: int, baselined: int = 0

@@ -86,12 +86,14 @@ def prepare(options: CheckOptions, reader: Callable[[str], bytes | None] | None 
     cwd = options.cwd
     read = reader or default_reader
     finder: Callable[[str], str | None] = find_config
+    untrusted: str | None = None
     if reader is None and options.policy_from_ref is not None:
-        # policies and config as they are at the ref: a change cannot weaken its own judge
+        # policies and config as they are at the ref: a change cannot weaken its own judge,
+        # nor run its own code as a plugin
         from synthgov.gitdiff import ref_files
 
         at_ref = ref_files(cwd, options.policy_from_ref)
-        read, finder = at_ref.read, at_ref.find_config
+        read, finder, untrusted = at_ref.read, at_ref.find_config, at_ref.root
 
     def show(path: str) -> str:
         return display_path(path, cwd)
@@ -100,7 +102,7 @@ def prepare(options: CheckOptions, reader: Callable[[str], bytes | None] | None 
     if config_path is None:
         config_path = finder(cwd)
     config = load_config(config_path, cwd=cwd, reader=read, display=show)
-    registry = load_registry(config.plugins)
+    registry = load_registry(config.plugins, untrusted_root=untrusted)
     refs = options.policies or config.policies
     if options.policies:
         origin_label, origin_dir = "--policy", cwd
@@ -207,7 +209,7 @@ def run_check(options: CheckOptions, setup: Setup) -> RunResult:
         and config.cache_enabled
         and options.diff_base is None
         and not options.verify_data  # data files have their own per-file measure cache
-        and not (options.baseline and options.policy_from_ref is not None)  # ref may move
+        and options.policy_from_ref is None  # the ref may move: its waivers, its baseline
     ):
         from synthgov.cache import open_cache
 
@@ -252,6 +254,9 @@ def run_check(options: CheckOptions, setup: Setup) -> RunResult:
         from synthgov.rules.diffmode import policy_changed_problems
 
         problems = (*problems, *policy_changed_problems(diff))
+    waiver_base = None
+    if diff is not None or options.policy_from_ref is not None:
+        waiver_base = _waiver_base(options, documents, registry.loaders, config.limits, diff)
     run = RunContext(
         documents=documents,
         files=LocalFiles() if cache is None else cache.files(LocalFiles()),
@@ -259,6 +264,7 @@ def run_check(options: CheckOptions, setup: Setup) -> RunResult:
         settings=policy.settings,
         registry_factory=_registry_factory(registry, config, policy),
         diff=diff,
+        waiver_base=waiver_base,
     )
     scoped = diff is None and (bool(found.explicit) or len(files) != len(targets))
     shown_targets = {display_path(p, cwd) for p in targets} if scoped else None
@@ -368,10 +374,15 @@ def _diff_info(options: CheckOptions, setup: Setup) -> Any:
 
     changes = changes_since(options.cwd, options.diff_base or "")
     policy_files = {os.path.realpath(p) for p in setup.policy.files}
+    policy_files.update(os.path.normpath(os.path.abspath(p)) for p in setup.policy.files)
     changed_policy = []
     for name in changes.names:
         path = os.path.normpath(os.path.join(changes.root, name))
-        if os.path.basename(path) in CONFIG_NAMES or os.path.realpath(path) in policy_files:
+        if (
+            os.path.basename(path) in CONFIG_NAMES
+            or path in policy_files
+            or os.path.realpath(path) in policy_files
+        ):
             changed_policy.append(display_path(path, options.cwd))
     return DiffInfo(
         base=changes.base,
@@ -379,6 +390,58 @@ def _diff_info(options: CheckOptions, setup: Setup) -> Any:
         policy_changed=tuple(sorted(changed_policy)),
         merge_base=changes.merge_base,
     )
+
+
+def _waiver_base(
+    options: CheckOptions,
+    documents: Sequence[Document],
+    loaders: Sequence[Any],
+    limits: Limits,
+    diff: Any,
+) -> Any:
+    """Gate mode: the waivers of every document file that has any, as they were at the merge
+    base (diff mode) or at ``--policy-from-ref``. Only files with waivers are read from git."""
+    from synthgov.context import WaiverBase, waiver_key
+
+    current: dict[tuple[str, str | None], frozenset[str]] = {}  # (path, id) -> waivers now
+    for doc in documents:
+        waivers = doc.get(("governance", "waivers"))
+        if isinstance(waivers, list):
+            key = (doc.path, doc.id)
+            current[key] = current.get(key, frozenset()) | {waiver_key(w) for w in waivers}
+    with_waivers = sorted({path for path, _ in current})
+    if diff is not None:
+        commit, label = diff.merge_base, diff.base
+    else:
+        from synthgov.gitdiff import ref_files
+
+        at_ref = ref_files(options.cwd, options.policy_from_ref or "")
+        commit, label = at_ref.commit, options.policy_from_ref or ""
+    known: dict[tuple[str, str | None], frozenset[str]] = {}
+    full = {os.path.normpath(os.path.join(options.cwd, p)): p for p in with_waivers}
+    if diff is not None:  # a file the change did not touch holds the base's waivers
+        for path, shown in list(full.items()):
+            if not diff.is_changed(path):
+                known.update((k, v) for k, v in current.items() if k[0] == shown)
+                del full[path]
+    if full:
+        from synthgov.gitdiff import blobs_at
+
+        for path, raw in blobs_at(options.cwd, commit, sorted(full)).items():
+            if raw is None:  # not a regular file at the base: every waiver in it is new
+                continue
+            shown = full[path]
+            loader = next((ld for ld in loaders if _sniff(ld, path, raw[:HEAD_BYTES])), None)
+            try:
+                loaded = loader.load(path, raw, shown, limits) if loader else None
+            except Exception:  # noqa: BLE001 - unreadable at the base: nothing was there
+                loaded = None
+            for doc in loaded.documents if loaded is not None else ():
+                waivers = doc.get(("governance", "waivers"))
+                if isinstance(waivers, list):
+                    key = (shown, doc.id)
+                    known[key] = known.get(key, frozenset()) | {waiver_key(w) for w in waivers}
+    return WaiverBase(label, known)
 
 
 def _cards_naming(explicit: frozenset[str], documents: Sequence[Document], cwd: str) -> set[str]:

@@ -60,13 +60,15 @@ composition:
   total_rows: 1000
   synthetic_rows: 1000
 generation:
-  - model: {{id: mistralai/Mixtral-8x22B-Instruct-v0.1, revision: cc88d5a7}}
+  - model:
+      id: mistralai/Mixtral-8x22B-Instruct-v0.1
+      revision: cc88d5a716372b918c8bb20f5a6cfe3c1c64cfd8  # a full commit sha pins (SG102)
     role: generator
     rows: 600
     prompt: {{path: prompts/generate.txt, sha256: {prompt_sha}}}
     parameters: {{temperature: 0.9, top_p: 0.95, seed: 7}}
     date: 2024-09-02
-  - model: {{id: Qwen/Qwen2.5-7B-Instruct, revision: a09a3545}}
+  - model: {{id: Qwen/Qwen2.5-7B-Instruct, revision: a09a3545a4014c5b73c1187ff50615c9934943fb}}
     role: generator
     rows: 400
     prompt: {{path: prompts/generate.txt, sha256: {prompt_sha}}}

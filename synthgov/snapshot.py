@@ -17,8 +17,9 @@ bytecode cache. Folder: ``$SYNTHGOV_CACHE_DIR/snapshots``, else
 ``$XDG_CACHE_HOME/synthgov/snapshots`` (``~/.cache/synthgov/snapshots``);
 ``SYNTHGOV_NO_SNAPSHOTS=1`` turns snapshots off. Writes are atomic (a unique temporary file,
 then ``os.replace``); an unreadable or damaged snapshot is rebuilt. The entry-point snapshot
-names modules to import, so it is signed (HMAC-SHA256) with the per-user key of
-:mod:`synthgov.cache`; a registry snapshot is data only and is checked against its key.
+names modules to import and a registry snapshot decides verdicts, so both are signed
+(HMAC-SHA256) with the per-user key of :func:`signing_key` (kept in the state folder, not the
+cache folder); an unsigned or tampered snapshot is rebuilt.
 """
 
 from __future__ import annotations
@@ -146,25 +147,39 @@ def signing_key() -> bytes | None:
 def json_snapshot(kind: str, source: bytes, build: Callable[[], Any]) -> Any:
     """``build()``, or what it returned for the same ``source`` bytes before.
 
-    Only values that survive a JSON round trip unchanged are kept."""
+    The file is named by the hash of ``source`` and signed (HMAC-SHA256 over its name and
+    body) with the per-user key of :func:`signing_key`, which lives apart from the cache
+    folder: a folder that CI restores, or that anyone else can write, can hold any file, and
+    a snapshot that is not signed by this user's key is rebuilt, never believed. Only values
+    that survive a JSON round trip unchanged are kept."""
     folder = snapshot_dir()
-    if folder is None:
+    secret = signing_key() if folder is not None else None
+    if folder is None or secret is None:
         return build()
+    import hmac
+
     key = hashlib.sha256(f"{FORMAT}\0{kind}\0".encode() + source).hexdigest()
-    path = os.path.join(folder, f"{kind}-{key[:40]}.json")
+    name = f"{kind}-{key[:40]}.json"
+    path = os.path.join(folder, name)
     raw = _read(path)
-    if raw is not None:
-        try:
-            stored = json.loads(raw)
-            if isinstance(stored, dict) and stored.get("key") == key:
-                return stored["value"]
-        except (ValueError, KeyError):
-            pass
+    if raw is not None and len(raw) > 32:
+        body = raw[32:]
+        mac = hmac.new(secret, name.encode() + body, "sha256").digest()
+        if hmac.compare_digest(raw[:32], mac):
+            try:
+                stored = json.loads(body)
+                if isinstance(stored, dict) and stored.get("key") == key:
+                    return stored["value"]
+            except (ValueError, KeyError):
+                pass
     value = build()
     try:
         text = json.dumps({"key": key, "value": value}, ensure_ascii=False)
-        if json.loads(text)["value"] == value and write_atomic(path, text.encode("utf-8")):
-            _prune(folder, f"{kind}-", keep=os.path.basename(path))
+        if json.loads(text)["value"] == value:
+            body = text.encode("utf-8")
+            signed = hmac.new(secret, name.encode() + body, "sha256").digest() + body
+            if write_atomic(path, signed):
+                _prune(folder, f"{kind}-", keep=name)
     except (TypeError, ValueError, RecursionError):
         pass
     return value

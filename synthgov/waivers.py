@@ -3,6 +3,12 @@
 A valid, unexpired waiver in a document's ``governance.waivers`` marks the matching findings
 of that document ``waived``. An invalid waiver (SG403) or an expired one (SG404) waives
 nothing; a valid waiver that matches no finding is unused (SG407).
+
+An approval date after today is invalid (SG403): a date in the future would stretch the
+``max_days`` limit. In gate mode (diff mode or ``--policy-from-ref``) a waiver that is new or
+changed in the change under review (``run.waiver_base``) waives nothing and is reported as
+SG403, unless its ``approved_by`` matches the policy's ``settings.waivers.approvers`` (emails
+or shell-style globs): a pull request cannot approve its own exception.
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ REQUIRED = ("rule", "reason", "approved_by", "approved_on", "expires")
 WAIVER_RULES = ("SG403", "SG404", "SG407")
 
 
-def waiver_problems(waiver: Any, max_days: int) -> list[str]:
+def waiver_problems(waiver: Any, max_days: int, today: str | None = None) -> list[str]:
     """Why a waiver is invalid (empty when it is valid)."""
     if not isinstance(waiver, Mapping):
         return ["a waiver must be a mapping"]
@@ -33,7 +39,23 @@ def waiver_problems(waiver: Any, max_days: int) -> list[str]:
         problems.append(f"expires {span} days after approval, more than the {max_days} allowed")
     if span is not None and span < 0:
         problems.append("expires before it was approved")
+    approved = parse_date(waiver.get("approved_on"))
+    if today is not None and approved is not None and approved.isoformat() > today:
+        problems.append(f"approved_on {approved.isoformat()} is after today ({today})")
     return problems
+
+
+def approver_allowed(approved_by: Any, approvers: Any) -> bool:
+    """Whether ``approved_by`` matches one of ``approvers`` (emails or globs, no case)."""
+    import fnmatch
+
+    if not isinstance(approvers, list) or not isinstance(approved_by, str):
+        return False
+    who = approved_by.strip().lower()
+    return any(
+        isinstance(pattern, str) and fnmatch.fnmatchcase(who, pattern.strip().lower())
+        for pattern in approvers
+    )
 
 
 def _present(value: Any) -> bool:
@@ -65,7 +87,7 @@ def apply_waivers(
         candidates = by_doc.get((doc.path, doc.id), [])
         for i, waiver in enumerate(waivers):
             pointer = ("governance", "waivers", i)
-            problems = waiver_problems(waiver, max_days)
+            problems = waiver_problems(waiver, max_days, run.today)
             if problems:
                 issue = Issue(
                     pointer,
@@ -77,6 +99,22 @@ def apply_waivers(
                 extra += _emit("SG403", settings, doc, issue, selection)
                 continue
             rule_id = str(waiver["rule"])
+            base = run.waiver_base
+            if base is not None and base.is_new(doc.path, doc.id, waiver):
+                approvers = run.setting("waivers", "approvers")
+                if not approver_allowed(waiver.get("approved_by"), approvers):
+                    who = waiver.get("approved_by")
+                    issue = Issue(
+                        (*pointer, "approved_by"),
+                        f"waiver #{i + 1} for {rule_id} is new or changed in this change "
+                        f"(not at {base.ref}) and approved_by {who!r} is not one of the "
+                        "policy's approvers: it waives nothing",
+                        "have the waiver approved by someone listed in the policy's "
+                        "settings.waivers.approvers, or merge it separately with review",
+                        value=rule_id,
+                    )
+                    extra += _emit("SG403", settings, doc, issue, selection)
+                    continue
             scope = waiver.get("scope")
             matches = [
                 idx

@@ -16,11 +16,12 @@ from typing import Any
 import pytest
 import yaml
 
-from synthgov.graph import LineageGraph, is_synthetic
+from synthgov.graph import LineageGraph, is_synthetic, model_ref_id
 from synthgov.loading.limits import Limits
 from synthgov.model import Document, Finding, LoadResult
 from synthgov.plugins import load_registry
 from synthgov.runner import CheckOptions, load_one, prepare, run_check
+from synthgov.synthetic import synthetic_status
 from tests.conftest import CORPUS, ROOT, run_cli, write_tree
 
 HANDWRITTEN = ROOT / "tests" / "fixtures" / "handwritten"
@@ -90,12 +91,13 @@ def test_hf_card_maps_hub_fields_with_lines_into_the_readme(tmp_path: Path) -> N
     # literal data_files become files; the glob stays in x-huggingface only
     assert doc.data["files"] == [{"path": "data/train.jsonl", "split": "train"}]
     assert doc.data["x-huggingface"]["configs"][0]["data_files"][1]["path"] == "data/test-*"
-    assert is_synthetic(doc)
+    # machine-generated creators alone: suspected, not declared (issue 13)
+    assert synthetic_status(doc).status == "suspected" and not is_synthetic(doc)
     # line numbers count the --- line above the YAML
     assert doc.position(("metadata", "license")).line == 2
     assert doc.position(("sources", 0)).line == 8
     assert doc.position(("files", 0, "path")).line == 13
-    assert doc.position(("x-synthetic-hint",)).line == 5
+    assert doc.position(("x-synthetic", 0)).line == 5
 
 
 def test_hf_crlf_gives_the_same_document_and_lines(tmp_path: Path) -> None:
@@ -160,9 +162,9 @@ def test_hf_synthetic_signals(tmp_path: Path) -> None:
             "human/README.md": "---\nannotations_creators: [crowdsourced]\ntags: [nlp]\n---\n",
         },
     )
-    assert is_synthetic(only_doc(tmp_path / "tagged" / "README.md"))
-    assert is_synthetic(only_doc(tmp_path / "language" / "README.md"))
-    assert not is_synthetic(only_doc(tmp_path / "human" / "README.md"))
+    assert synthetic_status(only_doc(tmp_path / "tagged" / "README.md")).status == "declared"
+    assert synthetic_status(only_doc(tmp_path / "language" / "README.md")).status == "suspected"
+    assert synthetic_status(only_doc(tmp_path / "human" / "README.md")).status == "none"
 
 
 SYNTHGOV_BLOCK_CARD = """---
@@ -235,7 +237,29 @@ def test_hf_handwritten_distilabel_card(tmp_path: Path) -> None:
     assert doc.data["metadata"]["tags"] == ["synthetic", "distilabel", "rlaif"]
     assert "files" not in doc.data  # data/train-* is a glob
     findings = check(HANDWRITTEN, "support-chats-synth/README.md")
-    assert {"SG101", "SG301"} <= rules_at(findings, "support-chats-synth/README.md")
+    rules = rules_at(findings, "support-chats-synth/README.md")
+    # the pipeline.yaml beside the card names the generator: one dataset, no SG101 (issue 13)
+    assert "SG301" in rules and "SG101" not in rules
+    pipeline = only_doc(HANDWRITTEN / "support-chats-synth" / "pipeline.yaml")
+    outputs = [s.get("outputs") for s in pipeline.data["stages"]]
+    assert outputs and all(o == ["support-chats-synth"] for o in outputs)
+    # the graph connects them: the card's generators come from the pipeline's generate stages
+    from synthgov.lineage import generators
+
+    graph = LineageGraph.build([doc, pipeline])
+    assert {u.model for u in generators(graph, "support-chats-synth")} == {
+        model_ref_id(s["model"]) for s in pipeline.data["stages"] if s["type"] == "generate"
+    }
+    assert {u.pipeline for u in generators(graph, "support-chats-synth")} == {pipeline.id}
+
+
+def test_explain_says_how_a_suspected_dataset_is_confirmed_or_dismissed() -> None:
+    proc = run_cli("explain", "SG112")
+    assert proc.returncode == 0, proc.stderr
+    text = proc.stdout
+    assert "**Confirm** it: set `synthetic: true` and add a `generation` entry" in text
+    assert "**Dismiss** it: set `synthetic: false`" in text
+    assert "machine-generated" in text and "synthgov:" in text
 
 
 # -- Croissant ------------------------------------------------------------------------------

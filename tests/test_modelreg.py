@@ -18,6 +18,7 @@ from synthgov.modelreg import (
 )
 
 LLAMA_HUB = "meta-llama/Llama-3.1-70B-Instruct"
+SHA = "945c86633003b3890a0e5dbbb8dfe91800840669"  # a Hub revision pins only as a full sha
 OPENAI = "openai-gpt"
 
 
@@ -46,10 +47,10 @@ PINNING = [
     ("gpt-3.5-turbo", False),
     (LLAMA_HUB, False),
     ({"id": LLAMA_HUB}, False),
-    ({"id": LLAMA_HUB, "revision": "945c8663"}, True),
+    ({"id": LLAMA_HUB, "revision": SHA}, True),
     ({"id": LLAMA_HUB, "revision": "main"}, False),
-    (f"{LLAMA_HUB}@945c8663", True),
-    ({"id": "gpt-4o", "revision": "945c8663"}, False),  # revision pins Hub ids only
+    (f"{LLAMA_HUB}@{SHA}", True),
+    ({"id": "gpt-4o", "revision": SHA}, False),  # revision pins Hub ids only
     ("acme-model-2024-05-01", True),  # unknown, dated
     ("acme-model", False),  # unknown, no date
 ]
@@ -67,7 +68,7 @@ def test_pinning(registry: ModelRegistry, ref: object, pinned: bool) -> None:
         ("gpt-4o-2024-08-06", "dated snapshot"),
         ("gpt-4o", "moving alias (alias of gpt-4o-2024-08-06)"),
         (LLAMA_HUB, "Hub id without revision"),
-        ({"id": LLAMA_HUB, "revision": "945c8663"}, "Hub id pinned to revision 945c8663"),
+        ({"id": LLAMA_HUB, "revision": SHA}, "Hub id pinned to commit " + SHA),
     ],
     ids=str,
 )
@@ -76,7 +77,7 @@ def test_pin_reason(registry: ModelRegistry, ref: object, reason: str) -> None:
 
 
 def test_revision_is_reported_for_hub_ids(registry: ModelRegistry) -> None:
-    assert registry.resolve(f"{LLAMA_HUB}@945c8663").revision == "945c8663"
+    assert registry.resolve(f"{LLAMA_HUB}@{SHA}").revision == SHA
     assert registry.resolve(LLAMA_HUB).revision is None
 
 
@@ -100,7 +101,8 @@ RELATIONS = [
     ("teknium/OpenHermes-2.5-Mistral-7B", "gpt-4o", "lineage", True),
     ("teknium/OpenHermes-2.5-Mistral-7B", "mistralai/Mistral-7B-Instruct-v0.2", "lineage", True),
     ("HuggingFaceH4/zephyr-7b-beta", "mistralai/Mixtral-8x7B-Instruct-v0.1", "lineage", True),
-    ("HuggingFaceH4/zephyr-7b-beta", "gpt-4o", "lineage", False),
+    # lineage rule (docs/registry.md): UltraChat/UltraFeedback are documented GPT outputs
+    ("HuggingFaceH4/zephyr-7b-beta", "gpt-4o", "lineage", True),
     ("lmsys/vicuna-13b-v1.5", "gpt-3.5-turbo", "lineage", True),
     ("microsoft/Orca-2-13b", "gpt-4", "lineage", True),
     ("microsoft/Orca-2-13b", "meta-llama/Llama-2-70b-chat-hf", "lineage", True),
@@ -156,7 +158,7 @@ def test_families(
     ("ref", "terms", "outputs_training"),
     [
         ("gpt-4o", "openai", "conditional"),
-        ("claude-3-5-sonnet-20240620", "anthropic", "conditional"),
+        ("claude-3-5-sonnet-20240620", "anthropic", "restricted"),
         ("gemini-1.5-pro-002", "google-gemini", "conditional"),
         ("google/gemma-2-9b-it", "gemma", "conditional"),
         ("meta-llama/Meta-Llama-3-70B-Instruct", "llama-3", "restricted"),
@@ -210,7 +212,7 @@ def test_ref_family_override_makes_an_unknown_model_known(registry: ModelRegistr
 
 
 def test_ref_overrides_registry_provider_and_family(registry: ModelRegistry) -> None:
-    ref = {"id": LLAMA_HUB, "revision": "945c8663", "provider": "acme", "family": "acme-lm"}
+    ref = {"id": LLAMA_HUB, "revision": SHA, "provider": "acme", "family": "acme-lm"}
     info = registry.resolve(ref)
     assert (info.provider, info.family, info.pinned) == ("acme", "acme-lm", True)
     assert info.lineage == frozenset({"acme-lm"})
@@ -224,7 +226,7 @@ def test_ref_provider_only_keeps_unknown(registry: ModelRegistry) -> None:
 
 
 def test_spec_example_reference(registry: ModelRegistry) -> None:
-    ref = {"id": LLAMA_HUB, "revision": "945c8663", "provider": "meta", "family": "llama"}
+    ref = {"id": LLAMA_HUB, "revision": SHA, "provider": "meta", "family": "llama"}
     info = registry.resolve(ref)
     assert (info.known, info.pinned, info.family, info.provider) == (True, True, "llama", "meta")
 
@@ -358,9 +360,23 @@ def test_terms_are_complete(registry: ModelRegistry) -> None:
     for terms in registry.terms.values():
         assert terms.name and terms.conditions, terms.id
         assert terms.outputs_training in OUTPUTS_TRAINING
-        assert terms.source.startswith("https://"), terms.id
+        # every statement is sourced, dated and says how sure it is
+        assert terms.source.startswith(("https://", "docs/")), terms.id
         assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", terms.read_on), terms.id
-        assert terms.evidence in {"verified", "secondary", "unverified"}, terms.id
+        assert terms.confidence in {"verified", "reported"}, terms.id
+        if terms.confidence == "verified":  # a verified entry quotes the clause it rests on
+            assert '"' in terms.note and len(terms.note) > 40, terms.id
+            assert terms.read_on >= "2026-12-05", terms.id  # verified in this review
+
+
+def test_legacy_evidence_key_maps_to_confidence(registry: ModelRegistry) -> None:
+    base = {"name": "x", "outputs_training": "allowed", "conditions": "c", "source": "s"}
+    reg = registry.extended([], {"a": {**base, "evidence": "secondary"}})
+    assert reg.terms["a"].confidence == "reported"
+    with pytest.raises(RegistryError, match="confidence"):
+        registry.extended([], {"b": {**base, "confidence": "sure"}})
+    with pytest.raises(RegistryError, match="read_on"):
+        registry.extended([], {"c": {**base, "read_on": "last week"}})
 
 
 def test_builtin_covers_required_families(registry: ModelRegistry) -> None:
@@ -390,7 +406,7 @@ def test_builtin_covers_required_families(registry: ModelRegistry) -> None:
         ("openai/gpt-4o", "gpt-4o"),
         ("  GPT-4o  ", "gpt-4o"),
         ("meta-llama/Llama-3.1-8B-Instruct", "meta-llama/llama-3.1-8b-instruct"),
-        ("meta-llama/Llama-3.1-8B-Instruct@945c8663", "meta-llama/llama-3.1-8b-instruct"),
+        (f"meta-llama/Llama-3.1-8B-Instruct@{SHA}", "meta-llama/llama-3.1-8b-instruct"),
         ("openrouter/meta-llama/llama-3.1-8b-instruct:free", "llama-3.1-8b-instruct"),
         ("acme/secret-model", "acme/secret-model"),
     ],

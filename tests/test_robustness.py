@@ -511,20 +511,25 @@ def test_symlink_loops_and_fifos_in_a_subprocess() -> None:
             assert "Traceback" not in proc.stderr
 
 
-@contextlib.contextmanager
-def _unprivileged() -> Iterator[None]:
-    """As root, chmod 000 does not stop reading: switch the effective uid to nobody while
-    the block runs (the real uid stays root, so it can switch back)."""
-    if os.geteuid() != 0:
-        yield
-        return
-    os.setegid(65534)
-    os.seteuid(65534)
-    try:
-        yield
-    finally:
-        os.seteuid(0)
-        os.setegid(0)
+def _check_without_read_override(root: Path) -> dict[str, Any]:
+    """``synthgov check --format json --no-cache`` in a real subprocess that cannot read
+    files whose mode forbids it. As root, chmod 000 does not stop reading: the subprocess
+    then runs under ``setpriv`` without CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH. Root keeps
+    its uid, so the interpreter and a clone under a 0700 folder (/root, a ``mktemp -d``
+    folder) stay readable, and the test process itself never changes identity or folder."""
+    prefix: list[str] = []
+    if os.geteuid() == 0:
+        setpriv = shutil.which("setpriv")
+        assert setpriv, "as root this test needs setpriv (util-linux) to drop CAP_DAC_OVERRIDE"
+        caps = "-dac_override,-dac_read_search"
+        prefix = [setpriv, f"--inh-caps={caps}", f"--bounding-set={caps}", "--"]
+    env = {**os.environ, "SYNTHGOV_TODAY": TODAY, "NO_COLOR": "1"}
+    env["SYNTHGOV_CACHE_DIR"] = str(root.parent / "cache")
+    argv = [*prefix, sys.executable, "-m", "synthgov", "check", "--format", "json", "--no-cache"]
+    proc = subprocess.run(argv, cwd=root, env=env, capture_output=True, text=True, timeout=120)
+    assert "Traceback" not in proc.stderr, proc.stderr
+    assert proc.returncode == 1, (proc.returncode, proc.stderr)
+    return json.loads(proc.stdout)
 
 
 def test_unreadable_files() -> None:
@@ -545,22 +550,14 @@ def test_unreadable_files() -> None:
         secret.write_bytes(NATIVE_YAML + b"metadata: {id: secret}\n")
         data = root / "locked" / "data.bin"
         data.write_bytes(b"data")
-        check_run(root)  # readable: imports everything this test needs, as root
+        check_run(root)  # readable
         os.chmod(secret, 0)
         os.chmod(data, 0)
-        # Enter the repository before dropping privileges and leave it after restoring them:
-        # the clone itself may live under a folder that nobody cannot enter (/root, 0700),
-        # so no chdir back to it may happen while unprivileged.
         try:
-            with contextlib.chdir(root), _unprivileged():
-                with contextlib.suppress(PermissionError):
-                    secret.read_bytes()
-                    pytest.fail("chmod 000 did not make the file unreadable")
-                report = check_run(root, "--no-cache")
+            report = _check_without_read_override(root)
         finally:
             os.chmod(secret, 0o644)
             os.chmod(data, 0o644)
-        assert report is not None
         unreadable = [f for f in report["findings"] if f["path"] == "secret.yaml"]
         assert [f["rule"] for f in unreadable] == ["SG001"]
         assert "Permission denied" in unreadable[0]["message"]

@@ -519,7 +519,7 @@ INVALID = {
     ),
     "config-bad-format": (
         "Config",
-        lambda: {"format": "html"},
+        lambda: {"format": "pdf"},
         {(("format",), "enum")},
     ),
     "config-bad-plugin": (

@@ -131,7 +131,7 @@ def test_registry_snapshot_gives_the_same_registry(tmp_path: Path, monkeypatch) 
     first = ModelRegistry.builtin()  # builds from YAML, writes the snapshot
     written = list((tmp_path / "snapshots").glob("registry-*.json"))
     assert len(written) == 1
-    stored = json.loads(written[0].read_text())["value"]["models"]
+    stored = json.loads(written[0].read_bytes()[32:])["value"]["models"]  # after the HMAC
     assert all(
         len(e["x-needles"]) == len([e["match"]] if isinstance(e["match"], str) else e["match"])
         for e in stored
@@ -166,6 +166,22 @@ def test_json_snapshot_is_keyed_by_content_and_survives_damage(tmp_path: Path, m
     assert snapshot.json_snapshot("t", b"one", lambda: build({"a": 3})) == {"a": 3}
     assert snapshot.json_snapshot("t", b"nan", lambda: build(float("nan"))) != 0  # not kept
     assert not list((tmp_path / "snapshots").glob("*.tmp"))
+
+
+def test_json_snapshot_believes_only_its_own_signature(tmp_path: Path, monkeypatch) -> None:
+    """The cache folder can be restored by CI or shared: a snapshot someone else wrote, or
+    one whose body was changed under its old signature, is rebuilt, never returned."""
+    monkeypatch.setenv("SYNTHGOV_CACHE_DIR", str(tmp_path))
+    assert snapshot.json_snapshot("t", b"src", lambda: {"pinned": False}) == {"pinned": False}
+    (path,) = (tmp_path / "snapshots").glob("t-*.json")
+    raw = path.read_bytes()
+    body = raw[32:]
+    forged = body.replace(b'"pinned": false', b'"pinned": true')
+    assert forged != body
+    for content in (forged, raw[:32] + forged):
+        path.write_bytes(content)
+        assert snapshot.json_snapshot("t", b"src", lambda: {"pinned": False}) == {"pinned": False}
+    assert path.read_bytes() == raw  # rebuilt and signed again
 
 
 def _fake_dist(folder: Path, name: str, version: str, value: str) -> None:

@@ -12,13 +12,16 @@ without regard to case. What maps to the native DatasetCard:
 * ``rai:dataLimitations`` -> ``limitations``; ``rai:dataUseCases`` (or ``rai:useCases``) ->
   ``intended_use``; every ``rai:`` field is kept under ``x-rai``;
 * ``prov:wasDerivedFrom`` (and schema.org ``isBasedOn``) -> ``sources``;
-* agents that made the data -> ``generation``: ``prov:wasAttributedTo`` at dataset,
-  distribution, record set and field level, and the agents ``prov:wasAssociatedWith`` /
-  ``prov:isAssociatedWith`` of ``prov:wasGeneratedBy`` activities (dates from
-  ``prov:startedAtTime``/``prov:endedAtTime``). Only agents that are models count: a
-  ``prov:SoftwareAgent``, or an agent whose label names a model family or a generator; people
-  and organisations (``Crowdworkers``) are not generation uses;
-* a keyword (or ``rai:dataCollectionType``) saying "synthetic" marks the card synthetic.
+* PROV activities -> ``generation``, by what they do (:func:`activity_role`: generation,
+  paraphrase, filtering, annotation, judging) with their dates (``prov:endedAtTime``, else
+  ``prov:startedAtTime``): each model agent (``prov:wasAssociatedWith``,
+  ``prov:isAssociatedWith``, ``prov:wasAttributedTo``; a ``prov:SoftwareAgent`` or a label
+  naming a model) becomes a use with that role. Agents named without an activity count only
+  when their label names a model; people, organisations and tools are not model uses;
+* evidence of the synthetic status under ``x-synthetic``: a keyword or
+  ``rai:dataCollectionType`` saying "synthetic" declares it; a keyword naming an LLM or a
+  description saying a model generated the data makes it suspected;
+* a top-level ``"synthgov"`` object holds native card fields, which win.
 
 The Croissant file is never checked against the native schema (SG002): it is not ours.
 """
@@ -35,6 +38,7 @@ from synthgov.loading.limits import Limits
 from synthgov.model import DATASET_CARD, FileProblem, LoadResult, Pointer, Position
 
 NAME = "croissant"
+SYNTHGOV_KEY = "synthgov"
 _MARKER = LazyRegex(rb"mlcommons\.org/croissant", re.I)
 _PREFIXES = (
     ("http://www.w3.org/ns/prov#", "prov:"),
@@ -62,11 +66,19 @@ _MODEL_LABEL = LazyRegex(
     r"nemotron|\bt5\b|\bllm\b|generator|language model|\bmodel\b|/",
     re.I,
 )
-_ROLES = (
+# what a PROV activity does, from its words (first match wins)
+_ACTIVITY_ROLES = (
     (LazyRegex(r"judg|\brat(e|ing)\b|\bscor|evaluat|\bgrad(e|ing)\b", re.I), "judge"),
-    (LazyRegex(r"filter", re.I), "filter"),
+    (
+        LazyRegex(
+            r"filter|remov|moderat|de-?identif|anonymi|redact|dedup|detox|toxic|\bpii\b|clean",
+            re.I,
+        ),
+        "filter",
+    ),
     (LazyRegex(r"label|annotat|classif", re.I), "labeler"),
     (LazyRegex(r"paraphras|rewrit|translat", re.I), "paraphraser"),
+    (LazyRegex(r"generat|synthes|distill|augment|simulat", re.I), "generator"),
 )
 
 
@@ -91,6 +103,7 @@ class CroissantLoader:
             )
             return LoadResult((), (*problems, problem))
         mapped = map_croissant(parsed.data, parsed.positions, path)
+        problems += block_problems(parsed.data, parsed.positions)
         return to_document(
             mapped.data,
             mapped.positions,
@@ -100,6 +113,51 @@ class CroissantLoader:
             source_format=NAME,
             native=False,
         )
+
+
+def block_problems(
+    data: Mapping[str, Any], positions: Mapping[Pointer, Position]
+) -> tuple[FileProblem, ...]:
+    """Typos fail closed in the ``"synthgov"`` object: it must be an object, and its keys
+    (and those of its ``metadata``) must be native DatasetCard fields. Deeper levels are
+    not checked (the rest of the file is not ours, so SG002 does not run on it)."""
+    if SYNTHGOV_KEY not in data:
+        return ()
+    block = data[SYNTHGOV_KEY]
+    at = positions.get((SYNTHGOV_KEY,), Position(1, 1))
+    if not isinstance(block, Mapping):
+        message = (
+            f'the "synthgov" object must hold native card fields, found {type(block).__name__}'
+        )
+        hint = 'write native fields in it, e.g. "synthgov": {"synthetic": false}'
+        return (FileProblem("SG001", message, at.line, at.column, (SYNTHGOV_KEY,), hint),)
+    from synthgov.resources import schema
+
+    card = schema("DatasetCard")
+    found: list[FileProblem] = []
+    levels: list[tuple[Pointer, Mapping[str, Any], Mapping[str, Any]]] = [
+        ((SYNTHGOV_KEY,), block, card.get("properties", {}))
+    ]
+    meta = block.get("metadata")
+    if isinstance(meta, Mapping):
+        known = card.get("properties", {}).get("metadata", {}).get("properties", {})
+        levels.append(((SYNTHGOV_KEY, "metadata"), meta, known))
+    for base, node, known in levels:
+        for key in node:
+            if key in known or str(key).startswith("x-") or key in ("apiVersion", "kind"):
+                continue
+            where = positions.get((*base, key), at)
+            found.append(
+                FileProblem(
+                    "SG002",
+                    f'unknown key "{key}" in the "synthgov" object (not a DatasetCard field)',
+                    where.line,
+                    where.column,
+                    (*base, key),
+                    "use a native card field (synthgov schema DatasetCard), or an x- key",
+                )
+            )
+    return tuple(found)
 
 
 def term(key: str) -> str:
@@ -170,6 +228,7 @@ def map_croissant(
     if fields:
         extra["field_provenance"] = fields
     out.put(("x-croissant",), extra, positions.get(()))
+    _overlay(data, positions, out)
     return out
 
 
@@ -347,15 +406,13 @@ def _scopes(data: Mapping[str, Any]) -> Iterator[tuple[Pointer, Mapping[str, Any
 def _map_generation(
     data: Mapping[str, Any], positions: Mapping[Pointer, Position], out: Mapped
 ) -> None:
+    """Generation uses from PROV: activities first (what they do gives the role, their
+    times the date), then agents named without an activity (only when they name a model)."""
     index = _agents_index(data)
-    seen: set[tuple[str, str]] = set()
-    for scope_pointer, scope in _scopes(data):
+    seen: set[str] = set()
+    scopes = list(_scopes(data))
+    for scope_pointer, scope in scopes:
         names = _terms(scope)
-        for wanted in ("prov:wasAttributedTo", "prov:wasAssociatedWith", "prov:isAssociatedWith"):
-            key = names.get(wanted)
-            if key is not None:
-                for pointer, agent in _listed(scope[key], (*scope_pointer, key)):
-                    _add_use(out, positions, index, seen, pointer, agent, None)
         key = names.get("prov:wasGeneratedBy")
         if key is None:
             continue
@@ -367,27 +424,53 @@ def _map_generation(
                 activity = resolved[1]
             if not isinstance(activity, Mapping):
                 continue
+            role = activity_role(activity)
             inner = _terms(activity)
             for wanted in (
                 "prov:wasAssociatedWith",
                 "prov:isAssociatedWith",
                 "prov:wasAttributedTo",
+                "wasAssociatedWith",
             ):
                 akey = inner.get(wanted)
                 if akey is None:
                     continue
                 for pointer, agent in _listed(activity[akey], (*apointer, akey)):
-                    _add_use(out, positions, index, seen, pointer, agent, activity)
+                    _add_use(out, positions, index, seen, pointer, agent, activity, role)
+    for scope_pointer, scope in scopes:
+        names = _terms(scope)
+        for wanted in ("prov:wasAttributedTo", "prov:wasAssociatedWith", "prov:isAssociatedWith"):
+            key = names.get(wanted)
+            if key is not None:
+                for pointer, agent in _listed(scope[key], (*scope_pointer, key)):
+                    _add_use(out, positions, index, seen, pointer, agent, None, "generator")
+
+
+def activity_role(activity: Mapping[str, Any]) -> str | None:
+    """What a PROV activity does, from its id, type, label and description: ``generator``,
+    ``paraphraser``, ``filter``, ``labeler`` or ``judge``; None when it says none of these
+    (collection, conversion, publication: their tools are not model uses)."""
+    act = _terms(activity)
+    words = " ".join(
+        str(activity[act[k]])
+        for k in ("@id", "@type", "prov:label", "name", "prov:description", "description")
+        if k in act and isinstance(activity[act[k]], str)
+    )
+    for pattern, role in _ACTIVITY_ROLES:
+        if pattern.search(words):
+            return role
+    return None
 
 
 def _add_use(
     out: Mapped,
     positions: Mapping[Pointer, Position],
     index: Mapping[str, tuple[Pointer, Mapping[str, Any]]],
-    seen: set[tuple[str, str]],
+    seen: set[str],
     pointer: Pointer,
     agent: Any,
     activity: Mapping[str, Any] | None,
+    role: str | None,
 ) -> None:
     """Add a generation use for ``agent`` (a mapping or an ``@id`` reference) if it is a model."""
     referenced = isinstance(agent, str)
@@ -399,31 +482,33 @@ def _add_use(
     if not isinstance(agent, Mapping):
         return
     inner = _terms(agent)
+    if len(agent) == 1 and "@id" in inner:  # a bare reference: resolve it
+        resolved = index.get(str(agent[inner["@id"]]))
+        if resolved is None:
+            return
+        agent, inner = resolved[1], _terms(resolved[1])
     label = _get(agent, inner, "prov:label", "name", "@id")
     if label is None or not isinstance(label[1], str) or not label[1].strip():
         return
     model = label[1].strip()
     type_key = inner.get("@type", "@type")
     types = " ".join(t for _, t in as_strings(agent.get(type_key))).lower()
-    if "softwareagent" not in types and not _MODEL_LABEL.search(model):
+    if activity is None or role is None:
+        if not _MODEL_LABEL.search(model):
+            return  # a tool, a person or an organisation named without what it did
+        role = role or "generator"
+    elif "softwareagent" not in types and not _MODEL_LABEL.search(model):
         return  # a person or an organisation: not a model use
-    role, date = "generator", None
+    if model in seen:
+        return
+    seen.add(model)
+    use: dict[str, Any] = {"model": model, "role": role}
     if activity is not None:
         act = _terms(activity)
-        words = " ".join(
-            activity[act[k]]
-            for k in ("prov:label", "name", "description")
-            if k in act and isinstance(activity[act[k]], str)
-        )
-        role = next((r for pattern, r in _ROLES if pattern.search(words)), "generator")
         when = _get(activity, act, "prov:endedAtTime", "prov:startedAtTime")
         date = iso_date(when[1]) if when is not None else None
-    if (model, role) in seen:
-        return
-    seen.add((model, role))
-    use: dict[str, Any] = {"model": model, "role": role}
-    if date:
-        use["date"] = date
+        if date:
+            use["date"] = date
     at = positions.get(pointer if referenced else (*pointer, label[0])) or positions.get(pointer)
     k = out.append(("generation",), use, at)
     out.put(("generation", k, "model"), model, at)
@@ -450,16 +535,48 @@ def _map_synthetic(
     positions: Mapping[Pointer, Position],
     out: Mapped,
 ) -> None:
+    """Evidence that the data is synthetic (:mod:`synthgov.synthetic`), each at its place."""
+    from synthgov.synthetic import DECLARED, SUSPECTED, evidence_entry, generated_by, llm_names
+
+    found: list[tuple[dict[str, Any], Position | None]] = []
+    lowered = {k.lower(): v for k, v in names.items()}
     for wanted in ("keywords", "rai:dataCollectionType"):
-        key = names.get(wanted)
-        if key is None:
-            lowered = {k.lower(): v for k, v in names.items()}
-            key = lowered.get(wanted.lower())
+        key = names.get(wanted) or lowered.get(wanted.lower())
         if key is None:
             continue
-        value = data[key]
-        for i, text in as_strings(value):
+        for i, text in as_strings(data[key]):
+            at = positions.get((key,) if i is None else (key, i))
+            word = " ".join(text.split())
             if "synthetic" in text.lower():
-                at = positions.get((key,) if i is None else (key, i))
-                out.put(("x-synthetic-hint",), True, at)
-                return
+                found.append((evidence_entry(DECLARED, f'{key} says "{word}"'), at))
+            elif models := llm_names(text):
+                found.append((evidence_entry(SUSPECTED, f'{key} names "{word}"', models), at))
+    key = names.get("description")
+    if key is not None and isinstance(data[key], str):
+        said = generated_by(data[key])
+        if said is not None:
+            reason = f'description says "{said[1]}"'
+            models = said[2]
+            found.append((evidence_entry(SUSPECTED, reason, models), positions.get((key,))))
+    if not found:
+        return
+    out.put(("x-synthetic",), [], found[0][1])
+    for entry, at in found:
+        out.append(("x-synthetic",), entry, at)
+
+
+def _overlay(data: Mapping[str, Any], positions: Mapping[Pointer, Position], out: Mapped) -> None:
+    """A top-level ``"synthgov": {...}`` object holds native card fields; they win."""
+    block = data.get(SYNTHGOV_KEY)
+    if not isinstance(block, Mapping):
+        return
+    for key, value in block.items():
+        if key == "metadata" and isinstance(value, Mapping):
+            for meta_key, meta_value in value.items():
+                out.forget(("metadata", meta_key))
+                out.put_tree(
+                    ("metadata", meta_key), meta_value, positions, (SYNTHGOV_KEY, key, meta_key)
+                )
+            continue
+        out.forget((key,))
+        out.put_tree((key,), value, positions, (SYNTHGOV_KEY, key))

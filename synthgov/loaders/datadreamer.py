@@ -100,7 +100,11 @@ def map_metadata(
         value = data.get(key)
         if isinstance(value, str | int | float) and not isinstance(value, bool) and str(value):
             out.put(("metadata", native), str(value), positions.get((key,)))
-    out.put(("x-synthetic-hint",), True, positions.get(("data_card",)))
+    from synthgov.synthetic import DECLARED, evidence_entry
+
+    reason = "a DataDreamer datadreamer.json (its data is written by the steps' models)"
+    out.put(("x-synthetic",), [evidence_entry(DECLARED, reason)], positions.get(("data_card",)))
+    out.positions[("x-synthetic", 0)] = positions.get(("data_card",)) or Position(1, 1)
     final_name, final_type = data.get("name"), data.get("type")
     card = data["data_card"]
     for step, entries in card.items():

@@ -24,6 +24,7 @@ with the card of that dataset; ``pipeline.name`` becomes ``metadata.name``.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -150,7 +151,23 @@ def map_pipeline(
         if not isinstance(step, Mapping) or not isinstance(step.get("llm"), Mapping):
             continue
         _map_step(out, positions, ("pipeline", "steps", i, "step"), step, item)
+    if card_beside(path):
+        # distilabel pushes README.md and pipeline.yaml to the same dataset repository: every
+        # step with a model wrote (or rated) that dataset, whose card id is the folder name
+        dataset = folder_name(path)
+        for k in range(len(out.data["stages"])):
+            out.put(("stages", k, "outputs"), [dataset], out.positions.get(("stages", k)))
     return out
+
+
+def card_beside(path: str) -> bool:
+    """Whether a Hugging Face card (README.md with front matter) sits beside the pipeline."""
+    try:
+        with open(os.path.join(os.path.dirname(path), "README.md"), "rb") as handle:
+            head = handle.read(64)
+    except OSError:
+        return False
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"---")
 
 
 def _map_step(

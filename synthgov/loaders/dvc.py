@@ -51,6 +51,10 @@ def guess_type(stage_name: str) -> str | None:
     return next((kind for pattern, kind in _TYPES if pattern.search(stage_name)), None)
 
 
+# the top-level keys of dvc.yaml (DVC's project file schema)
+DVC_TOP_KEYS = frozenset({"vars", "stages", "params", "metrics", "plots", "artifacts", "datasets"})
+
+
 class DvcLoader:
     name = NAME
 
@@ -69,6 +73,10 @@ class DvcLoader:
         if data is None:
             return LoadResult((), problems)
         stages = data.get("stages") if isinstance(data, Mapping) else None
+        if isinstance(data, Mapping) and stages is None and set(data) <= DVC_TOP_KEYS:
+            # a valid dvc.yaml without a pipeline (DVCLive writes metrics/plots/artifacts):
+            # nothing to govern
+            return LoadResult((), problems)
         if not isinstance(stages, Mapping):
             at = parsed.positions.get(("stages",), Position(1, 1))
             problem = FileProblem(

@@ -30,6 +30,7 @@ BUILTIN_FORMATS = {
     "junit": "synthgov.reporters.junit",
     "github": "synthgov.reporters.github",
     "markdown": "synthgov.reporters.markdown",
+    "html": "synthgov.reporters.html",
 }
 
 

@@ -3,12 +3,15 @@
 ``::error file=PATH,line=L,col=C,title=TITLE::MESSAGE`` (``::warning`` for warnings,
 ``::notice`` for infos), escaped the way the Actions toolkit does it: in the message ``%``,
 CR and LF become ``%25``, ``%0D`` and ``%0A``; in property values ``:`` and ``,`` are escaped
-too (``%3A``, ``%2C``). Waived findings are not annotated. The hint follows the message on
-its own line.
+too (``%3A``, ``%2C``), so a value never adds a line and can never start a workflow command
+of its own (``::stop-commands::``, a forged ``::error``). Other control characters (ANSI
+escapes, bidirectional overrides) are made visible (:func:`synthgov.escaping.printable`).
+Waived findings are not annotated. The hint follows the message on its own line.
 """
 
 from __future__ import annotations
 
+from synthgov.escaping import printable
 from synthgov.model import Finding, Severity
 from synthgov.report import Report
 
@@ -16,7 +19,10 @@ COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO:
 
 
 def escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """A workflow command's data: control characters made visible, then the toolkit's
+    escapes (line breaks become ``%0A``: the value stays on the command's line)."""
+    out = printable(text, keep_line_breaks=True)
+    return out.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def escape_property(text: str) -> str:
@@ -31,8 +37,10 @@ def annotation(f: Finding) -> str:
         "title": f"{f.rule} {f.name}",
     }
     joined = ",".join(f"{key}={escape_property(value)}" for key, value in props.items())
-    message = f.message if not f.hint else f"{f.message}\nhint: {f.hint}"
-    return f"::{COMMANDS[f.severity]} {joined}::{escape_data(message)}"
+    message = escape_data(f.message)
+    if f.hint:  # the line break is ours, so it is escaped after the values
+        message += "%0Ahint: " + escape_data(f.hint)
+    return f"::{COMMANDS[f.severity]} {joined}::{message}"
 
 
 def render(report: Report) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from synthgov.escaping import json_wellformed
 from synthgov.report import Report
 
 
@@ -17,4 +18,6 @@ def render(report: Report) -> str:
     verification = report.verification_json()
     if verification is not None:
         payload["verification"] = verification
-    return json.dumps(payload, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+    return (
+        json_wellformed(json.dumps(payload, indent=2, ensure_ascii=False, sort_keys=False)) + "\n"
+    )

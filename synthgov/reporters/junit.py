@@ -14,6 +14,7 @@ import xml.etree.ElementTree as ET
 from collections import defaultdict
 from typing import Any
 
+from synthgov.escaping import printable, xml_command_safe
 from synthgov.model import Finding
 from synthgov.report import Report
 
@@ -22,7 +23,10 @@ _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]
 
 
 def _clean(text: object) -> str:
-    return _INVALID_XML.sub("\ufffd", str(text))
+    """Text from documents for an attribute or a line of a failure's body: control
+    characters made visible (:func:`synthgov.escaping.printable`), then anything XML 1.0
+    cannot hold replaced."""
+    return _INVALID_XML.sub("\ufffd", printable(text))
 
 
 def render(report: Report) -> str:
@@ -67,7 +71,7 @@ def render(report: Report) -> str:
     root.set("skipped", str(skipped))
     root.set("time", "0")
     ET.indent(root, space="  ")
-    body = ET.tostring(root, encoding="unicode")
+    body = xml_command_safe(ET.tostring(root, encoding="unicode"))
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
 
 
@@ -93,13 +97,16 @@ def _suite(path: str, findings: list[Finding]) -> ET.Element:
                 "time": "0",
             },
         )
-        detail = f"{f.path}:{f.line}:{f.column}: {f.rule} [{f.severity.label}] {f.message}"
+        detail = (
+            f"{_clean(f.path)}:{f.line}:{f.column}: {_clean(f.rule)} [{f.severity.label}] "
+            f"{_clean(f.message)}"
+        )
         if f.hint:
-            detail += f"\nhint: {f.hint}"
+            detail += f"\nhint: {_clean(f.hint)}"
         if f.document:
-            detail += f"\ndocument: {f.document}"
+            detail += f"\ndocument: {_clean(f.document)}"
         if f.references:
-            detail += f"\nreferences: {'; '.join(f.references)}"
+            detail += f"\nreferences: {_clean('; '.join(f.references))}"
         if f.waived:
             skipped += 1
             el = ET.SubElement(case, "skipped", {"message": _clean(f"waived: {f.message}")})
@@ -113,7 +120,7 @@ def _suite(path: str, findings: list[Finding]) -> ET.Element:
                     "type": f"{f.rule} {f.severity.label}",
                 },
             )
-        el.text = _clean(detail)
+        el.text = detail  # each value was cleaned above; the line breaks are ours
     suite.set("tests", str(len(findings)))
     suite.set("failures", str(failures))
     suite.set("errors", "0")

@@ -4,8 +4,9 @@ A summary table (counts, and findings per rule), the findings grouped per datase
 pipeline; findings outside any document by file), the references each rule maps to (for
 example regulation clauses from the ``eu-ai-act`` pack), and the lineage graph as a Mermaid
 diagram when the report carries the graph and a Mermaid renderer is installed
-(:mod:`synthgov.graphrender`). Text from documents is escaped, so a message cannot break the
-table or inject HTML. Deterministic.
+(:mod:`synthgov.graphrender`). Text from documents is escaped (:mod:`synthgov.escaping`), so
+a message cannot break the table, inject HTML, links or images, or mention anyone; code spans
+and fences are longer than any backtick run inside them. Deterministic.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import importlib
 from collections import defaultdict
 from collections.abc import Iterable
 
+from synthgov.escaping import fence_for, markdown_code, markdown_text
 from synthgov.model import Finding, Severity
 from synthgov.report import Report
 
@@ -26,25 +28,13 @@ MAX_NODES = 300
 
 
 def cell(text: object) -> str:
-    """Text safe inside a Markdown table cell: no HTML, no pipes, no line breaks."""
-    out = (
-        str(text)
-        .replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace("|", "\\|")
-        .replace("\r\n", "\n")
-        .replace("\r", "\n")
-    )
-    return out.replace("\n", "<br>")
+    """Text safe inside a Markdown table cell: no markup, no HTML, no mentions, no pipes."""
+    return markdown_text(text)
 
 
 def code(text: object) -> str:
-    """Inline code that survives backticks in the text."""
-    raw = str(text).replace("\n", " ").replace("|", "\\|")
-    fence = "``" if "`" in raw else "`"
-    pad = " " if raw.startswith("`") or raw.endswith("`") else ""
-    return f"{fence}{pad}{raw}{pad}{fence}"
+    """Inline code that no text can close (see :func:`synthgov.escaping.markdown_code`)."""
+    return markdown_code(text)
 
 
 def render(report: Report) -> str:
@@ -167,7 +157,7 @@ def _lineage(report: Report) -> list[str]:
     if diagram.startswith("%"):  # a note instead of a diagram
         return ["### Lineage", "", cell(diagram.lstrip("% ").rstrip()), ""]
     body = diagram.rstrip("\n")
-    fence = "~~~~" if "```" in body else "```"
+    fence = fence_for(body)
     return ["### Lineage", "", f"{fence}mermaid", body, fence, ""]
 
 

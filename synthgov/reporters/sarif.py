@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import quote
 
 from synthgov.baselinefile import fingerprints
+from synthgov.escaping import json_wellformed
 from synthgov.model import Finding, Severity
 from synthgov.report import Report, RuleMeta
 
@@ -67,7 +68,7 @@ def render(report: Report) -> str:
     verification = report.verification_json()
     if verification is not None:
         payload["runs"][0]["properties"]["verification"] = verification
-    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+    return json_wellformed(json.dumps(payload, indent=2, ensure_ascii=False)) + "\n"
 
 
 def _rule_descriptors(report: Report) -> list[dict[str, Any]]:
@@ -110,7 +111,8 @@ def _result(f: Finding, rule_index: int, fp: str, occurrence: int) -> dict[str, 
         "locations": [
             {
                 "physicalLocation": {
-                    "artifactLocation": {"uri": quote(f.path, safe="/")},
+                    # the path's own bytes, also for a name that is not UTF-8
+                    "artifactLocation": {"uri": quote(_path_bytes(f.path), safe="/")},
                     "region": {"startLine": f.line, "startColumn": f.column},
                 }
             }
@@ -132,6 +134,10 @@ def _result(f: Finding, rule_index: int, fp: str, occurrence: int) -> dict[str, 
             {"kind": "inSource", "justification": "waived in the document's governance.waivers"}
         ]
     return result
+
+
+def _path_bytes(path: str) -> bytes:
+    return path.encode("utf-8", "surrogateescape")
 
 
 def _clip(text: str, limit: int) -> str:

@@ -1,7 +1,11 @@
-"""``--format text``: grouped by file, ``path:line:col: ID [severity] message``, hint below."""
+"""``--format text``: grouped by file, ``path:line:col: ID [severity] message``, hint below.
+
+Text from documents is escaped (:mod:`synthgov.escaping`): no control characters reach the
+terminal and no line reads as a CI workflow command."""
 
 from __future__ import annotations
 
+from synthgov.escaping import command_safe_lines, display_path, printable
 from synthgov.model import Severity
 from synthgov.report import Report
 
@@ -21,13 +25,13 @@ def render(report: Report) -> str:
                 lines.append("")
             current = f.path
         sev = _paint(f"[{f.severity.label}]", _COLORS[f.severity], report.color)
-        where = _paint(f"{f.path}:{f.line}:{f.column}:", "1", report.color)
+        where = _paint(f"{display_path(f.path)}:{f.line}:{f.column}:", "1", report.color)
         waived = " (waived)" if f.waived else ""
-        lines.append(f"{where} {f.rule} {sev} {f.message}{waived}")
+        lines.append(f"{where} {printable(f.rule)} {sev} {printable(f.message)}{waived}")
         if f.hint:
-            lines.append(f"    hint: {f.hint}")
+            lines.append(f"    hint: {printable(f.hint)}")
     if report.quiet:
-        return "\n".join(lines) + ("\n" if lines else "")
+        return command_safe_lines("\n".join(lines) + ("\n" if lines else ""))
     s = report.summary
     if lines:
         lines.append("")
@@ -41,5 +45,6 @@ def render(report: Report) -> str:
     if verified is not None:
         lines.append(f"synthgov: {verified}.")
     for note in report.notes:
-        lines.append(note)
-    return "\n".join(lines) + "\n"
+        lines.append(printable(note))
+    # values are escaped above; this is the last guard against a forged workflow command
+    return command_safe_lines("\n".join(lines) + "\n")

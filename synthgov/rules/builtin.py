@@ -15,6 +15,7 @@ def synthgov_register_rules() -> list[Any]:
         governance,
         provenance,
         structure,
+        suspected,
         validation,
         verification,
     )
@@ -22,6 +23,7 @@ def synthgov_register_rules() -> list[Any]:
     return [
         *structure.RULES,
         *provenance.RULES,
+        *suspected.RULES,
         *diversity.RULES,
         *validation.RULES,
         *governance.RULES,

@@ -472,7 +472,8 @@ class SyntheticDepth(Rule):
             "real data and 1 + the largest depth among its sources for synthetic data; sources "
             "are `sources[].dataset` and the inputs of the pipeline stages that output the "
             "dataset. The finding points at the source through which the depth grows and "
-            "spells out the chain."
+            "spells out the chain (its first five steps; the rest of a longer chain is "
+            "counted)."
         ),
         bad=(
             "# tickets (real) -> gen1 -> gen2 -> gen3\nmetadata: {id: gen3}\n"
@@ -493,7 +494,7 @@ class SyntheticDepth(Rule):
         depth = graph.synthetic_depth(me)
         if depth <= max_depth:
             return
-        chain = _deepest_chain(graph, me)
+        chain = _deepest_chain(graph, me, MAX_CHAIN_STEPS)
         if not chain:
             return
         steps: list[str] = []
@@ -514,6 +515,11 @@ class SyntheticDepth(Rule):
             f"synthetic depth {depth} exceeds max_depth {max_depth}: {doc.id} was "
             + ", which was ".join(steps)
         )
+        rest = graph.synthetic_depth(chain[-1][0])
+        if len(chain) == MAX_CHAIN_STEPS and rest > 0:
+            # the message stays short however long the chain: a 6,000-card chain would
+            # otherwise spell 6,000 steps in each of its 6,000 findings
+            message += f", and so on through {rest:,} more generation(s) down to real data"
         yield Issue(
             _source_pointer(doc, chain[0]),
             message,
@@ -523,12 +529,17 @@ class SyntheticDepth(Rule):
         )
 
 
-def _deepest_chain(graph: LineageGraph, start: str) -> list[tuple[str, Edge]]:
-    """(parent, edge) steps from ``start`` through its deepest parent down to real data."""
+#: SG206 spells out at most this many steps of the chain (and counts the rest)
+MAX_CHAIN_STEPS = 5
+
+
+def _deepest_chain(graph: LineageGraph, start: str, limit: int) -> list[tuple[str, Edge]]:
+    """(parent, edge) steps from ``start`` through its deepest parent towards real data, at
+    most ``limit`` of them (each finding then costs the same, however long the chain)."""
     chain: list[tuple[str, Edge]] = []
     seen = {start}
     current = start
-    while graph.synthetic_depth(current) > 0:
+    while graph.synthetic_depth(current) > 0 and len(chain) < limit:
         options = [(p, e) for p, e in graph.derivations_into(current) if p not in seen]
         if not options:
             break

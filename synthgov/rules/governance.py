@@ -116,11 +116,17 @@ class WaiverInvalid(Rule):
         "additionalProperties": False,
     }
     doc = RuleDoc(
-        summary="A waiver without rule, reason, approver, approval date or expiry, or too long.",
+        summary=(
+            "A waiver without rule, reason, approver, approval date or expiry, too long, "
+            "approved in the future, or added by the change under review without an approver."
+        ),
         description=(
             "Waivers are audit records: each needs the rule it waives, a reason, who approved "
-            "it, when, and when it expires, at most `max_days` after approval. An invalid "
-            "waiver waives nothing."
+            "it, when (not after today), and when it expires, at most `max_days` after "
+            "approval. In gate mode (`--diff-base` or `--policy-from-ref`) a waiver that is "
+            "new or changed since the base also needs an `approved_by` that matches the "
+            "policy's `settings.waivers.approvers` (emails or globs): a pull request cannot "
+            "approve its own exception. An invalid waiver waives nothing."
         ),
         bad="governance:\n  waivers:\n    - {rule: SG302, reason: later}\n",
         good=_WAIVER_EXAMPLE,

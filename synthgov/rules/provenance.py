@@ -1,14 +1,15 @@
-"""SG101-SG110: provenance of synthetic data."""
+"""SG101-SG111: provenance of synthetic data."""
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 from synthgov.context import RuleContext
 from synthgov.files import OUTSIDE_ROOT
-from synthgov.graph import model_ref_id
+from synthgov.graph import is_synthetic, model_ref_id
 from synthgov.model import DATASET_CARD, PIPELINE, Document, Issue, Pointer, Rule, RuleDoc, Severity
 
 
@@ -69,15 +70,27 @@ class GeneratorUndeclared(Rule):
     )
 
     def check(self, doc: Document, ctx: RuleContext) -> Iterator[Issue]:
+        from synthgov.formats import generation_hint
+        from synthgov.lineage import generators
+        from synthgov.synthetic import synthetic_status
+
         if any(use_role(u) == "generator" for _, u in generation_uses(doc)):
             return
+        if doc.id and any(u.doc is not doc for u in generators(ctx.graph, doc.id)):
+            return  # a pipeline that writes this dataset names the generator (distilabel)
         has_section = "generation" in doc.data
-        yield Issue(
-            ("generation",) if has_section else (),
-            "synthetic dataset declares no generator model"
-            + (" (generation has no entry with role generator)" if has_section else ""),
-            "add a generation entry: {model: <pinned id>, role: generator, rows: N}",
-        )
+        hint = generation_hint(doc)
+        named = synthetic_status(doc).models
+        message = "synthetic dataset declares no generator model"
+        if has_section:
+            message += " (generation has no entry with role generator)"
+        if named:
+            message += (
+                f"; its tags, keywords or prose name {', '.join(named)}, which this check "
+                "takes as evidence of the generator but not as a declaration"
+            )
+            hint = hint.replace("<pinned id>", f"<pinned id of {named[0]}>")
+        yield Issue(("generation",) if has_section else (), message, hint)
 
 
 class ModelUnpinned(Rule):
@@ -88,9 +101,13 @@ class ModelUnpinned(Rule):
         description=(
             "`gpt-4o` or `claude-3-5-sonnet-latest` point at different models over time, so the "
             "card cannot say which model made the data. Use a dated snapshot "
-            "(`gpt-4o-2024-08-06`) or, for a Hugging Face repository id, add `revision`. The "
-            "model registry says which ids are snapshots. Applies to generation uses, judges, "
-            "stage models and `primary_model.base`, never to `primary_model.id`."
+            "(`gpt-4o-2024-08-06`; the hint names the snapshot an alias points at) or, for a "
+            "Hugging Face repository id, add `revision` with the full 40-hex commit sha (a "
+            "branch, tag or abbreviated sha can move or be ambiguous). Routed ids get a hint "
+            "for their route: a versioned Bedrock id (`-v1:0`), the deployed version of an "
+            "Azure deployment, a dated OpenRouter slug; an OpenAI fine-tune (`ft:...`) is a "
+            "fixed model. `synthgov models ID` shows how an id was read. Applies to generation "
+            "uses, judges, stage models and `primary_model.base`, never to `primary_model.id`."
         ),
         bad="generation:\n  - {model: gpt-4o, role: generator}\n",
         good="generation:\n  - {model: gpt-4o-2024-08-06, role: generator}\n",
@@ -104,12 +121,7 @@ class ModelUnpinned(Rule):
             info = ctx.models.resolve(ref)
             if info.pinned:
                 continue
-            if "/" in mid:
-                hint = f"pin the repository: model: {{id: {mid}, revision: <commit sha>}}"
-            else:
-                alias = getattr(info, "alias_of", None)
-                example = f" such as {alias}" if alias else ""
-                hint = f"use a dated snapshot{example} instead of the moving alias"
+            hint = info.pin_hint or "use a dated snapshot instead of the moving alias"
             yield Issue(
                 pointer,
                 f"{what} model {mid} is not pinned ({info.pin_reason})",
@@ -255,48 +267,162 @@ class SourceUndocumented(Rule):
                 )
 
 
+FEEDING_ROLES = frozenset({"generator", "paraphraser", "labeler"})
+FEEDING_STAGES = frozenset({"generate", "label"})
+
+
+def _rewrites(use: Mapping[str, Any]) -> bool:
+    return use.get("rewrites") is True
+
+
+def training_feeds(doc: Document) -> Iterator[tuple[Pointer, Any, str]]:
+    """Every model use whose outputs become training data: (pointer, ref, what it is).
+
+    Cards: generation uses of role generator, paraphraser or labeler, and filters that
+    rewrite rows (``rewrites: true``), when the card's purpose includes training.
+    Pipelines: generate and label stages (and rewriting filters) whose outputs a train stage
+    reads; a feeding stage that names no outputs counts when the pipeline trains at all."""
+    if doc.kind == DATASET_CARD:
+        purpose = doc.data.get("purpose")
+        purposes = [purpose] if isinstance(purpose, str) else _list(purpose)
+        if "training" not in purposes or not is_synthetic(doc):
+            return
+        for i, use in generation_uses(doc):
+            role = use_role(use)
+            if role in FEEDING_ROLES or (role == "filter" and _rewrites(use)):
+                if model_ref_id(use.get("model")) is not None:
+                    yield ("generation", i, "model"), use["model"], role
+        return
+    stages = [(i, s) for i, s in enumerate(_list(doc.data.get("stages"))) if isinstance(s, Mapping)]
+    trained = {
+        str(x) for _, s in stages if s.get("type") == "train" for x in _list(s.get("inputs"))
+    }
+    trains = any(s.get("type") == "train" for _, s in stages)
+    for i, stage in stages:
+        kind = stage.get("type")
+        if kind not in FEEDING_STAGES and not (kind == "filter" and _rewrites(stage)):
+            continue
+        if model_ref_id(stage.get("model")) is None:
+            continue
+        outputs = {str(x) for x in _list(stage.get("outputs"))}
+        if (outputs and outputs & trained) or (not outputs and trains):
+            yield ("stages", i, "model"), stage["model"], f"{kind} stage {stage.get('id', i)}"
+
+
 class OutputTermsConflict(Rule):
     id = "SG106"
     name = "output-terms-conflict"
     severity = Severity.WARNING
-    synthetic_only = True
-    kinds = frozenset({DATASET_CARD})
+    kinds = frozenset({DATASET_CARD, PIPELINE})
     doc = RuleDoc(
-        summary="Training data from a generator whose terms restrict or condition that use.",
+        summary="Training data from a model whose terms restrict or condition that use.",
         description=(
-            "Some providers' terms forbid using outputs to train competing models, or attach "
-            "conditions (naming, attribution, licence pass-through). The message lists the "
-            "conditions and the source of the terms from the model registry, with the date they "
-            "were read. Not legal advice: it tells you whom to ask."
+            "Some providers' terms forbid using outputs to train (competing) models, or attach "
+            "conditions (naming, attribution, licence pass-through). Every use that feeds "
+            "training data is checked: on synthetic cards whose purpose includes training, "
+            "generation uses of role generator, paraphraser or labeler and filters that "
+            "rewrite rows (`rewrites: true`); in pipelines, generate and label stages (and "
+            "rewriting filters) whose outputs a train stage reads. The message quotes the "
+            "conditions from the model registry with their source, the date they were read and "
+            "a confidence: `verified` (the primary text was read and the clause is quoted in "
+            "the registry) or `reported` (a secondary source; read the primary text before "
+            "relying on it). On some routes other terms apply (a Mistral model on Bedrock is "
+            "governed by AWS's terms, not La Plateforme's). `synthgov models ID` shows the "
+            "entry. Lifecycle is checked by SG111: the registry records the deprecation and "
+            "retirement dates providers publish, and a use dated after retirement, or a pinned "
+            "snapshot past it, is reported there. Not legal advice: it tells you whom to ask."
         ),
         bad="purpose: [training]\ngeneration:\n  - {model: gpt-4o-2024-08-06, role: generator}\n",
         good=(
             "purpose: [training]\ngeneration:\n"
-            "  - {model: mistralai/Mixtral-8x7B-Instruct-v0.1, revision: 41bd4c9, "
-            "role: generator}\n"
+            "  - model: {id: mistralai/Mixtral-8x7B-Instruct-v0.1,\n"
+            "      revision: 41bd4c9cc4b8f18e6b07e0b4f0e0fc39883aa51c}\n"
+            "    role: generator\n"
         ),
     )
 
     def check(self, doc: Document, ctx: RuleContext) -> Iterator[Issue]:
-        purpose = doc.data.get("purpose")
-        purposes = [purpose] if isinstance(purpose, str) else _list(purpose)
-        if "training" not in purposes:
-            return
-        for i, use in generation_uses(doc):
-            if use_role(use) != "generator" or model_ref_id(use.get("model")) is None:
-                continue
-            info = ctx.models.resolve(use["model"])
+        for pointer, ref, what in training_feeds(doc):
+            info = ctx.models.resolve(ref)
             terms = info.terms
             if terms is None or terms.outputs_training not in ("restricted", "conditional"):
                 continue
+            confidence = terms.confidence or "unstated"
             yield Issue(
-                ("generation", i, "model"),
-                f"{info.id} outputs used for training are {terms.outputs_training} under "
-                f"{terms.name}: {terms.conditions} (source: {terms.source}, read "
-                f"{terms.read_on})",
+                pointer,
+                f"{what} {info.id}: outputs used for training are {terms.outputs_training} "
+                f"under {terms.name}: {terms.conditions} (source: {terms.source}, read "
+                f"{terms.read_on}, {confidence})",
                 "check the terms with your legal team, or waive with the approval on record",
                 value=info.id,
             )
+
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
+def _use_date(value: Any) -> str | None:
+    text = str(value) if value is not None else ""
+    return text[:10] if _ISO_DATE.match(text) else None
+
+
+class ModelRetired(Rule):
+    id = "SG111"
+    name = "model-retired"
+    severity = Severity.WARNING
+    kinds = frozenset({DATASET_CARD, PIPELINE})
+    doc = RuleDoc(
+        summary="A model used after its retirement date, or a pinned snapshot past retirement.",
+        description=(
+            "Providers retire model ids on published dates (the registry records "
+            "`deprecated_on`, `retired_on` and the page they come from). A generation use dated "
+            "after the model's retirement cannot be right: the date or the model id is wrong. "
+            "A pinned snapshot that is retired (as of today, which `SYNTHGOV_TODAY` fixes) "
+            "can no longer be called, so the data cannot be regenerated or extended with the "
+            "same model: record that, or move to a live snapshot. A deprecated model with a "
+            "retirement date still ahead is reported too, with that date."
+        ),
+        bad=("generation:\n  - {model: text-davinci-003, role: generator, date: 2024-03-01}\n"),
+        good="generation:\n  - {model: gpt-4o-2024-08-06, role: generator, date: 2024-09-01}\n",
+    )
+
+    def check(self, doc: Document, ctx: RuleContext) -> Iterator[Issue]:
+        dates: dict[Pointer, str | None] = {}
+        if doc.kind == DATASET_CARD:
+            for i, use in generation_uses(doc):
+                dates[("generation", i, "model")] = _use_date(use.get("date"))
+        for pointer, ref, what in model_references(doc):
+            mid = model_ref_id(ref)
+            if mid is None:
+                continue
+            info = ctx.models.resolve(ref)
+            retired, deprecated = info.retired_on, info.deprecated_on
+            source = f" (source: {info.lifecycle_source})" if info.lifecycle_source else ""
+            used_on = dates.get(pointer)
+            if retired and used_on and used_on > retired:
+                yield Issue(
+                    pointer,
+                    f"{what} model {mid} was retired on {retired}{source}, but this use is "
+                    f"dated {used_on}",
+                    "correct the use's date or the model id (which model really generated?)",
+                    value=mid,
+                )
+            elif retired and retired <= ctx.today and info.pinned:
+                yield Issue(
+                    pointer,
+                    f"{what} model {mid} was retired on {retired}{source}: the data cannot be "
+                    "regenerated or extended with it",
+                    "record this in the card (limitations) or regenerate with a live snapshot",
+                    value=mid,
+                )
+            elif deprecated and deprecated <= ctx.today and (not retired or retired > ctx.today):
+                when = f", retiring on {retired}" if retired else ""
+                yield Issue(
+                    pointer,
+                    f"{what} model {mid} is deprecated since {deprecated}{when}{source}",
+                    "plan the move to its replacement before the retirement date",
+                    value=mid,
+                )
 
 
 class DataChecksumMismatch(Rule):
@@ -447,4 +573,5 @@ RULES = [
     DataFileMissing,
     GenerationParamsMissing,
     SyntheticShareUndeclared,
+    ModelRetired,
 ]
