@@ -275,18 +275,14 @@ class DuckDBEngine:
                 self._ngrams(params, out["ngrams"], words)
             return
         per_band = max(1, params.num_perm // params.bands)
-        n_perm = per_band * params.bands
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE sg_perms AS SELECT * FROM "
-            f"(VALUES {sql.permutation_rows(n_perm)}) AS t(i, a, b)"
-        )
         shingles = sql.shingle_hashes("w", params.shingle_size)
+        columns, bands = sql.minhash_bands("sh", per_band * params.bands, per_band)
         con.execute(
-            f"CREATE OR REPLACE TEMP TABLE sg_sh AS SELECT rn, unnest({shingles}) AS x "
-            f"FROM (SELECT rn, {words} AS w FROM sg_text WHERE nt <> '')"
+            f"COPY (SELECT rn, unnest(range({params.bands}))::INTEGER AS band, "
+            f"unnest({bands}) AS bh FROM (SELECT rn, {columns} FROM (SELECT rn, {shingles} "
+            f"AS sh FROM (SELECT rn, {words} AS w FROM sg_text WHERE nt <> ''))) "
+            f"ORDER BY rn, band) TO {out['bands']} (FORMAT parquet)"
         )
-        bands = sql.minhash_bands("sg_sh", "sg_perms", per_band)
-        con.execute(f"COPY ({bands} ORDER BY rn, band) TO {out['bands']} (FORMAT parquet)")
         if ngrams:
             self._ngrams(params, out["ngrams"], words)
 
