@@ -120,7 +120,61 @@ def main() -> None:
 @click.option("--no-cache", is_flag=True, help="Do not read or write the result cache.")
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only, no summary.")
 @click.option("-v", "--verbose", count=True, help="Say more about what was read.")
-def check(
+@click.option(
+    "--verify-data", is_flag=True, help="Also measure the data files (as synthgov verify)."
+)
+@click.option(
+    "--profile",
+    "profile_path",
+    type=click.Path(),
+    help="With --verify-data: write the measured profile (JSON) to this file.",
+)
+def check(**kwargs: Any) -> None:
+    """Check dataset cards and pipelines under PATHS (default: the current directory)."""
+    _check(**kwargs)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--policy", "policies", multiple=True, help="Policy to apply (repeatable).")
+@click.option("--config", "config_path", type=click.Path(), help="Config file to use.")
+@click.option("--format", "fmt", default=None, help=f"Output format: {', '.join(FORMATS)}.")
+@click.option("--output", "-o", type=click.Path(), help="Write the report to this file.")
+@click.option(
+    "--fail-on", type=click.Choice(["error", "warning", "info"]), help="Lowest failing severity."
+)
+@click.option("--select", multiple=True, help="Only these rule ids or prefixes.")
+@click.option("--ignore", multiple=True, help="Skip these rule ids or prefixes.")
+@click.option("--no-cache", is_flag=True, help="Do not read or write the measurement cache.")
+@click.option("-q", "--quiet", is_flag=True, help="Print findings only, no summary.")
+@click.option(
+    "--profile",
+    "profile_path",
+    type=click.Path(),
+    help="Write the measured "
+    "profile of every dataset (JSON, schemas/profile.schema.json) to this file.",
+)
+@click.option("--engine", default="duckdb", help="Measuring engine (duckdb).")
+def verify(engine: str, **kwargs: Any) -> None:
+    """Measure the data files of the cards under PATHS and compare them with the cards.
+
+    Every check of synthgov check runs too; SG500-SG509 report what the data contradicts
+    (mismatch) and what could not be measured (unverified).
+    """
+    if engine != "duckdb":
+        raise _fail(f"unknown engine {engine!r} (known: duckdb)")
+    _check(
+        verify_data=True,
+        diff_base=None,
+        changed_only=False,
+        policy_from_ref=None,
+        baseline_path=None,
+        verbose=0,
+        **kwargs,
+    )
+
+
+def _check(
     paths: tuple[str, ...],
     policies: tuple[str, ...],
     config_path: str | None,
@@ -136,8 +190,9 @@ def check(
     no_cache: bool,
     quiet: bool,
     verbose: int,
+    verify_data: bool = False,
+    profile_path: str | None = None,
 ) -> None:
-    """Check dataset cards and pipelines under PATHS (default: the current directory)."""
     from synthgov.policy import PolicyError
     from synthgov.runner import CheckOptions, run_check
 
@@ -156,7 +211,11 @@ def check(
         baseline=baseline_path,
         use_cache=not no_cache,
         color=color,
+        verify_data=verify_data,
+        progress=_progress_bar() if verify_data and sys.stderr.isatty() else None,
     )
+    if profile_path is not None and not verify_data:
+        raise _fail("--profile needs --verify-data (or use synthgov verify)")
     setup = _prepare(options)
     in_actions = fmt is None and os.environ.get("GITHUB_ACTIONS") == "true"
     fmt = fmt or setup.config.format or "text"
@@ -194,9 +253,29 @@ def check(
     if fmt == "html":
         report = _with_audit(report, result, setup, options.cwd, paths)
     write_output(reporter(report), output)
+    if profile_path is not None and result.verification is not None:
+        from synthgov.verify.profile import render_profile
+
+        try:
+            write_output(render_profile(result.verification, report), profile_path)
+        except OSError as exc:
+            raise _fail(f"cannot write the profile {profile_path}: {exc.strerror or exc}") from None
     if in_actions:
         _github_actions_extras(setup.registry.reporters, report)
     sys.exit(result.exit_code)
+
+
+def _progress_bar() -> Any:
+    """A one-line progress bar on stderr (only used when stderr is a terminal)."""
+
+    def show(done: int, total: int, label: str) -> None:
+        width = 24
+        filled = width * done // max(total, 1)
+        bar = "#" * filled + "-" * (width - filled)
+        end = "\n" if done >= total else ""
+        click.echo(f"\r[{bar}] {done}/{total} {label[-40:]:<40}{end}", err=True, nl=False)
+
+    return show
 
 
 def _with_audit(

@@ -42,6 +42,10 @@ class CheckOptions:
     use_cache: bool = True
     color: bool = False
     cwd: str = field(default_factory=os.getcwd)
+    #: measure the data files and compare them with the cards (synthgov verify)
+    verify_data: bool = False
+    #: called as progress(done, total, label) while data files are measured
+    progress: Callable[[int, int, str], None] | None = None
 
 
 @dataclass(frozen=True, eq=False, repr=False)  # plumbing: no __eq__, __hash__ or __repr__ to build
@@ -64,6 +68,8 @@ class RunResult:
     config: Config | None = None
     #: every document loaded (targets and context), e.g. for ``synthgov graph``
     documents: tuple[Document, ...] = ()
+    #: what data verification measured (synthgov.verify.model.Verification), if it ran
+    verification: Any = None
 
 
 @dataclass(frozen=True, eq=False, repr=False)  # plumbing: no __eq__, __hash__ or __repr__ to build
@@ -223,6 +229,7 @@ def run_check(options: CheckOptions, setup: Setup) -> RunResult:
         options.use_cache
         and config.cache_enabled
         and options.diff_base is None
+        and not options.verify_data  # data files have their own per-file measure cache
         and options.policy_from_ref is None  # the ref may move: its waivers, its baseline
     ):
         from synthgov.cache import open_cache
@@ -285,6 +292,11 @@ def run_check(options: CheckOptions, setup: Setup) -> RunResult:
     shown_targets = {display_path(p, cwd) for p in targets} if scoped else None
     if shown_targets is not None:
         shown_targets.update(display_path(folder, cwd) for folder, _ in found.unreadable)
+    if options.verify_data:
+        scope = shown_targets
+        if diff is not None:
+            scope = {display_path(p, cwd) for p in targets}
+        run = replace(run, verification=_verify(options, setup, run, scope))
     findings = evaluate(
         documents=documents,
         problems=problems,
@@ -309,8 +321,15 @@ def run_check(options: CheckOptions, setup: Setup) -> RunResult:
         findings, registry, policy, n_files, n_docs, options.color, documents, baselined
     )
     report = replace(report, graph=lambda: run.graph)
+    if run.verification is not None:
+        report = replace(report, verification=tuple(run.verification.all_claims()))
     result = RunResult(
-        report, exit_code(findings, fail_on), tuple(warnings), config, tuple(documents)
+        report,
+        exit_code(findings, fail_on),
+        tuple(warnings),
+        config,
+        tuple(documents),
+        run.verification,
     )
     if cache is not None:
         cache.save(result)
@@ -355,6 +374,59 @@ def _local_files(options: CheckOptions, config: Config, cache: Any) -> Any:
         hash_seconds=limits.hash_seconds,
     )
     return files if cache is None else cache.files(files)
+
+
+def _verify(options: CheckOptions, setup: Setup, run: Any, scope: set[str] | None) -> Any:
+    """Measure the data files of the cards in scope and compare them with the claims."""
+    from synthgov.rules.verification import MEASURE_PARAMS
+    from synthgov.verify import compare
+    from synthgov.verify.measure import display_from, run_verification
+    from synthgov.verify.model import MeasureParams
+
+    try:
+        import duckdb  # noqa: F401 - the engine's import, checked here for a clear message
+    except ImportError:
+        raise PolicyError(
+            "--verify-data", None, "data verification needs DuckDB: pip install duckdb"
+        ) from None
+    policy = setup.policy
+    params_by_rule = {
+        rule_id: dict(setting.params)
+        for rule_id, setting in policy.rules.items()
+        if rule_id.startswith("SG5") and setting.enabled
+    }
+    values: dict[str, Any] = {}
+    for name, (rule_id, param) in MEASURE_PARAMS.items():
+        rule = setup.registry.rules.get(rule_id)
+        default = rule.parameter_defaults().get(param) if rule is not None else None
+        setting = policy.rules.get(rule_id)
+        value = setting.params.get(param, default) if setting is not None else default
+        if value is not None:
+            values[name] = tuple(value) if isinstance(value, list) else value
+    params = MeasureParams(**values)
+    folder = None
+    if options.use_cache and setup.config.cache_enabled:
+        from synthgov.cache import cache_dir
+
+        base = cache_dir(setup.config)
+        folder = os.path.join(base, "verify") if base else None
+    verification = run_verification(
+        run.documents,
+        scope,
+        run.graph,
+        _local_files(options, setup.config, None),
+        params,
+        display_from(options.cwd),
+        cache_folder=folder,
+        progress=options.progress,
+    )
+    by_path = {d.path: d for d in run.documents}
+    claims = {
+        path: tuple(compare.claims(by_path[path], dm, params_by_rule))
+        for path, dm in verification.datasets.items()
+        if scope is None or path in scope
+    }
+    return replace(verification, claims=claims)
 
 
 def _diff_info(options: CheckOptions, setup: Setup) -> Any:

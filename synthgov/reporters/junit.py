@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict
+from typing import Any
 
 from synthgov.escaping import printable, xml_command_safe
 from synthgov.model import Finding
@@ -58,6 +59,12 @@ def render(report: Report) -> str:
             },
         )
         total = 1
+    if report.verification is not None:
+        suite = _verification_suite(report.verification)
+        root.append(suite)
+        total += int(suite.get("tests", "0"))
+        failures += int(suite.get("failures", "0"))
+        skipped += int(suite.get("skipped", "0"))
     root.set("tests", str(total))
     root.set("failures", str(failures))
     root.set("errors", "0")
@@ -115,6 +122,36 @@ def _suite(path: str, findings: list[Finding]) -> ET.Element:
             )
         el.text = detail  # each value was cleaned above; the line breaks are ours
     suite.set("tests", str(len(findings)))
+    suite.set("failures", str(failures))
+    suite.set("errors", "0")
+    suite.set("skipped", str(skipped))
+    suite.set("time", "0")
+    return suite
+
+
+def _verification_suite(claims: tuple[Any, ...]) -> ET.Element:
+    """Data verification: a test case per claim; a mismatch fails, an unverified claim is
+    skipped (not passed)."""
+    suite = ET.Element("testsuite", {"name": "synthgov data verification"})
+    failures = skipped = 0
+    for claim in claims:
+        case = ET.SubElement(
+            suite,
+            "testcase",
+            {
+                "classname": _clean(claim.card),
+                "name": _clean(f"{claim.rule} {claim.claim}"),
+                "time": "0",
+            },
+        )
+        if claim.outcome == "mismatch":
+            failures += 1
+            node = ET.SubElement(case, "failure", {"message": _clean(claim.message)})
+            node.text = _clean(claim.message)
+        elif claim.outcome == "unverified":
+            skipped += 1
+            ET.SubElement(case, "skipped", {"message": _clean(f"unverified: {claim.message}")})
+    suite.set("tests", str(len(claims)))
     suite.set("failures", str(failures))
     suite.set("errors", "0")
     suite.set("skipped", str(skipped))

@@ -65,6 +65,9 @@ def render(report: Report) -> str:
             }
         ],
     }
+    verification = report.verification_json()
+    if verification is not None:
+        payload["runs"][0]["properties"]["verification"] = verification
     return json_wellformed(json.dumps(payload, indent=2, ensure_ascii=False)) + "\n"
 
 
