@@ -51,9 +51,11 @@ def check_repo_url(value: str) -> str:
 
 
 def _git(cwd: str, *args: str) -> str | None:
+    from synthgov.gitsafe import git_command
+
     try:
         proc = subprocess.run(
-            ["git", *args],
+            git_command(*args),
             cwd=cwd,
             capture_output=True,
             text=True,
