@@ -290,9 +290,12 @@ def _with_audit(
     """The report with what the HTML audit report needs (commit, policies, documents...)."""
     from dataclasses import replace
 
-    from synthgov.audit import gather, scope
+    from synthgov.audit import gather, measured_values, scope
 
-    inputs = gather(setup, result, cwd=cwd, timestamp=timestamp, repo_url=repo_url)
+    measured = measured_values(report.verification or ())
+    inputs = gather(
+        setup, result, cwd=cwd, timestamp=timestamp, repo_url=repo_url, verification=measured
+    )
     return scope(replace(report, audit=inputs), paths, cwd)
 
 
@@ -319,6 +322,11 @@ def _with_audit(
     help="Link findings to their source lines: a base URL (GitHub/GitLab style) or a "
     "template with {commit}, {path} and {line}. Overrides report.repo_url in the config.",
 )
+@click.option(
+    "--verify-data",
+    is_flag=True,
+    help="Also measure the data files (DuckDB) and show declared vs measured per dataset.",
+)
 @click.option("--no-cache", is_flag=True, help="Do not read or write the result cache.")
 def report_cmd(
     paths: tuple[str, ...],
@@ -328,6 +336,7 @@ def report_cmd(
     config_path: str | None,
     timestamp: str | None,
     repo_url: str | None,
+    verify_data: bool,
     no_cache: bool,
 ) -> None:
     """Write a self-contained audit report of the documents under PATHS: overview, lineage
@@ -343,7 +352,11 @@ def report_cmd(
     except ValueError as exc:
         raise _fail(str(exc)) from None
     options = CheckOptions(
-        paths=paths, config=config_path, policies=policies, use_cache=not no_cache
+        paths=paths,
+        config=config_path,
+        policies=policies,
+        use_cache=not no_cache,
+        verify_data=verify_data,
     )
     setup = _prepare(options)
     reporter = setup.registry.reporters.get(fmt)

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from html import escape
 
 from synthgov.reporters.html import assets
+from synthgov.reporters.html.inputs import MeasuredValue
 from synthgov.reporters.html.model import (
     NOT_RECORDED,
     AuditView,
@@ -484,7 +485,7 @@ def _dataset(ds: DatasetView, verified_run: bool) -> str:
                 e(m.field),
                 e(m.declared),
                 e(m.measured),
-                '<span class="ok">matches</span>' if m.ok else '<span class="err">differs</span>',
+                _outcome(m),
                 e(" ".join(x for x in (m.path, m.note) if x) or "-"),
             )
             for m in ds.measured
@@ -498,6 +499,18 @@ def _dataset(ds: DatasetView, verified_run: bool) -> str:
     out.append(_findings(ds.findings))
     out.append("</section>")
     return "\n".join(out)
+
+
+def _outcome(m: MeasuredValue) -> str:
+    """The result cell: a claim that could not be measured is never shown as matching."""
+    outcome = m.outcome or ("verified" if m.ok else "mismatch")
+    if outcome == "unverified":
+        return '<span class="warn">unverified</span>'
+    return (
+        '<span class="ok">matches</span>'
+        if outcome == "verified"
+        else ('<span class="err">differs</span>')
+    )
 
 
 def _coverage(ds: DatasetView, hid: str) -> str:
