@@ -20,7 +20,7 @@ from typing import Any
 from synthgov.context import RunContext
 from synthgov.dates import days_between, parse_date
 from synthgov.model import Document, Finding, Issue, Rule, pointer_to_json
-from synthgov.policy import RuleSetting
+from synthgov.policytypes import RuleSetting
 
 REQUIRED = ("rule", "reason", "approved_by", "approved_on", "expires")
 WAIVER_RULES = ("SG403", "SG404", "SG407")
