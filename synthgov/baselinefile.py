@@ -134,8 +134,9 @@ def load(
         raise PolicyError(label, None, "baseline has no findings list")
     keys: Counter[Key] = Counter()
     for i, entry in enumerate(entries):
-        fields = [entry.get(k) if isinstance(entry, dict) else None for k in _FIELDS]
-        if not all(isinstance(v, str) for v in fields):
+        given = [entry.get(k) if isinstance(entry, dict) else None for k in _FIELDS]
+        fields = [v for v in given if isinstance(v, str)]
+        if len(fields) != len(_FIELDS):
             raise PolicyError(label, None, f"baseline entry {i} lacks rule, path, pointer or value")
         keys[(fields[0], fields[1], fields[2], fields[3])] += 1
     return Baseline(os.path.abspath(path), keys)

@@ -74,9 +74,7 @@ def apply_waivers(
     for index, finding in enumerate(findings):
         by_doc.setdefault((finding.path, finding.document), []).append(index)
     max_days = (
-        int(settings.get("SG403", (None, None))[1].params.get("max_days", 180))
-        if ("SG403" in settings)
-        else 180
+        int(settings["SG403"][1].params.get("max_days", 180)) if ("SG403" in settings) else 180
     )
     extra: list[Finding] = []
     waived: set[int] = set()

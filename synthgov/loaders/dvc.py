@@ -141,7 +141,8 @@ def _map_stage(
     kind = guess_type(name)
     if kind is not None:
         out.put((*ptr, "type"), kind, positions.get(("stages", name)))
-    wdir = body.get("wdir") if isinstance(body.get("wdir"), str) else ""
+    wdir_value = body.get("wdir")
+    wdir = wdir_value if isinstance(wdir_value, str) else ""
     extra: dict[str, Any] = {"wdir": wdir or "."}
     cmd = body.get("cmd")
     if isinstance(cmd, str):
