@@ -21,7 +21,7 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
-from synthgov.policy import PolicyError
+from synthgov.errors import PolicyError
 
 
 class GitError(PolicyError):

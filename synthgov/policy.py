@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from synthgov.errors import PolicyError
 from synthgov.model import Pointer, Position, Rule, Severity
 from synthgov.policytypes import CustomRuleSpec, ResolvedPolicy, RuleSetting
 
@@ -30,17 +31,6 @@ __all__ = [
 
 Reader = Callable[[str], bytes | None]
 BUILTIN_PREFIX = "builtin:"
-
-
-class PolicyError(Exception):
-    """A policy or config problem: exit code 2 with one line naming the file."""
-
-    def __init__(self, path: str, line: int | None, message: str) -> None:
-        self.path = path
-        self.line = line
-        self.message = message
-        where = f"{path}:{line}" if line else path
-        super().__init__(f"{where}: {message}")
 
 
 @dataclass(eq=False, repr=False)
