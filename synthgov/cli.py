@@ -13,9 +13,12 @@ from typing import Any
 import click
 
 from synthgov import __version__
+from synthgov.errors import SynthgovError
 from synthgov.escaping import command_safe, printable
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+#: the one mapping of synthgov's errors to exit codes (most specific class first)
+EXIT_CODES: tuple[tuple[type[SynthgovError], int], ...] = ((SynthgovError, EXIT_ERROR),)
 FORMATS = ("text", "json", "sarif", "junit", "github", "markdown", "html")
 
 
@@ -36,6 +39,26 @@ def _safe(text: object) -> str:
 
 def _fail(message: str) -> ConfigProblem:
     return ConfigProblem(message)
+
+
+def exit_code_for(exc: BaseException) -> int | None:
+    """The exit code of one of synthgov's errors; None for anything else (a bug)."""
+    for cls, code in EXIT_CODES:
+        if isinstance(exc, cls):
+            return code
+    return None
+
+
+class SynthgovGroup(click.Group):
+    """The CLI's group: a SynthgovError that leaves a command is one line and its exit code
+    (commands still catch their own today; issue 12's thin CLI leaves only this)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except SynthgovError as exc:
+            click.echo(_safe(f"synthgov: error: {exc}"), err=True)
+            ctx.exit(exit_code_for(exc) or EXIT_ERROR)
 
 
 def _split_ids(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -90,7 +113,7 @@ def _new_file_mode(target: str) -> int:
     return 0o666 & ~mask
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=SynthgovGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(
     __version__, "--version", prog_name="synthgov", message="%(prog)s %(version)s"
 )

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from synthgov.model import DATASET_CARD, PIPELINE, Document, Issue, Pointer
-from synthgov.policy import CustomRuleSpec
+from synthgov.policytypes import CustomRuleSpec
 
 #: macros that bind a variable: name -> how many leading arguments are variables
 _BINDING_MACROS = {"all": 1, "exists": 1, "exists_one": 1, "map": 1, "filter": 1}

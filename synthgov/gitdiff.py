@@ -21,7 +21,7 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
-from synthgov.policy import PolicyError
+from synthgov.errors import PolicyError
 
 
 class GitError(PolicyError):
@@ -310,7 +310,11 @@ def blobs_at(cwd: str, commit: str, paths: list[str]) -> dict[str, bytes | None]
                 obj = files.tree / rel
             except (KeyError, ValueError, TypeError):
                 obj = None
-        regular = getattr(obj, "type", None) == "blob" and (int(obj.mode) & 0o170000) == 0o100000
+        regular = (
+            obj is not None
+            and getattr(obj, "type", None) == "blob"
+            and (int(obj.mode) & 0o170000) == 0o100000
+        )
         out[path] = _blob_bytes(obj) if regular else None
     return out
 

@@ -13,62 +13,24 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from synthgov.errors import PolicyError
 from synthgov.model import Pointer, Position, Rule, Severity
+from synthgov.policytypes import CustomRuleSpec, ResolvedPolicy, RuleSetting
+
+# the resolved policy's types live in policytypes (below custom rules and the engine)
+__all__ = [
+    "BUILTIN_PREFIX",
+    "CustomRuleSpec",
+    "PolicyError",
+    "Reader",
+    "ResolvedPolicy",
+    "RuleSetting",
+    "default_reader",
+    "resolve",
+]
 
 Reader = Callable[[str], bytes | None]
 BUILTIN_PREFIX = "builtin:"
-
-
-class PolicyError(Exception):
-    """A policy or config problem: exit code 2 with one line naming the file."""
-
-    def __init__(self, path: str, line: int | None, message: str) -> None:
-        self.path = path
-        self.line = line
-        self.message = message
-        where = f"{path}:{line}" if line else path
-        super().__init__(f"{where}: {message}")
-
-
-@dataclass(frozen=True, eq=False)  # compared by identity; no __eq__ or __hash__ to build
-class RuleSetting:
-    """A rule as the resolved policy runs it: on or off, severity, parameters."""
-
-    enabled: bool
-    severity: Severity
-    params: Mapping[str, Any]
-    references: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, eq=False)  # compared by identity; no __eq__ or __hash__ to build
-class CustomRuleSpec:
-    """A declarative custom rule of a policy (require or expr)."""
-
-    id: str
-    title: str
-    severity: Severity
-    kind: str
-    message: str
-    hint: str = ""
-    references: tuple[str, ...] = ()
-    when: Mapping[str, Any] | None = None
-    require: Mapping[str, Any] | None = None
-    expr: str | None = None
-    origin: str = ""  # "path:line" of the definition
-
-
-@dataclass(frozen=True, eq=False)  # compared by identity; no __eq__ or __hash__ to build
-class ResolvedPolicy:
-    """The policy of a run, with every extends applied."""
-
-    rules: Mapping[str, RuleSetting]
-    settings: Mapping[str, Any] = field(default_factory=dict)
-    custom: tuple[CustomRuleSpec, ...] = ()
-    files: tuple[str, ...] = ()  # policy files that were read (for SG405)
-    names: tuple[str, ...] = ()
-
-    def setting_for(self, rule_id: str) -> RuleSetting | None:
-        return self.rules.get(rule_id)
 
 
 @dataclass(eq=False, repr=False)

@@ -197,6 +197,7 @@ def test_today_is_part_of_the_key(acme: Path, tmp_path: Path) -> None:
     assert later == _cli(acme, cache, "--no-cache", env={"SYNTHGOV_TODAY": "2026-12-02"})
 
 
+@pytest.mark.slow
 def test_one_changed_card_reports_it_and_its_lineage(tmp_path: Path) -> None:
     """The acceptance case: one card of a generated 10,000-card repository changes (about a
     minute on 2 cores; bench/ times the same scenario)."""

@@ -24,6 +24,7 @@ def _tree(root: Path) -> dict[str, bytes]:
     }
 
 
+@pytest.mark.slow
 def test_init_writes_starter_files_that_pass_every_pack(tmp_path: Path) -> None:
     proc = run_cli("init", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr

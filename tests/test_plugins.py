@@ -104,6 +104,7 @@ def broken(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     return with_path(root / "site")
 
 
+@pytest.mark.slow
 def test_plugins_command_lists_the_example_plugin(acme: dict[str, str], tmp_path: Path) -> None:
     proc = run_cli("plugins", cwd=tmp_path, env=acme)
     assert proc.returncode == 0, proc.stderr
@@ -124,6 +125,7 @@ def test_plugins_command_lists_the_example_plugin(acme: dict[str, str], tmp_path
     assert data["errors"] == []
 
 
+@pytest.mark.slow
 def test_plugin_rule_is_listed_and_explained(acme: dict[str, str], tmp_path: Path) -> None:
     rules = run_cli("rules", cwd=tmp_path, env=acme)
     (line,) = [x for x in rules.stdout.splitlines() if x.startswith("ACME100")]
@@ -170,6 +172,7 @@ def test_pack_by_bare_name_with_the_plugin_rule_and_loader(
     assert "acme-strict" in without.stderr and "Traceback" not in without.stderr
 
 
+@pytest.mark.slow
 def test_broken_plugin_is_one_clear_error(broken: dict[str, str], tmp_path: Path) -> None:
     proc = run_cli("plugins", cwd=tmp_path, env=broken)
     assert proc.returncode == 1

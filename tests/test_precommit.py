@@ -92,6 +92,7 @@ def _user_repo(root: Path, *, drop_owner: bool) -> Path:
     return root
 
 
+@pytest.mark.slow
 def test_try_repo_passes_a_compliant_repository(
     tmp_path: Path, hook_repo: Path, pc_home: Path
 ) -> None:
@@ -103,6 +104,7 @@ def test_try_repo_passes_a_compliant_repository(
     assert re.search(r"synthgov \(dataset cards and pipelines\)\.+Passed", proc.stdout), proc.stdout
 
 
+@pytest.mark.slow
 def test_try_repo_blocks_a_card_without_owner(
     tmp_path: Path, hook_repo: Path, pc_home: Path
 ) -> None:

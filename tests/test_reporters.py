@@ -7,6 +7,8 @@ import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import pytest
+
 from synthgov.model import Finding, Severity
 from synthgov.report import Report, summarize
 from synthgov.reporters import github, junit
@@ -235,6 +237,7 @@ def test_github_actions_default_output(tmp_path: Path) -> None:
     assert not [line for line in plain.stdout.splitlines() if line.startswith("::")]
 
 
+@pytest.mark.slow
 def test_every_format_is_registered_and_deterministic() -> None:
     for fmt in ("text", "json", "sarif", "junit", "github", "markdown"):
         first = run_cli("check", "--format", fmt, cwd=VIOLATIONS)

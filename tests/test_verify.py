@@ -319,6 +319,7 @@ def _claims(result: Any) -> list[dict[str, Any]]:
 # --------------------------------------------------------------------------- command line
 
 
+@pytest.mark.slow
 def test_verify_cli_formats_profile_and_determinism(tmp_path: Path) -> None:
     _jsonl(tmp_path / "data.jsonl", _rows(12))
     (tmp_path / "card.yaml").write_text(

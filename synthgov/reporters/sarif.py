@@ -43,7 +43,7 @@ def render(report: Report) -> str:
         _result(f, index[f.rule], fp, n)
         for f, (fp, n) in zip(report.findings, fingerprints(report.findings), strict=True)
     ]
-    payload = {
+    payload: dict[str, Any] = {
         "$schema": SCHEMA_URI,
         "version": "2.1.0",
         "runs": [

@@ -7,13 +7,14 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from synthgov.model import Document
+from synthgov.model import Document, Pointer
 from synthgov.verify.model import (
     MISMATCH,
     PII_DETECTORS,
     UNVERIFIED,
     VERIFIED,
     Claim,
+    ColumnType,
     DatasetMeasure,
     FileResult,
 )
@@ -141,7 +142,7 @@ def rows(doc: Document, dm: DatasetMeasure, params: Params) -> Iterator[Claim]:
         declared = next((f.declared_rows for f in group if f.declared_rows is not None), None)
         if declared is None or not pointer:
             continue
-        where = ("files", pointer[1], "rows")
+        where: Pointer = ("files", pointer[1], "rows")
         what = f"rows of {group[0].spec.shown if len(group) == 1 else pointer_label(group)}"
         if not all(f.measure is not None and not f.measure.error for f in group):
             yield _unverified("SG501", doc, where, what, declared, _file_reason(tuple(group)))
@@ -202,6 +203,11 @@ def _compare_count(
 # ---------------------------------------------------------------------------- SG502 columns
 
 
+def _columns(f: FileResult) -> tuple[ColumnType, ...]:
+    """The measured columns of a file (none when it was not measured)."""
+    return f.measure.columns if f.measure is not None else ()
+
+
 def columns(doc: Document, dm: DatasetMeasure, params: Params) -> Iterator[Claim]:
     features = doc.get(("features",))
     measured = [f for f in dm.files if f.measure is not None and not f.measure.error]
@@ -214,7 +220,7 @@ def columns(doc: Document, dm: DatasetMeasure, params: Params) -> Iterator[Claim
         for name, declared in features.items():
             where = ("features", name)
             want = FEATURE_TYPES.get(str(declared).lower()) if isinstance(declared, str) else None
-            seen = [(f, c) for f in measured for c in f.measure.columns if c.column == name]
+            seen = [(f, c) for f in measured for c in _columns(f) if c.column == name]
             if not seen:
                 yield _claim(
                     "SG502",
@@ -271,7 +277,7 @@ def columns(doc: Document, dm: DatasetMeasure, params: Params) -> Iterator[Claim
                     f"column {name}: declared {declared}, measured {want}",
                 )
         if not params.get("allow_extra", True):
-            extra = sorted({c.column for f in measured for c in f.measure.columns} - set(features))
+            extra = sorted({c.column for f in measured for c in _columns(f)} - set(features))
             for name in extra:
                 yield _claim(
                     "SG502",
@@ -289,7 +295,7 @@ def columns(doc: Document, dm: DatasetMeasure, params: Params) -> Iterator[Claim
     # no declared features: a column holding values of several types is still a mismatch
     for f in measured:
         types: dict[str, list[Any]] = defaultdict(list)
-        for c in f.measure.columns:
+        for c in _columns(f):
             if c.type != "null":
                 types[c.column].append(c)
         for name, found in sorted(types.items()):
@@ -457,14 +463,14 @@ def contamination(doc: Document, dm: DatasetMeasure, params: Params) -> Iterator
     checks = doc.get(("validation", "contamination"))
     max_rate = float(params.get("max_rate", 0.0))
     tol = float(params.get("tolerance", 0.0))
-    declared = None
+    declared: tuple[Pointer, float] | None = None
     for i, check in enumerate(checks if isinstance(checks, list) else []):
         if isinstance(check, Mapping) and _num(check.get("overlap")):
             declared = (("validation", "contamination", i, "overlap"), float(check["overlap"]))
             break
     if not dm.contamination:
         if dm.paired_with:
-            where = declared[0] if declared is not None else ("purpose",)
+            where: Pointer = declared[0] if declared is not None else ("purpose",)
             yield _unverified(
                 "SG505",
                 doc,
@@ -561,7 +567,7 @@ def representation(doc: Document, dm: DatasetMeasure, params: Params) -> Iterato
         shares = attr.get(key)
         if not isinstance(shares, Mapping) or not dm.files:
             continue
-        tol = (
+        tol: Any = (  # a JSON number, from the card or the policy
             attr.get("tolerance") if _num(attr.get("tolerance")) else params.get("tolerance", 0.05)
         )
         base = ("representation", "attributes", i, key)

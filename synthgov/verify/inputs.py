@@ -46,8 +46,8 @@ def sniff_format(path: str, declared: Any = None) -> tuple[str, str] | None:
             compression = comp
             break
     if isinstance(declared, str):
-        fmt = FORMAT_NAMES.get(declared.strip().lower())
-        return (fmt, compression) if fmt else None
+        named = FORMAT_NAMES.get(declared.strip().lower())
+        return (named, compression) if named else None
     return None
 
 
@@ -70,7 +70,8 @@ def _entry(
 ) -> list[FileResult]:
     rel = entry.get("path")
     pointer = ("files", i, "path")
-    split = entry.get("split") if isinstance(entry.get("split"), str) else ""
+    split_value = entry.get("split")
+    split = split_value if isinstance(split_value, str) else ""
     rows = entry.get("rows")
     declared = rows if isinstance(rows, int) and not isinstance(rows, bool) else None
     if not isinstance(rel, str) or not rel.strip():

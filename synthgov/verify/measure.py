@@ -29,7 +29,7 @@ def contamination_pairs(documents: Sequence[Document], graph: Any) -> dict[str, 
         for check in checks if isinstance(checks, list) else []:
             against = check.get("against") if isinstance(check, Mapping) else None
             for other in against if isinstance(against, list) else []:
-                if not isinstance(other, str) or other == doc.id:
+                if not isinstance(other, str) or doc.id is None or other == doc.id:
                     continue
                 if is_eval:
                     pairs.setdefault(doc.id, set()).add(other)

@@ -135,7 +135,9 @@ def _overview(view: AuditView) -> str:
     )
     out.append('<h3 id="h-families">Findings by family</h3>')
     if o.by_family:
-        rows = [(e(name), _num(err), _num(warn), _num(inf)) for name, err, warn, inf in o.by_family]
+        rows: list[tuple[str, ...]] = [
+            (e(name), _num(err), _num(warn), _num(inf)) for name, err, warn, inf in o.by_family
+        ]
         out.append(_table(("family", "errors", "warnings", "infos"), rows, "h-families", (1, 2, 3)))
     else:
         out.append("<p>No active findings.</p>")
@@ -452,7 +454,7 @@ def _dataset(ds: DatasetView, verified_run: bool) -> str:
     out.append("</dl>")
     out.append(f'<h4 id="{e(hid)}-prov">Provenance</h4>')
     if ds.generators:
-        rows = [
+        rows: list[tuple[str, ...]] = [
             (
                 f"<code>{e(g.model)}</code>",
                 f'<code class="pin">{e(g.revision)}</code>'
