@@ -97,8 +97,10 @@ def decode(raw: bytes) -> str | FileProblem:
 
 
 def _invalid_utf8(raw: bytes, offset: int) -> FileProblem:
-    line = raw.count(b"\n", 0, offset) + 1
-    line_start = raw.rfind(b"\n", 0, offset) + 1
+    # lines as YAML and editors break them: CR LF, a lone CR and LF each end one
+    before = raw[:offset]
+    line = before.count(b"\n") + before.count(b"\r") - before.count(b"\r\n") + 1
+    line_start = max(before.rfind(b"\n"), before.rfind(b"\r")) + 1
     column = len(raw[line_start:offset].decode("utf-8", "replace")) + 1
     message = (
         f"not valid UTF-8 text: invalid byte 0x{raw[offset]:02x} at offset {offset} (line {line})"
@@ -116,7 +118,10 @@ def _bad_character(text: str, line_offset: int) -> FileProblem | None:
     found = _NOT_PRINTABLE.search(text)
     if found is None:
         return None
-    line, column = line_col(text, found.start())
+    before = text[: found.start()]
+    # lines as YAML and editors break them: CR LF, a lone CR and LF each end one
+    line = before.count("\n") + before.count("\r") - before.count("\r\n") + 1
+    column = found.start() - max(before.rfind("\n"), before.rfind("\r"))
     code = ord(found.group())
     what = "a lone surrogate" if 0xD800 <= code <= 0xDFFF else "a control character"
     message = f"not valid YAML text: {what} U+{code:04X} at line {line + line_offset}"
