@@ -109,6 +109,7 @@ def prepare(options: CheckOptions, reader: Callable[[str], bytes | None] | None 
         packs=registry.packs,
         reader=read,
         display=show,
+        plugin_packs={info.name: info.policies for info in registry.plugins},
     )
     if config.path and config.path not in policy.files:
         policy = ResolvedPolicy(
@@ -190,11 +191,13 @@ def context_root(options: CheckOptions, config: Config) -> str:
 def run_check(options: CheckOptions, setup: Setup) -> RunResult:
     from synthgov.context import RunContext
     from synthgov.dates import today
-    from synthgov.engine import Selection, evaluate
+    from synthgov.engine import evaluate
     from synthgov.files import LocalFiles
 
     config, registry, policy = setup.config, setup.registry, setup.policy
     cwd = options.cwd
+    selection = rule_selection(options, setup)  # typos fail closed (TypoError, a ValueError)
+    check_paths(options)
     cache = None
     if (
         options.use_cache
@@ -261,7 +264,7 @@ def run_check(options: CheckOptions, setup: Setup) -> RunResult:
         rules=registry.rules,
         policy=policy,
         run=run,
-        selection=Selection(tuple(options.select), tuple(options.ignore)),
+        selection=selection,
         report_on=shown_targets,
     )
     if shown_targets is not None:
@@ -285,6 +288,26 @@ def run_check(options: CheckOptions, setup: Setup) -> RunResult:
     if cache is not None:
         cache.save(result)
     return result
+
+
+def rule_selection(options: CheckOptions, setup: Setup) -> Any:
+    """``--select``/``--ignore`` as canonical ids; an unknown id or prefix is a TypoError."""
+    from synthgov.engine import Selection
+    from synthgov.suggest import resolve_ids, split_ids
+
+    known = {*setup.registry.rules, *setup.policy.rules}
+    select = resolve_ids("--select", split_ids(options.select), known)
+    ignore = resolve_ids("--ignore", split_ids(options.ignore), known)
+    return Selection(select, ignore)
+
+
+def check_paths(options: CheckOptions) -> None:
+    """Every path named must exist: a typo would otherwise check nothing and pass."""
+    from synthgov.suggest import TypoError, missing_path
+
+    for given in options.paths:
+        if not os.path.lexists(os.path.join(options.cwd, given)):
+            raise TypoError(missing_path(given, options.cwd))
 
 
 def _diff_info(options: CheckOptions, setup: Setup) -> Any:

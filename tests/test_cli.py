@@ -193,9 +193,63 @@ def test_schema_unknown_kind() -> None:
     assert run_cli("schema", "Nope").returncode == 2
 
 
-def test_missing_path_is_reported(tmp_path: Path) -> None:
+def test_missing_path_fails_closed(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"datasets/tickets/card.yaml": GOOD_CARD})
     proc = run_cli("check", "does-not-exist", cwd=tmp_path)
-    assert "path not found: does-not-exist" in proc.stderr
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr == "synthgov: error: does-not-exist: no such file or directory\n"
+    near = run_cli("check", "datasets/tickest", cwd=tmp_path)
+    assert near.returncode == 2
+    assert "(did you mean datasets/tickets?)" in near.stderr
+    # a Windows-style path names the same folder with forward slashes
+    windows = run_cli("check", "datasets\\tickets", cwd=tmp_path)
+    assert windows.returncode == 2
+    assert windows.stderr.strip().endswith("(did you mean datasets/tickets?)")
+    # one missing path among good ones still fails: it was meant to be checked
+    assert run_cli("check", "datasets", "nope.yaml", cwd=tmp_path).returncode == 2
+    for command in ("baseline", "graph"):
+        assert run_cli(command, "does-not-exist", cwd=tmp_path).returncode == 2
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "suggestion"),
+    [
+        ("--select", "SG3O2", "SG302"),  # letter O for zero
+        ("--ignore", "SG3O2", "SG302"),
+        ("--select", "SG9", ""),
+        ("--select", "SG302,SG1O2", "SG102"),
+        ("--select", "SG302 XX1", ""),
+    ],
+)
+def test_unknown_rule_ids_fail_closed(
+    tmp_path: Path, option: str, value: str, suggestion: str
+) -> None:
+    write_tree(tmp_path, {"card.yaml": BAD_CARD})
+    proc = run_cli("check", option, value, cwd=tmp_path)
+    assert proc.returncode == 2, proc.stdout
+    (line,) = proc.stderr.splitlines()
+    assert line.startswith(f"synthgov: error: {option} ")
+    assert "see `synthgov rules`" in line
+    if suggestion:
+        assert f"(did you mean {suggestion}?)" in line
+    assert run_cli("baseline", "-o", "-", option, value, cwd=tmp_path).returncode == 2
+
+
+def test_rule_ids_are_case_insensitive_and_lists_split_on_spaces(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"card.yaml": BAD_CARD})
+
+    def rules(*args: str) -> set[str]:
+        proc = run_cli("check", "--format", "json", *args, cwd=tmp_path)
+        assert proc.returncode in (0, 1), proc.stderr
+        return {f["rule"] for f in json.loads(proc.stdout)["findings"]}
+
+    everything = rules()
+    assert everything >= {"SG401", "SG402"}
+    assert rules("--select", "sg401") == {"SG401"}
+    assert rules("--select", "SG401 sg402") == {"SG401", "SG402"}
+    assert rules("--select", "SG401, SG402") == {"SG401", "SG402"}
+    assert rules("--select", "sg4") == {r for r in everything if r.startswith("SG4")}
+    assert rules("--ignore", "sg401 SG402") == everything - {"SG401", "SG402"}
 
 
 def test_quiet_prints_findings_only(tmp_path: Path) -> None:
