@@ -87,6 +87,11 @@ def main() -> None:
 @click.option("--policy-from-ref", help="Read policies and config from this git ref.")
 @click.option("--baseline", "baseline_path", type=click.Path(), help="Report only new findings.")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the result cache.")
+@click.option(
+    "--force-exclude/--no-force-exclude",
+    default=False,
+    help="Apply the config's exclude to files named on the command line too (the hook does).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only, no summary.")
 @click.option("-v", "--verbose", count=True, help="Say more about what was read.")
 def check(
@@ -103,6 +108,7 @@ def check(
     policy_from_ref: str | None,
     baseline_path: str | None,
     no_cache: bool,
+    force_exclude: bool,
     quiet: bool,
     verbose: int,
 ) -> None:
@@ -125,6 +131,7 @@ def check(
         baseline=baseline_path,
         use_cache=not no_cache,
         color=color,
+        force_exclude=force_exclude,
     )
     setup = _prepare(options)
     in_actions = fmt is None and os.environ.get("GITHUB_ACTIONS") == "true"
@@ -401,11 +408,19 @@ def schema(kind: str) -> None:
 @click.argument("directory", default=".", required=False)
 @click.option("--config", "config_path", type=click.Path(), help="Config file for every case.")
 @click.option("-v", "--verbose", is_flag=True, help="List passing cases too.")
-def test_cmd(directory: str, config_path: str | None, verbose: bool) -> None:
+@click.option(
+    "--allow-empty",
+    is_flag=True,
+    help="Exit 0 with a message when DIRECTORY holds no case (the pre-commit hook does).",
+)
+def test_cmd(directory: str, config_path: str | None, verbose: bool, allow_empty: bool) -> None:
     """Run the policy tests under DIRECTORY: folders of documents with an expect.yaml."""
     from synthgov.policytest import render, run_tests
 
     run = run_tests(directory, cwd=os.getcwd(), config=config_path)
+    if allow_empty and run.no_cases:
+        click.echo(f"synthgov: {run.error}; nothing to test")
+        sys.exit(EXIT_OK)
     text = render(run, verbose=verbose)
     click.echo(text, nl=False, err=run.error is not None)
     sys.exit(run.exit_code)

@@ -40,6 +40,8 @@ class CheckOptions:
     use_cache: bool = True
     color: bool = False
     cwd: str = field(default_factory=os.getcwd)
+    #: the config's exclude applies to files named on the command line too (pre-commit)
+    force_exclude: bool = False
 
 
 @dataclass(frozen=True, eq=False, repr=False)  # plumbing: no __eq__, __hash__ or __repr__ to build
@@ -222,6 +224,7 @@ def run_check(options: CheckOptions, setup: Setup) -> RunResult:
         root=config.root,
         include=config.include,
         exclude=config.exclude,
+        force_exclude=options.force_exclude,
     )
     warnings = list(setup.warnings)
     for missing in found.missing:

@@ -106,7 +106,7 @@ repos:
     hooks:
       - id: synthgov
         name: synthgov (dataset cards and pipelines)
-        entry: synthgov check
+        entry: synthgov check --force-exclude
         language: system
         types: [file]
         require_serial: true

@@ -273,3 +273,24 @@ def test_docs_rules_md_is_current() -> None:
     assert (ROOT / "docs" / "rules.md").read_text(encoding="utf-8") == generated, (
         "docs/rules.md is stale: run `synthgov rules --format markdown > docs/rules.md`"
     )
+
+
+def test_force_exclude_honours_the_config_for_named_files(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "synthgov.yaml": "exclude: [policy-tests/**, '*.draft.yaml']\n",
+            "policy-tests/no-owner/card.yaml": BAD_CARD,
+            "good/card.yaml": GOOD_CARD,
+            "good/x.draft.yaml": BAD_CARD,
+        },
+    )
+    named = ("policy-tests/no-owner/card.yaml", "good/card.yaml", "good/x.draft.yaml")
+    # without the flag a named file is checked whatever the config says (as in ruff)
+    assert run_cli("check", *named, cwd=tmp_path).returncode == 1
+    forced = run_cli("check", "--force-exclude", *named, cwd=tmp_path)
+    assert forced.returncode == 0, forced.stdout
+    assert "1 file(s), 1 document(s) checked" in forced.stdout
+    # a folder walk already honours exclude; the flag changes nothing there
+    assert run_cli("check", "--force-exclude", cwd=tmp_path).returncode == 0
+    assert run_cli("check", cwd=tmp_path).returncode == 0

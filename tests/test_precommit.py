@@ -116,6 +116,34 @@ def test_try_repo_blocks_a_card_without_owner(
     assert "tickets-2024 has no owner" in proc.stdout
 
 
+def test_try_repo_honours_exclude_and_passes_without_policy_tests(
+    tmp_path: Path, hook_repo: Path, pc_home: Path
+) -> None:
+    # the config excludes the fixtures of policy tests; pre-commit names them all the same
+    repo = _user_repo(tmp_path / "acme", drop_owner=False)
+    fixture = repo / "policy-tests" / "no-owner" / "card.yaml"
+    fixture.parent.mkdir(parents=True)
+    fixture.write_text(
+        "apiVersion: synthgov/v1\nkind: DatasetCard\nmetadata: {id: fixture}\n", "utf-8"
+    )
+    config = repo / "synthgov.yaml"
+    text = config.read_text(encoding="utf-8") if config.exists() else ""
+    config.write_text(text + "exclude: [policy-tests/**]\n", encoding="utf-8")
+    _git(repo, "add", "-A")
+    proc = _pre_commit(
+        "try-repo", str(hook_repo), "synthgov", "--all-files", cwd=repo, home=pc_home
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    # the policy-test hook in a repository without an expect.yaml: a message, exit 0
+    shutil.rmtree(repo / "policy-tests")
+    _git(repo, "add", "-A")
+    tests = _pre_commit(
+        "try-repo", str(hook_repo), "synthgov-test", "--all-files", cwd=repo, home=pc_home
+    )
+    assert tests.returncode == 0, tests.stdout + tests.stderr
+    assert re.search(r"synthgov test \(policy unit tests\)\.+Passed", tests.stdout)
+
+
 def test_manifest_is_valid_for_pre_commit(tmp_path: Path) -> None:
     proc = _pre_commit(
         "validate-manifest", str(ROOT / ".pre-commit-hooks.yaml"), cwd=ROOT, home=tmp_path
