@@ -182,12 +182,44 @@ def _sniff(loader: Any, path: str, head: bytes) -> bool:
         return False
 
 
-def context_root(options: CheckOptions, config: Config) -> str:
-    """Where the documents that give context to explicitly named files are found."""
-    if config.path:
+def context_roots(options: CheckOptions, config: Config) -> list[str]:
+    """The project folder of each path of the run: where the documents that give them
+    context are found (SPEC section 9: a named file is checked with its repository).
+
+    The folder of the run's config when the path is inside it; else the nearest folder above
+    the path with a config of its own (within its git work tree); else the git work tree;
+    else the working directory (or the path's own folder when it is outside it).
+    """
+    roots: set[str] = set()
+    for given in options.paths or (".",):
+        path = os.path.abspath(os.path.join(options.cwd, given))
+        start = path if os.path.isdir(path) else os.path.dirname(path)
+        roots.add(_project_root(start, options.cwd, config))
+    return sorted(roots)
+
+
+def _project_root(start: str, cwd: str, config: Config) -> str:
+    if config.path and _under(start, config.root):
         return config.root
-    top = git_toplevel(options.cwd)
-    return top or options.cwd
+    top = git_toplevel(start)
+    found = find_config(start)
+    if found is not None and (top is None or _under(os.path.dirname(found), top)):
+        return os.path.dirname(found)
+    if top is not None:
+        return top
+    return cwd if _under(start, cwd) else start
+
+
+def _under(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def _covers(options: CheckOptions, root: str) -> bool:
+    """Whether the paths of the run (the working directory by default) hold ``root``."""
+    for given in options.paths or (".",):
+        if _under(root, os.path.abspath(os.path.join(options.cwd, given))):
+            return True
+    return False
 
 
 def run_check(options: CheckOptions, setup: Setup) -> RunResult:
@@ -232,14 +264,25 @@ def run_check(options: CheckOptions, setup: Setup) -> RunResult:
     targets = set(found.files)
     files = set(found.files)
     diff = _diff_info(options, setup) if options.diff_base is not None else None
-    if found.explicit or diff is not None:  # load the whole repository for context
-        root = context_root(options, config)
+    # context is always the whole project: a folder or a subfolder run reports only on its
+    # own files, but the cards elsewhere still resolve (no false SG004)
+    roots = context_roots(options, config)
+    if found.explicit or diff is not None:
+        missing_context = roots
+    else:
+        missing_context = [r for r in roots if not _covers(options, r)]
+    if missing_context:
         ctx_found = discover(
-            [root], cwd=cwd, root=config.root, include=config.include, exclude=config.exclude
+            missing_context,
+            cwd=cwd,
+            root=config.root,
+            include=config.include,
+            exclude=config.exclude,
         )
         files.update(ctx_found.files)
     if cache is not None:
-        hit = cache.lookup(sorted(files), reload, fast=not found.explicit and not found.missing)
+        fast = not found.explicit and not found.missing and files == targets
+        hit = cache.lookup(sorted(files), reload, fast=fast)
         if hit is not None:
             return hit
     loaded = load_files(sorted(files), registry.loaders, cwd, config.limits, cache)

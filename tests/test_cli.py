@@ -294,3 +294,53 @@ def test_force_exclude_honours_the_config_for_named_files(tmp_path: Path) -> Non
     # a folder walk already honours exclude; the flag changes nothing there
     assert run_cli("check", "--force-exclude", cwd=tmp_path).returncode == 0
     assert run_cli("check", cwd=tmp_path).returncode == 0
+
+
+PIPELINE = """apiVersion: synthgov/v1
+kind: Pipeline
+metadata: {id: bot, owner: ml@b.example}
+stages:
+  - {id: train, type: train, inputs: [tickets]}
+"""
+TICKETS = GOOD_CARD.replace("id: x,", "id: tickets,")
+OTHER_BAD = BAD_CARD.replace("id: x", "id: other")
+
+
+@pytest.mark.parametrize("layout", ["git", "config"])
+def test_folder_and_subfolder_runs_see_the_whole_repository(tmp_path: Path, layout: str) -> None:
+    from tests.conftest import git
+
+    write_tree(
+        tmp_path,
+        {
+            "datasets/tickets/card.yaml": TICKETS,
+            "datasets/other/card.yaml": OTHER_BAD,
+            "pipelines/bot.yaml": PIPELINE,
+        },
+    )
+    if layout == "git":
+        git(tmp_path, "init", "-q")
+    else:
+        write_tree(tmp_path, {"synthgov.yaml": "policies: [builtin:baseline]\n"})
+
+    def findings(cwd: Path, *paths: str) -> list[tuple[str, str]]:
+        proc = run_cli("check", "--format", "json", "--no-cache", *paths, cwd=cwd)
+        assert proc.returncode in (0, 1), proc.stderr
+        data = json.loads(proc.stdout)
+        return sorted((f["path"], f["rule"]) for f in data["findings"])
+
+    # the pipeline's dataset is a card in another folder: no SG004 from a folder run ...
+    assert findings(tmp_path, "pipelines") == []
+    # ... nor from a run inside the subfolder, nor for the named file
+    assert findings(tmp_path / "pipelines") == []
+    assert findings(tmp_path / "pipelines", "bot.yaml") == []
+    # the other card's findings are not reported when only the pipelines are checked
+    everything = findings(tmp_path)
+    assert ("datasets/other/card.yaml", "SG401") in everything
+    assert all(path.startswith("datasets/other/") for path, _ in everything)
+    assert findings(tmp_path / "datasets", "other") == [
+        (path.removeprefix("datasets/"), rule) for path, rule in everything
+    ]
+    # without the card it names, the pipeline's SG004 is real
+    (tmp_path / "datasets" / "tickets" / "card.yaml").unlink()
+    assert ("bot.yaml", "SG004") in findings(tmp_path / "pipelines")
