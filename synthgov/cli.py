@@ -302,12 +302,20 @@ def _registry() -> Any:
     return registry
 
 
+def _custom_rules() -> tuple[Any, ...]:
+    """The custom rules of the working directory's policy (config or builtin:baseline)."""
+    from synthgov.runner import CheckOptions
+
+    return tuple(_prepare(CheckOptions(cwd=os.getcwd())).policy.custom)
+
+
 @main.command("rules")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text")
 def rules_cmd(fmt: str) -> None:
-    """List every rule: id, name, default severity, source plugin."""
+    """List every rule: id, name, default severity, plugin (or policy file:line)."""
     registry = _registry()
     rules = sorted(registry.rules.values(), key=lambda r: r.id)
+    custom = sorted(_custom_rules(), key=lambda c: c.id) if fmt != "markdown" else ()
     if fmt == "markdown":
         from synthgov.explain import render_catalog
 
@@ -326,11 +334,23 @@ def rules_cmd(fmt: str) -> None:
             }
             for r in rules
         ]
+        rows += [
+            {
+                "id": c.id,
+                "name": c.title,
+                "severity": c.severity.label,
+                "plugin": f"policy {c.origin}",
+                "summary": c.message,
+            }
+            for c in custom
+        ]
         click.echo(json.dumps(rows, indent=2))
         return
     width = max((len(r.name) for r in rules), default=10)
     for r in rules:
         click.echo(f"{r.id}  {r.name:<{width}}  {r.severity.label:<7}  {r.plugin}  {r.doc.summary}")
+    for c in custom:
+        click.echo(f"{c.id}  {c.title}  {c.severity.label:<7}  policy {c.origin}")
 
 
 @main.command("plugins")
@@ -385,9 +405,19 @@ def explain(rule_id: str) -> None:
     rule = registry.rules.get(rule_id.upper()) or next(
         (r for r in registry.rules.values() if r.name == rule_id), None
     )
-    if rule is None:
-        raise _fail(f"unknown rule {rule_id!r} (see `synthgov rules`)")
-    click.echo(render_explanation(rule), nl=False)
+    if rule is not None:
+        click.echo(render_explanation(rule), nl=False)
+        return
+    from synthgov.explain import render_custom_explanation
+    from synthgov.suggest import close_matches, did_you_mean
+
+    custom = _custom_rules()
+    spec = next((c for c in custom if c.id.upper() == rule_id.upper()), None)
+    if spec is None:
+        known = [*registry.rules, *(c.id for c in custom)]
+        hint = did_you_mean(close_matches(rule_id, known, n=1))
+        raise _fail(f"unknown rule {rule_id!r}{hint} (see `synthgov rules`)")
+    click.echo(render_custom_explanation(spec), nl=False)
 
 
 @main.command()
