@@ -59,9 +59,26 @@ def write_output(text: str, output: str | None) -> None:
         raise
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Command(click.Command):
+    """A command whose summary in ``synthgov --help`` is its first sentence, never cut."""
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        if self.short_help:
+            return self.short_help
+        import inspect
+
+        text = " ".join(inspect.cleandoc(self.help or "").split("\n\n")[0].split())
+        end = text.find(". ")
+        return text[: end + 1] if end >= 0 else text
+
+
+class _Group(click.Group):
+    command_class = _Command
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(
-    __version__, "--version", prog_name="synthgov", message="%(prog)s %(version)s"
+    __version__, "-V", "--version", prog_name="synthgov", message="%(prog)s %(version)s"
 )
 def main() -> None:
     """Policy-as-code for AI-generated data: provenance, model diversity, validation."""
@@ -92,6 +109,12 @@ def main() -> None:
     default=False,
     help="Apply the config's exclude to files named on the command line too (the hook does).",
 )
+@click.option(
+    "--exit-zero", is_flag=True, help="Exit 0 even with findings (2 still means a bad setup)."
+)
+@click.option(
+    "--statistics", is_flag=True, help="Print the number of findings per rule instead of them."
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only, no summary.")
 @click.option("-v", "--verbose", count=True, help="Say more about what was read.")
 def check(
@@ -109,6 +132,8 @@ def check(
     baseline_path: str | None,
     no_cache: bool,
     force_exclude: bool,
+    exit_zero: bool,
+    statistics: bool,
     quiet: bool,
     verbose: int,
 ) -> None:
@@ -116,7 +141,7 @@ def check(
     from synthgov.policy import PolicyError
     from synthgov.runner import CheckOptions, run_check
 
-    color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    color = output is None and _color_wanted()
     if changed_only and diff_base is None:
         diff_base = _pull_request_base()
     options = CheckOptions(
@@ -165,10 +190,44 @@ def check(
             f"{len(setup.registry.rules)} rules; config {setup.config.path or '(none)'}",
             err=True,
         )
-    write_output(reporter(report), output)
-    if in_actions:
+    text = _statistics(report, fmt) if statistics else reporter(report)
+    if color:  # click strips ANSI codes when stdout is not a terminal, FORCE_COLOR or not
+        click.echo(text, nl=False, color=True)
+    else:
+        write_output(text, output)
+    if in_actions and not statistics:
         _github_actions_extras(setup.registry.reporters, report)
-    sys.exit(result.exit_code)
+    sys.exit(EXIT_OK if exit_zero else result.exit_code)
+
+
+def _color_wanted() -> bool:
+    """Colour on a terminal; ``NO_COLOR`` turns it off, a non-empty ``FORCE_COLOR`` on
+    (e.g. in CI logs that render ANSI colours). ``NO_COLOR`` wins when both are set."""
+    if os.environ.get("NO_COLOR", "") != "":
+        return False
+    if os.environ.get("FORCE_COLOR", "") != "":
+        return True
+    return sys.stdout.isatty()
+
+
+def _statistics(report: Any, fmt: str) -> str:
+    """``--statistics``: findings per rule, most frequent first (waived ones left out)."""
+    counts: dict[str, int] = {}
+    names: dict[str, str] = {}
+    for f in report.findings:
+        if not f.waived:
+            counts[f.rule] = counts.get(f.rule, 0) + 1
+            names[f.rule] = f.name
+    rows = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    if fmt == "json":
+        import json
+
+        data = [{"rule": r, "name": names[r], "count": n} for r, n in rows]
+        return json.dumps(data, indent=2) + "\n"
+    if fmt != "text":
+        raise _fail(f"--statistics prints text or json, not {fmt}")
+    width = max((len(str(n)) for _, n in rows), default=1)
+    return "".join(f"{n:>{width}}  {r}  {names[r]}\n" for r, n in rows)
 
 
 def _pull_request_base() -> str:

@@ -327,7 +327,7 @@ def run_check(options: CheckOptions, setup: Setup) -> RunResult:
     report = build_report(
         findings, registry, policy, n_files, n_docs, options.color, documents, baselined
     )
-    report = replace(report, graph=lambda: run.graph)
+    report = replace(report, graph=lambda: run.graph, fail_on=fail_on)
     result = RunResult(
         report, exit_code(findings, fail_on), tuple(warnings), config, tuple(documents)
     )

@@ -27,7 +27,9 @@ def test_version() -> None:
 
 
 def test_exit_codes(tmp_path: Path) -> None:
-    write_tree(tmp_path, {"good/card.yaml": GOOD_CARD, "bad/card.yaml": BAD_CARD})
+    # one repository: the folder runs see each other's cards (so the ids differ)
+    bad_card = BAD_CARD.replace("id: x", "id: y")
+    write_tree(tmp_path, {"good/card.yaml": GOOD_CARD, "bad/card.yaml": bad_card})
     assert run_cli("check", "good", cwd=tmp_path).returncode == 0
     bad = run_cli("check", "bad", cwd=tmp_path)
     assert bad.returncode == 1
@@ -344,3 +346,49 @@ def test_folder_and_subfolder_runs_see_the_whole_repository(tmp_path: Path, layo
     # without the card it names, the pipeline's SG004 is real
     (tmp_path / "datasets" / "tickets" / "card.yaml").unlink()
     assert ("bot.yaml", "SG004") in findings(tmp_path / "pipelines")
+
+
+def test_short_version_flag() -> None:
+    proc = run_cli("-V")
+    assert proc.returncode == 0 and proc.stdout == f"synthgov {__version__}\n"
+
+
+def test_help_summaries_are_not_truncated() -> None:
+    proc = run_cli("--help")
+    assert proc.returncode == 0
+    commands = proc.stdout.split("Commands:", 1)[1]
+    assert "..." not in commands
+    text = " ".join(proc.stdout.split())
+    assert "plugins List loaded plugins, their versions and what they registered; exit 1" in text
+
+
+def test_exit_zero_and_statistics(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"a/card.yaml": BAD_CARD, "b/card.yaml": BAD_CARD.replace("x", "y")})
+    assert run_cli("check", cwd=tmp_path).returncode == 1
+    zero = run_cli("check", "--exit-zero", cwd=tmp_path)
+    assert zero.returncode == 0 and "SG401 [error]" in zero.stdout
+    # a bad setup is still exit 2
+    assert run_cli("check", "--exit-zero", "--select", "SG9X", cwd=tmp_path).returncode == 2
+    stats = run_cli("check", "--statistics", cwd=tmp_path)
+    assert stats.returncode == 1
+    assert stats.stdout == "2  SG401  owner-missing\n2  SG402  approval-missing\n"
+    as_json = run_cli("check", "--statistics", "--format", "json", cwd=tmp_path)
+    assert json.loads(as_json.stdout) == [
+        {"rule": "SG401", "name": "owner-missing", "count": 2},
+        {"rule": "SG402", "name": "approval-missing", "count": 2},
+    ]
+    other = run_cli("check", "--statistics", "--format", "sarif", cwd=tmp_path)
+    assert other.returncode == 2 and "--statistics prints text or json" in other.stderr
+
+
+def test_force_color_and_no_color(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"card.yaml": BAD_CARD})
+    plain = {"NO_COLOR": ""}  # run_cli sets NO_COLOR; an empty value means unset
+    assert "\x1b[" not in run_cli("check", cwd=tmp_path, env=plain).stdout
+    forced = {"FORCE_COLOR": "1", "NO_COLOR": ""}
+    assert "\x1b[31m[error]\x1b[0m" in run_cli("check", cwd=tmp_path, env=forced).stdout
+    both = run_cli("check", cwd=tmp_path, env={"FORCE_COLOR": "1", "NO_COLOR": "1"})
+    assert "\x1b[" not in both.stdout
+    # machine formats never carry colour
+    as_json = run_cli("check", "--format", "json", cwd=tmp_path, env=forced)
+    assert "\x1b[" not in as_json.stdout
