@@ -516,11 +516,23 @@ def test_cmd(directory: str, config_path: str | None, verbose: bool, allow_empty
 
 
 @main.command("init")
-def init_cmd() -> None:
-    """Write a starter synthgov.yaml, an example card and a .pre-commit-config.yaml snippet
-    into the current directory. Never overwrites: if any of them exists, writes nothing."""
+@click.option(
+    "--baseline",
+    "with_baseline",
+    is_flag=True,
+    help="In a repository with cards: record today's findings so only new ones fail.",
+)
+def init_cmd(with_baseline: bool) -> None:
+    """Set up synthgov in the current directory. In a new repository: a starter
+    synthgov.yaml, an example card and a .pre-commit-config.yaml snippet. In a repository
+    that has cards already: detect their formats, propose owners, add a synthgov: block to
+    Hugging Face cards, and offer a baseline. Never overwrites a file it would create."""
     from synthgov.scaffold import init
 
+    surveyed = _survey()
+    if surveyed:
+        _adopt(surveyed, with_baseline)
+        return
     try:
         result = init(os.getcwd())
     except OSError as exc:
@@ -532,6 +544,79 @@ def init_cmd() -> None:
         )
     for rel in result.written:
         click.echo(f"wrote {rel}")
+    click.echo("next: synthgov check, then pre-commit install")
+
+
+def _survey() -> list[tuple[str, str, bool, str | None]]:
+    """The documents under the working directory: (path, format, has an owner, id)."""
+    from synthgov.plugins import PluginError
+    from synthgov.policy import PolicyError
+    from synthgov.runner import CheckOptions, prepare, run_check
+
+    options = CheckOptions(cwd=os.getcwd(), use_cache=False)
+    try:
+        result = run_check(options, prepare(options))
+    except (ValueError, PolicyError, PluginError):
+        return []  # a config is there and broken: init refuses to touch it (see below)
+    found = []
+    for doc in result.documents:
+        if doc.path.startswith("../"):
+            continue
+        metadata = doc.data.get("metadata") if isinstance(doc.data, dict) else None
+        owner = isinstance(metadata, dict) and bool(metadata.get("owner"))
+        found.append((doc.path, doc.source_format, owner, doc.id))
+    return sorted(found)
+
+
+def _adopt(documents: list[tuple[str, str, bool, str | None]], with_baseline: bool) -> None:
+    from synthgov.scaffold import BASELINE_FILE, adopt
+
+    try:
+        result = adopt(os.getcwd(), documents, baseline=with_baseline)
+    except OSError as exc:
+        raise _fail(f"init: {exc.strerror or exc}") from None
+    formats = ", ".join(f"{n} {fmt}" for fmt, n in result.formats)
+    click.echo(f"found {len(documents)} document(s): {formats}")
+    for proposal in result.owners:
+        click.echo(f"owner of {proposal.path}: {proposal.owner} (from {proposal.evidence})")
+    for path in result.adopted:
+        click.echo(f"added a synthgov: block to {path}")
+    for path, why in result.skipped:
+        click.echo(f"left {path} as it is: {why}")
+    for rel in result.written:
+        click.echo(f"wrote {rel}")
+    for rel in result.existing:
+        click.echo(f"kept {rel} (init never overwrites)")
+    proposed = {p.path for p in result.owners}
+    unowned = [p for p, fmt, owned, _ in documents if not owned and p not in proposed]
+    if unowned:
+        click.echo(
+            f"{len(unowned)} document(s) name no owner and none could be proposed "
+            "(add a CODEOWNERS entry or metadata.owner): SG401 reports them"
+        )
+    from synthgov.policy import PolicyError
+    from synthgov.runner import CheckOptions, run_check
+
+    options = CheckOptions(cwd=os.getcwd(), use_cache=False)
+    setup = _prepare(options)
+    try:
+        checked = run_check(options, setup)
+    except (ValueError, PolicyError) as exc:
+        raise _fail(str(exc)) from None
+    findings = [f for f in checked.report.findings if not f.waived]
+    if with_baseline:
+        from synthgov import baselinefile
+
+        target = os.path.abspath(BASELINE_FILE)
+        text = baselinefile.render(findings, cwd=os.getcwd(), target=target, version=__version__)
+        write_output(text, target)
+        click.echo(f"wrote {BASELINE_FILE}: {len(findings)} finding(s) of today are accepted")
+        click.echo("next: synthgov check (only new findings fail), then pre-commit install")
+        return
+    click.echo(
+        f"today: {len(findings)} finding(s); to fail only on new ones, record them with "
+        f"`synthgov baseline -o {BASELINE_FILE}` and uncomment `baseline:` in synthgov.yaml"
+    )
     click.echo("next: synthgov check, then pre-commit install")
 
 
