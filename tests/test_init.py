@@ -115,7 +115,9 @@ def _existing_repo(root: Path) -> None:
                 "tags:", "synthgov: {metadata: {id: o}}\ntags:"
             ),
             "croissant/squad.json": json.dumps(croissant, indent=1),
-            ".github/CODEOWNERS": "# owners\n*  @acme/platform\n/data/reviews/ reviews@acme.example\n",
+            ".github/CODEOWNERS": (
+                "# owners\n*  @acme/platform\n/data/reviews/ reviews@acme.example\n"
+            ),
         },
     )
 
