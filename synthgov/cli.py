@@ -110,6 +110,12 @@ def main() -> None:
     help="Apply the config's exclude to files named on the command line too (the hook does).",
 )
 @click.option(
+    "--fix",
+    is_flag=True,
+    help="Fix what is mechanical (SG107: sha256, size, rows from the file); show the diff.",
+)
+@click.option("--dry-run", is_flag=True, help="With --fix: print the diff, change nothing.")
+@click.option(
     "--exit-zero", is_flag=True, help="Exit 0 even with findings (2 still means a bad setup)."
 )
 @click.option(
@@ -132,6 +138,8 @@ def check(
     baseline_path: str | None,
     no_cache: bool,
     force_exclude: bool,
+    fix: bool,
+    dry_run: bool,
     exit_zero: bool,
     statistics: bool,
     quiet: bool,
@@ -179,6 +187,10 @@ def check(
         raise _fail(str(exc)) from None
     for warning in result.warnings:
         click.echo(f"synthgov: warning: {warning}", err=True)
+    if dry_run and not fix:
+        raise _fail("--dry-run goes with --fix")
+    if fix:
+        result = _fix(result, options, setup, dry_run)
     report = result.report
     if quiet and fmt == "text":
         from dataclasses import replace
@@ -198,6 +210,38 @@ def check(
     if in_actions and not statistics:
         _github_actions_extras(setup.registry.reporters, report)
     sys.exit(EXIT_OK if exit_zero else result.exit_code)
+
+
+def _fix(result: Any, options: Any, setup: Any, dry_run: bool) -> Any:
+    """Apply (or with --dry-run, print) the mechanical fixes; the result of a fresh run."""
+    from dataclasses import replace
+
+    from synthgov import fix
+    from synthgov.policy import PolicyError
+    from synthgov.runner import run_check
+
+    fixes = fix.plan(result.report.findings, result.documents, options.cwd)
+    fixed = sum(f.fixed for f in fixes)
+    if dry_run:
+        click.echo(fix.diff(fixes), nl=False)
+        click.echo(
+            f"synthgov: would fix {fixed} finding(s) in {len(fixes)} file(s) (--dry-run)",
+            err=True,
+        )
+        sys.exit(EXIT_FINDINGS if fixes else EXIT_OK)
+    if not fixes:
+        click.echo("synthgov: nothing to fix", err=True)
+        return result
+    try:
+        fix.write(fixes)
+    except OSError as exc:
+        raise _fail(f"--fix: cannot write {exc.filename}: {exc.strerror}") from None
+    click.echo(fix.diff(fixes), nl=False, err=True)
+    click.echo(f"synthgov: fixed {fixed} finding(s) in {len(fixes)} file(s)", err=True)
+    try:
+        return run_check(replace(options, use_cache=False), setup)
+    except (ValueError, PolicyError) as exc:
+        raise _fail(str(exc)) from None
 
 
 def _color_wanted() -> bool:
