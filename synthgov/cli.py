@@ -526,7 +526,7 @@ def explain(rule_id: str) -> None:
 @main.command()
 @click.argument("kind")
 def schema(kind: str) -> None:
-    """Print the JSON Schema of KIND (DatasetCard, Pipeline, Policy, Config)."""
+    """Print the JSON Schema of KIND (DatasetCard, Pipeline, Policy, Config, Report)."""
     from synthgov import resources
 
     names = {k.lower(): k for k in resources.SCHEMA_FILES}
