@@ -31,6 +31,30 @@ def _fail(message: str) -> ConfigProblem:
     return ConfigProblem(message)
 
 
+def _complete_formats(ctx: Any, param: Any, incomplete: str) -> list[str]:
+    """Shell completion of ``--format``: the built-in formats and those plugins add."""
+    names = set(FORMATS)
+    try:
+        from synthgov.plugins import load_registry
+
+        names.update(load_registry().reporters)
+    except Exception:  # noqa: BLE001 - completion must never print a traceback
+        pass
+    return sorted(n for n in names if n.startswith(incomplete))
+
+
+def _complete_rule_ids(ctx: Any, param: Any, incomplete: str) -> list[str]:
+    """Shell completion of rule ids (``--select``, ``--ignore``, ``explain``)."""
+    try:
+        from synthgov.plugins import load_registry
+
+        ids = list(load_registry().rules)
+    except Exception:  # noqa: BLE001 - completion must never print a traceback
+        return []
+    wanted = incomplete.upper()
+    return sorted(i for i in ids if i.upper().startswith(wanted))
+
+
 def _split_ids(values: tuple[str, ...]) -> tuple[str, ...]:
     out: list[str] = []
     for value in values:
@@ -88,13 +112,29 @@ def main() -> None:
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--policy", "policies", multiple=True, help="Policy to apply (repeatable).")
 @click.option("--config", "config_path", type=click.Path(), help="Config file to use.")
-@click.option("--format", "fmt", default=None, help=f"Output format: {', '.join(FORMATS)}.")
+@click.option(
+    "--format",
+    "fmt",
+    default=None,
+    shell_complete=_complete_formats,
+    help=f"Output format: {', '.join(FORMATS)}.",
+)
 @click.option("--output", "-o", type=click.Path(), help="Write the report to this file.")
 @click.option(
     "--fail-on", type=click.Choice(["error", "warning", "info"]), help="Lowest failing severity."
 )
-@click.option("--select", multiple=True, help="Only these rule ids or prefixes.")
-@click.option("--ignore", multiple=True, help="Skip these rule ids or prefixes.")
+@click.option(
+    "--select",
+    multiple=True,
+    shell_complete=_complete_rule_ids,
+    help="Only these rule ids or prefixes.",
+)
+@click.option(
+    "--ignore",
+    multiple=True,
+    shell_complete=_complete_rule_ids,
+    help="Skip these rule ids or prefixes.",
+)
 @click.option("--diff-base", help="Report only documents changed since this git ref.")
 @click.option(
     "--changed-only",
@@ -499,7 +539,7 @@ def plugins_cmd(fmt: str) -> None:
 
 
 @main.command()
-@click.argument("rule_id")
+@click.argument("rule_id", shell_complete=_complete_rule_ids)
 def explain(rule_id: str) -> None:
     """Show a rule's documentation, parameters, and an example violation with its fix."""
     from synthgov.explain import render_explanation

@@ -392,3 +392,22 @@ def test_force_color_and_no_color(tmp_path: Path) -> None:
     # machine formats never carry colour
     as_json = run_cli("check", "--format", "json", cwd=tmp_path, env=forced)
     assert "\x1b[" not in as_json.stdout
+
+
+def _complete(*words: str) -> list[str]:
+    env = {
+        "_SYNTHGOV_COMPLETE": "bash_complete",
+        "COMP_WORDS": " ".join(("synthgov", *words)),
+        "COMP_CWORD": str(len(words)),
+    }
+    proc = run_cli(cwd=None, env=env)
+    assert proc.returncode == 0, proc.stderr
+    return [line.split(",", 1)[1] for line in proc.stdout.splitlines()]
+
+
+def test_shell_completion_of_formats_and_rule_ids() -> None:
+    assert _complete("check", "--format", "s") == ["sarif"]
+    assert "markdown" in _complete("check", "--format", "")
+    assert _complete("explain", "sg30") == [f"SG30{n}" for n in range(1, 8)]
+    assert _complete("check", "--select", "SG40")[:2] == ["SG401", "SG402"]
+    assert _complete("check", "--ignore", "SG11") == ["SG110"]
