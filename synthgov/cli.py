@@ -205,10 +205,16 @@ def check(
         use_cache=not no_cache,
         color=color,
         force_exclude=force_exclude,
+        # a status line on a terminal for long runs; never with a machine format
+        progress=_progress if fmt in (None, "text") and not quiet and _stderr_tty() else None,
     )
     setup = _prepare(options)
     in_actions = fmt is None and os.environ.get("GITHUB_ACTIONS") == "true"
     fmt = fmt or setup.config.format or "text"
+    if fmt != "text" and options.progress is not None:  # e.g. format: json in the config
+        from dataclasses import replace as _no_progress
+
+        options = _no_progress(options, progress=None)
     in_actions = in_actions and fmt == "text"
     reporter = setup.registry.reporters.get(fmt)
     if reporter is None:
@@ -225,6 +231,9 @@ def check(
         raise _fail(str(exc)) from None
     except PolicyError as exc:  # git problems in diff mode, a bad baseline file
         raise _fail(str(exc)) from None
+    finally:
+        if options.progress is not None:
+            _end_progress()
     for warning in result.warnings:
         click.echo(f"synthgov: warning: {warning}", err=True)
     if dry_run and not fix:
@@ -282,6 +291,24 @@ def _fix(result: Any, options: Any, setup: Any, dry_run: bool) -> Any:
         return run_check(replace(options, use_cache=False), setup)
     except (ValueError, PolicyError) as exc:
         raise _fail(str(exc)) from None
+
+
+def _stderr_tty() -> bool:
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _progress(status: str) -> None:
+    """One status line on stderr, overwritten by the next and erased before the report."""
+    sys.stderr.write(f"\r\x1b[Ksynthgov: {status}...")
+    sys.stderr.flush()
+
+
+def _end_progress() -> None:
+    sys.stderr.write("\r\x1b[K")
+    sys.stderr.flush()
 
 
 def _color_wanted() -> bool:

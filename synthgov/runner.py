@@ -22,6 +22,7 @@ from synthgov.report import Report, RuleMeta, exit_code, summarize
 
 HEAD_BYTES = 4096
 LAZY_MIN_FILES = 200  # from this many files on, load with synthgov.parallel
+PROGRESS_MIN_FILES = 200  # from this many files on, a run reports its phases
 
 
 @dataclass(frozen=True, eq=False)  # compared by identity; no __eq__ or __hash__ to build
@@ -42,6 +43,9 @@ class CheckOptions:
     cwd: str = field(default_factory=os.getcwd)
     #: the config's exclude applies to files named on the command line too (pre-commit)
     force_exclude: bool = False
+    #: called with a short status line during long runs (the CLI shows it on a terminal);
+    #: not part of the run's identity (no repr: the cache key is built from the repr)
+    progress: Callable[[str], None] | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True, eq=False, repr=False)  # plumbing: no __eq__, __hash__ or __repr__ to build
@@ -285,8 +289,13 @@ def run_check(options: CheckOptions, setup: Setup) -> RunResult:
         hit = cache.lookup(sorted(files), reload, fast=fast)
         if hit is not None:
             return hit
+    say = options.progress if len(files) >= PROGRESS_MIN_FILES else None
+    if say is not None:
+        say(f"reading {len(files)} files")
     loaded = load_files(sorted(files), registry.loaders, cwd, config.limits, cache)
     documents = loaded.documents
+    if say is not None:
+        say(f"checking {len(documents)} documents")
     if found.explicit:  # data files given explicitly (pre-commit) select the cards naming them
         targets.update(_cards_naming(found.explicit, documents, cwd))
     problems = loaded.problems

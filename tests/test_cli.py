@@ -411,3 +411,66 @@ def test_shell_completion_of_formats_and_rule_ids() -> None:
     assert _complete("explain", "sg30") == [f"SG30{n}" for n in range(1, 8)]
     assert _complete("check", "--select", "SG40")[:2] == ["SG401", "SG402"]
     assert _complete("check", "--ignore", "SG11") == ["SG110"]
+
+
+def _run_with_tty_stderr(args: list[str], cwd: Path) -> tuple[int, str, str]:
+    """Run synthgov with stderr on a pseudo-terminal; (exit code, stdout, stderr)."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    from tests.conftest import TODAY
+
+    leader, follower = pty.openpty()
+    env = {**os.environ, "SYNTHGOV_TODAY": TODAY, "NO_COLOR": "1"}
+    env.pop("GITHUB_ACTIONS", None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "synthgov", *args],
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=follower,
+    )
+    os.close(follower)
+    out, _ = proc.communicate(timeout=120)  # stderr is a terminal: far below its buffer size
+    code = proc.returncode
+    os.set_blocking(leader, False)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # nothing more (EAGAIN), or the terminal closed (EIO)
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    return code, out.decode(), b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_progress_on_a_terminal_for_long_runs_never_in_machine_formats(tmp_path: Path) -> None:
+    from synthgov.runner import PROGRESS_MIN_FILES
+
+    write_tree(
+        tmp_path,
+        {
+            f"d{i}/card.yaml": GOOD_CARD.replace("id: x,", f"id: c{i},")
+            for i in range(PROGRESS_MIN_FILES)
+        },
+    )
+    code, out, err = _run_with_tty_stderr(["check", "--no-cache"], tmp_path)
+    assert code == 0, out + err
+    assert f"synthgov: reading {PROGRESS_MIN_FILES} files..." in err
+    assert f"synthgov: checking {PROGRESS_MIN_FILES} documents..." in err
+    assert err.endswith("\r\x1b[K")  # erased before the report
+    assert "reading" not in out and out.startswith(f"synthgov: {PROGRESS_MIN_FILES} file(s)")
+    for machine in (["--format", "json"], ["--format", "sarif"], ["-q"]):
+        code, out, err = _run_with_tty_stderr(["check", "--no-cache", *machine], tmp_path)
+        assert code == 0 and "reading" not in err, (machine, err)
+    # a short run says nothing, and nothing without a terminal
+    small = tmp_path / "d0"
+    (small / ".git").mkdir()  # its own repository: one card
+    code, out, err = _run_with_tty_stderr(["check", "--no-cache"], small)
+    assert code == 0 and "1 file(s)" in out and "reading" not in err
+    assert "reading" not in run_cli("check", "--no-cache", cwd=tmp_path).stderr
