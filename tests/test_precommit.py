@@ -152,13 +152,14 @@ def test_manifest_is_valid_for_pre_commit(tmp_path: Path) -> None:
     hooks = {h["id"]: h for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())}
     assert set(hooks) == {"synthgov", "synthgov-test"}
     main = hooks["synthgov"]
-    assert main["entry"] == "synthgov check" and main["language"] == "python"
+    assert main["entry"] == "synthgov check --force-exclude" and main["language"] == "python"
     assert main["require_serial"] is True
     assert main.get("pass_filenames", True) is True
     # any file type: cards are YAML, JSON or Markdown; data files and prompts can be anything
     assert main.get("types", ["file"]) == ["file"] and "files" not in main
     test_hook = hooks["synthgov-test"]
-    assert test_hook["entry"] == "synthgov test" and test_hook["pass_filenames"] is False
+    assert test_hook["entry"] == "synthgov test --allow-empty"
+    assert test_hook["pass_filenames"] is False
 
 
 def test_project_config_is_valid_and_runs_ruff_and_synthgov(tmp_path: Path) -> None:
@@ -223,6 +224,8 @@ def test_a_changed_data_file_selects_the_card_that_names_it(tmp_path: Path) -> N
 def test_a_changed_prompt_selects_every_card_that_uses_it(tmp_path: Path) -> None:
     _two_cards(tmp_path)
     (tmp_path / "prompts/shared.txt").write_text("Write two support questions.\n", "utf-8")
+    # pre-commit names only files that exist (a missing path is an error since issue 14)
+    (tmp_path / "README.md").write_text("# Support data\n", "utf-8")
     proc = run_cli("check", "prompts/shared.txt", "README.md", *FILE_RULES, cwd=tmp_path)
     assert proc.returncode == 1
     lines = proc.stdout.splitlines()
