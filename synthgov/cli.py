@@ -206,15 +206,15 @@ def check(
         color=color,
         force_exclude=force_exclude,
         # a status line on a terminal for long runs; never with a machine format
-        progress=_progress if fmt in (None, "text") and not quiet and _stderr_tty() else None,
+        status=_progress if fmt in (None, "text") and not quiet and _stderr_tty() else None,
     )
     setup = _prepare(options)
     in_actions = fmt is None and os.environ.get("GITHUB_ACTIONS") == "true"
     fmt = fmt or setup.config.format or "text"
-    if fmt != "text" and options.progress is not None:  # e.g. format: json in the config
-        from dataclasses import replace as _no_progress
+    if fmt != "text" and options.status is not None:  # e.g. format: json in the config
+        from dataclasses import replace as _no_status
 
-        options = _no_progress(options, progress=None)
+        options = _no_status(options, status=None)
     in_actions = in_actions and fmt == "text"
     reporter = setup.registry.reporters.get(fmt)
     if reporter is None:
@@ -232,7 +232,7 @@ def check(
     except PolicyError as exc:  # git problems in diff mode, a bad baseline file
         raise _fail(str(exc)) from None
     finally:
-        if options.progress is not None:
+        if options.status is not None:
             _end_progress()
     for warning in result.warnings:
         click.echo(f"synthgov: warning: {warning}", err=True)

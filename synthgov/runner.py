@@ -45,7 +45,7 @@ class CheckOptions:
     force_exclude: bool = False
     #: called with a short status line during long runs (the CLI shows it on a terminal);
     #: not part of the run's identity (no repr: the cache key is built from the repr)
-    progress: Callable[[str], None] | None = field(default=None, repr=False)
+    status: Callable[[str], None] | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True, eq=False, repr=False)  # plumbing: no __eq__, __hash__ or __repr__ to build
@@ -289,7 +289,7 @@ def run_check(options: CheckOptions, setup: Setup) -> RunResult:
         hit = cache.lookup(sorted(files), reload, fast=fast)
         if hit is not None:
             return hit
-    say = options.progress if len(files) >= PROGRESS_MIN_FILES else None
+    say = options.status if len(files) >= PROGRESS_MIN_FILES else None
     if say is not None:
         say(f"reading {len(files)} files")
     loaded = load_files(sorted(files), registry.loaders, cwd, config.limits, cache)
