@@ -19,6 +19,10 @@ def close_matches(word: str, candidates: Iterable[str], n: int = 3) -> list[str]
 
     pool = sorted(set(candidates))
     upper = {c.upper(): c for c in pool}
+    # letters typed for digits (O for 0, I or L for 1) first: SG3O2 is SG302, not SG312
+    digits = word.upper()[:2] + word.upper()[2:].translate(str.maketrans("OIL", "011"))
+    if digits in upper:
+        return [upper[digits]]
     found = difflib.get_close_matches(word.upper(), list(upper), n=n, cutoff=0.6)
     return [upper[f] for f in found]
 
