@@ -410,7 +410,7 @@ def test_shell_completion_of_formats_and_rule_ids() -> None:
     assert "markdown" in _complete("check", "--format", "")
     assert _complete("explain", "sg30") == [f"SG30{n}" for n in range(1, 8)]
     assert _complete("check", "--select", "SG40")[:2] == ["SG401", "SG402"]
-    assert _complete("check", "--ignore", "SG11") == ["SG110"]
+    assert _complete("check", "--ignore", "SG11")[0] == "SG110"  # main adds SG111, SG112
 
 
 def _run_with_tty_stderr(args: list[str], cwd: Path) -> tuple[int, str, str]:
