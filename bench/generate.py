@@ -438,11 +438,28 @@ def _git(root: Path) -> None:
         subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True)
 
 
-if __name__ == "__main__":
-    out = generate_repo(sys.argv[1], int(sys.argv[2]), git="--no-git" not in sys.argv)
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        prog="python bench/generate.py",
+        description="Generate a deterministic benchmark repository of synthgov dataset cards.",
+    )
+    parser.add_argument("directory", help="folder to create the repository in")
+    parser.add_argument("cards", type=int, help="number of dataset cards (e.g. 1000)")
+    parser.add_argument("--no-git", action="store_true", help="do not make it a git repository")
+    args = parser.parse_args(argv)
+    if args.cards < 1:
+        parser.error("cards must be at least 1")
+    out = generate_repo(args.directory, args.cards, git=not args.no_git)
     sizes = sorted(p.stat().st_size for p in out.cards)
     print(
         f"{len(out.cards)} cards (size {sizes[0]}-{sizes[-1]} bytes, median "
         f"{sizes[len(sizes) // 2]}), {len(out.pipelines)} pipelines, "
         f"{len(out.data_files)} data files in {out.root}"
     )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -90,8 +90,8 @@ def compile_expr(expr: str, kind: str) -> CompiledExpr:
     try:
         import celpy
         from celpy.celparser import CELParseError
-    except ImportError:  # pragma: no cover - cel-python is a declared dependency of `expr`
-        raise ExprError("expr rules need cel-python: pip install 'synthgov[cel]'") from None
+    except ImportError:  # pragma: no cover - cel-python is a dependency of synthgov
+        raise ExprError("expr rules need cel-python (a dependency): reinstall synthgov") from None
     variables = document_variables(kind)
     env = celpy.Environment()
     try:

@@ -83,8 +83,15 @@ def resolve(
     packs: Mapping[str, Any] | None = None,
     reader: Reader = default_reader,
     display: Callable[[str], str] = lambda p: p,
+    plugin_packs: Mapping[str, Sequence[str]] | None = None,
 ) -> ResolvedPolicy:
-    """Resolve the policy references of a config (or of ``--policy`` options)."""
+    """Resolve the policy references of a config (or of ``--policy`` options).
+
+    A built-in rule is on unless a policy turns it off. A plugin's rule (``rule.plugin`` is
+    not ``synthgov``) runs only where a policy names it under ``rules:`` or extends a pack
+    that its plugin registers (``plugin_packs``: plugin name -> pack names): installing a
+    plugin in an environment does not change the verdict of every repository in it.
+    """
     builder = _Builder()
     resolver = _Resolver(rules, packs or {}, reader, display, builder)
     origin = _Layer(origin_label, {}, {}, origin_dir)
@@ -96,8 +103,14 @@ def resolve(
         entry = builder.rules.get(rule_id, {})
         params = {**rule.parameter_defaults(), **entry.get("with", {})}
         severity = entry.get("severity", rule.severity)
+        plugin = getattr(rule, "plugin", "synthgov")
+        opted_in = (
+            plugin == "synthgov"
+            or rule_id in builder.rules
+            or any(pack in builder.names for pack in (plugin_packs or {}).get(plugin, ()))
+        )
         settings[rule_id] = RuleSetting(
-            enabled=entry.get("enabled", True),
+            enabled=opted_in and entry.get("enabled", True),
             severity=severity,
             params=params,
             references=tuple(entry.get("references", ())),

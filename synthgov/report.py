@@ -64,6 +64,9 @@ class Report:
     graph: Callable[[], Any] | None = field(default=None, compare=False)
     notes: tuple[str, ...] = ()
     quiet: bool = False  # text: findings only, no summary line
+    #: the lowest severity that fails the run (JUnit: only those findings are failures)
+    fail_on: Severity = Severity.ERROR
+
     #: data verification claims (synthgov.verify.model.Claim), when data was verified
     verification: tuple[Any, ...] | None = None
 

@@ -24,6 +24,7 @@ from synthgov.report import Report, RuleMeta, exit_code, summarize
 
 HEAD_BYTES = 4096
 LAZY_MIN_FILES = 200  # from this many files on, load with synthgov.parallel
+PROGRESS_MIN_FILES = 200  # from this many files on, a run reports its phases
 
 
 @dataclass(frozen=True, eq=False)  # compared by identity; no __eq__ or __hash__ to build
@@ -45,7 +46,12 @@ class CheckOptions:
     #: measure the data files and compare them with the cards (synthgov verify)
     verify_data: bool = False
     #: called as progress(done, total, label) while data files are measured
-    progress: Callable[[int, int, str], None] | None = None
+    progress: Callable[[int, int, str], None] | None = field(default=None, repr=False)
+    #: the config's exclude applies to files named on the command line too (pre-commit)
+    force_exclude: bool = False
+    #: called with a short status line during long runs (the CLI shows it on a terminal);
+    #: not part of the run's identity (no repr: the cache key is built from the repr)
+    status: Callable[[str], None] | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True, eq=False, repr=False)  # plumbing: no __eq__, __hash__ or __repr__ to build
@@ -120,6 +126,7 @@ def prepare(options: CheckOptions, reader: Callable[[str], bytes | None] | None 
         packs=registry.packs,
         reader=read,
         display=show,
+        plugin_packs={info.name: info.policies for info in registry.plugins},
     )
     if config.path and config.path not in policy.files:
         policy = ResolvedPolicy(
@@ -209,21 +216,55 @@ def _sniff(loader: Any, path: str, head: bytes) -> bool:
         return False
 
 
-def context_root(options: CheckOptions, config: Config) -> str:
-    """Where the documents that give context to explicitly named files are found."""
-    if config.path:
+def context_roots(options: CheckOptions, config: Config) -> list[str]:
+    """The project folder of each path of the run: where the documents that give them
+    context are found (SPEC section 9: a named file is checked with its repository).
+
+    The folder of the run's config when the path is inside it; else the nearest folder above
+    the path with a config of its own (within its git work tree); else the git work tree;
+    else the working directory (or the path's own folder when it is outside it).
+    """
+    roots: set[str] = set()
+    for given in options.paths or (".",):
+        path = os.path.abspath(os.path.join(options.cwd, given))
+        start = path if os.path.isdir(path) else os.path.dirname(path)
+        roots.add(_project_root(start, options.cwd, config))
+    return sorted(roots)
+
+
+def _project_root(start: str, cwd: str, config: Config) -> str:
+    if config.path and _under(start, config.root):
         return config.root
-    top = git_toplevel(options.cwd)
-    return top or options.cwd
+    top = git_toplevel(start)
+    found = find_config(start)
+    if found is not None and (top is None or _under(os.path.dirname(found), top)):
+        return os.path.dirname(found)
+    if top is not None:
+        return top
+    return cwd if _under(start, cwd) else start
+
+
+def _under(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def _covers(options: CheckOptions, root: str) -> bool:
+    """Whether the paths of the run (the working directory by default) hold ``root``."""
+    for given in options.paths or (".",):
+        if _under(root, os.path.abspath(os.path.join(options.cwd, given))):
+            return True
+    return False
 
 
 def run_check(options: CheckOptions, setup: Setup) -> RunResult:
     from synthgov.context import RunContext
     from synthgov.dates import today
-    from synthgov.engine import Selection, evaluate
+    from synthgov.engine import evaluate
 
     config, registry, policy = setup.config, setup.registry, setup.policy
     cwd = options.cwd
+    selection = rule_selection(options, setup)  # typos fail closed (TypoError, a ValueError)
+    check_paths(options)
     cache = None
     if (
         options.use_cache
@@ -249,6 +290,7 @@ def run_check(options: CheckOptions, setup: Setup) -> RunResult:
         root=config.root,
         include=config.include,
         exclude=config.exclude,
+        force_exclude=options.force_exclude,
     )
     warnings = list(setup.warnings)
     for missing in found.missing:
@@ -256,19 +298,35 @@ def run_check(options: CheckOptions, setup: Setup) -> RunResult:
     targets = set(found.files)
     files = set(found.files)
     diff = _diff_info(options, setup) if options.diff_base is not None else None
-    if found.explicit or diff is not None:  # load the whole repository for context
-        root = context_root(options, config)
+    # context is always the whole project: a folder or a subfolder run reports only on its
+    # own files, but the cards elsewhere still resolve (no false SG004)
+    roots = context_roots(options, config)
+    if found.explicit or diff is not None:
+        missing_context = roots
+    else:
+        missing_context = [r for r in roots if not _covers(options, r)]
+    if missing_context:
         ctx_found = discover(
-            [root], cwd=cwd, root=config.root, include=config.include, exclude=config.exclude
+            missing_context,
+            cwd=cwd,
+            root=config.root,
+            include=config.include,
+            exclude=config.exclude,
         )
         files.update(ctx_found.files)
     if cache is not None:
-        hit = cache.lookup(sorted(files), reload, fast=not found.explicit and not found.missing)
+        fast = not found.explicit and not found.missing and files == targets
+        hit = cache.lookup(sorted(files), reload, fast=fast)
         if hit is not None:
             return hit
+    say = options.status if len(files) >= PROGRESS_MIN_FILES else None
+    if say is not None:
+        say(f"reading {len(files)} files")
     loaded = load_files(sorted(files), registry.loaders, cwd, config.limits, cache)
     documents = loaded.documents
     warnings.extend(_unread_notes(loaded.unread, found, documents, cwd))
+    if say is not None:
+        say(f"checking {len(documents)} documents")
     if found.explicit:  # data files given explicitly (pre-commit) select the cards naming them
         targets.update(_cards_naming(found.explicit, documents, cwd))
     problems = (*loaded.problems, *_unreadable_folders(found, cwd))
@@ -303,7 +361,7 @@ def run_check(options: CheckOptions, setup: Setup) -> RunResult:
         rules=registry.rules,
         policy=policy,
         run=run,
-        selection=Selection(tuple(options.select), tuple(options.ignore)),
+        selection=selection,
         report_on=shown_targets,
     )
     if shown_targets is not None:
@@ -320,7 +378,7 @@ def run_check(options: CheckOptions, setup: Setup) -> RunResult:
     report = build_report(
         findings, registry, policy, n_files, n_docs, options.color, documents, baselined
     )
-    report = replace(report, graph=lambda: run.graph)
+    report = replace(report, graph=lambda: run.graph, fail_on=fail_on)
     if run.verification is not None:
         report = replace(report, verification=tuple(run.verification.all_claims()))
     result = RunResult(
@@ -427,6 +485,26 @@ def _verify(options: CheckOptions, setup: Setup, run: Any, scope: set[str] | Non
         if scope is None or path in scope
     }
     return replace(verification, claims=claims)
+
+
+def rule_selection(options: CheckOptions, setup: Setup) -> Any:
+    """``--select``/``--ignore`` as canonical ids; an unknown id or prefix is a TypoError."""
+    from synthgov.engine import Selection
+    from synthgov.suggest import resolve_ids, split_ids
+
+    known = {*setup.registry.rules, *setup.policy.rules}
+    select = resolve_ids("--select", split_ids(options.select), known)
+    ignore = resolve_ids("--ignore", split_ids(options.ignore), known)
+    return Selection(select, ignore)
+
+
+def check_paths(options: CheckOptions) -> None:
+    """Every path named must exist: a typo would otherwise check nothing and pass."""
+    from synthgov.suggest import TypoError, missing_path
+
+    for given in options.paths:
+        if not os.path.lexists(os.path.join(options.cwd, given)):
+            raise TypoError(missing_path(given, options.cwd))
 
 
 def _diff_info(options: CheckOptions, setup: Setup) -> Any:

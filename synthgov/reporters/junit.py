@@ -1,10 +1,12 @@
 """``--format junit``: JUnit XML for CI test reports (GitLab, Jenkins, Azure DevOps...).
 
-One ``<testsuite>`` per file with findings, one ``<testcase>`` per finding with a
-``<failure>``; waived findings are ``<skipped>``. CI systems identify a test case by
-``classname`` + ``name`` and drop later duplicates, so ``name`` is built from the rule and the
-JSON pointer and made unique within its file (`` #2``, `` #3``...). A run without findings
-gives one passing test case, so the report is never empty. Deterministic (``time="0"``).
+One ``<testsuite>`` per file with findings, one ``<testcase>`` per finding: a ``<failure>``
+when its severity fails the run (``--fail-on``, default error), else a passing case whose
+``<system-out>`` holds the finding; waived findings are ``<skipped>``. CI systems identify a
+test case by ``classname`` + ``name`` and drop later duplicates, so ``name`` is built from
+the rule and the JSON pointer and made unique within its file (`` #2``, `` #3``...). A run
+without findings gives one passing test case, so the report is never empty. Deterministic
+(``time="0"``).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from collections import defaultdict
 from typing import Any
 
 from synthgov.escaping import printable, xml_command_safe
-from synthgov.model import Finding
+from synthgov.model import Finding, Severity
 from synthgov.report import Report
 
 # characters XML 1.0 cannot hold, even escaped
@@ -36,7 +38,7 @@ def render(report: Report) -> str:
     root = ET.Element("testsuites", {"name": "synthgov"})
     total = failures = skipped = 0
     for path in sorted(by_file):
-        suite = _suite(path, by_file[path])
+        suite = _suite(path, by_file[path], report.fail_on)
         root.append(suite)
         total += int(suite.get("tests", "0"))
         failures += int(suite.get("failures", "0"))
@@ -75,7 +77,7 @@ def render(report: Report) -> str:
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
 
 
-def _suite(path: str, findings: list[Finding]) -> ET.Element:
+def _suite(path: str, findings: list[Finding], fail_on: Severity) -> ET.Element:
     suite = ET.Element("testsuite", {"name": _clean(path)})
     used: set[str] = set()
     failures = skipped = 0
@@ -110,6 +112,8 @@ def _suite(path: str, findings: list[Finding]) -> ET.Element:
         if f.waived:
             skipped += 1
             el = ET.SubElement(case, "skipped", {"message": _clean(f"waived: {f.message}")})
+        elif f.severity < fail_on:  # reported, but it does not fail the run
+            el = ET.SubElement(case, "system-out")
         else:
             failures += 1
             el = ET.SubElement(
