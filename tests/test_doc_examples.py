@@ -45,6 +45,9 @@ NOT_RUN = {
         "tests/test_plugins.py installs the plugin; measured in a fresh venv for issue 14"
     ),
     "pytest": ".ci/run",
+    "ruff check": ".ci/run (ruff through pre-commit)",
+    "ruff format": ".ci/run (ruff through pre-commit)",
+    "mypy": ".ci/run",
     "python bench/run.py": "bench/README.md (ten minutes on two cores)",
     "HYPOTHESIS_PROFILE=dev pytest": "docs/releasing.md, step 3 (2,000 examples a property)",
     "pre-commit try-repo /path/to/synthgov": "tests/test_precommit.py (try-repo of a snapshot)",
