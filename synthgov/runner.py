@@ -42,6 +42,8 @@ class CheckOptions:
     cwd: str = field(default_factory=os.getcwd)
     #: measure the data files and compare them with the cards (synthgov verify)
     verify_data: bool = False
+    #: the measuring engine (duckdb, spark); None: the config's verify.engine, else duckdb
+    engine: str | None = None
     #: called as progress(done, total, label) while data files are measured
     progress: Callable[[int, int, str], None] | None = None
 
@@ -314,7 +316,6 @@ def run_check(options: CheckOptions, setup: Setup) -> RunResult:
 
 def _verify(options: CheckOptions, setup: Setup, run: Any, scope: set[str] | None) -> Any:
     """Measure the data files of the cards in scope and compare them with the claims."""
-    from synthgov.files import LocalFiles
     from synthgov.rules.verification import MEASURE_PARAMS
     from synthgov.verify import compare
     from synthgov.verify.measure import display_from, run_verification
@@ -326,6 +327,7 @@ def _verify(options: CheckOptions, setup: Setup, run: Any, scope: set[str] | Non
         raise PolicyError(
             "--verify-data", None, "data verification needs DuckDB: pip install duckdb"
         ) from None
+    engine, files = _verify_engine(options, setup)
     policy = setup.policy
     params_by_rule = {
         rule_id: dict(setting.params)
@@ -351,10 +353,11 @@ def _verify(options: CheckOptions, setup: Setup, run: Any, scope: set[str] | Non
         run.documents,
         scope,
         run.graph,
-        LocalFiles(context_root(options, setup.config)),
+        files,
         params,
         display_from(options.cwd),
         cache_folder=folder,
+        engine=engine,
         progress=options.progress,
     )
     by_path = {d.path: d for d in run.documents}
@@ -364,6 +367,36 @@ def _verify(options: CheckOptions, setup: Setup, run: Any, scope: set[str] | Non
         if scope is None or path in scope
     }
     return replace(verification, claims=claims)
+
+
+def _verify_engine(options: CheckOptions, setup: Setup) -> tuple[Any, Any]:
+    """The engine and file access of a verification: DuckDB (None: the default) and local
+    files, or Spark (issue 17, synthgov.verify.spark_engine) with storage URIs."""
+    from synthgov.files import LocalFiles
+
+    raw = setup.config.raw.get("verify") or {}
+    name = options.engine or raw.get("engine") or "duckdb"
+    root = context_root(options, setup.config)
+    if name != "spark":
+        return None, LocalFiles(root)
+    from synthgov.verify import spark_engine
+
+    spark = raw.get("spark") or {}
+    base = setup.config.root
+    uris = {
+        os.path.normpath(os.path.join(base, rel)): uri
+        for rel, uri in (spark.get("paths") or {}).items()
+    }
+    settings = spark_engine.SparkSettings(
+        master=spark.get("master") or spark_engine.DEFAULT_MASTER,
+        conf=dict(spark.get("conf") or {}),
+        uris=uris,
+    )
+    try:
+        engine = spark_engine.open_engine(settings)
+    except spark_engine.EngineUnavailable as exc:
+        raise PolicyError("--engine spark", None, str(exc)) from None
+    return engine, spark_engine.SparkFiles(root, engine)
 
 
 def _diff_info(options: CheckOptions, setup: Setup) -> Any:
