@@ -102,6 +102,11 @@ def open_engine(settings: SparkSettings) -> SparkEngine:
             "the Spark engine needs a Java runtime (17 or later): install one "
             "(e.g. apt-get install default-jre-headless) or set JAVA_HOME"
         )
+    from pyspark import SparkContext
+
+    # a session that is already running (a notebook, a test module, spark-submit's) is
+    # used as it is and left running; one started here is stopped at the end of the run
+    running = SparkContext._active_spark_context is not None
     builder = SparkSession.builder.master(settings.master).appName("synthgov-verify")
     for key, value in session_conf(settings.conf).items():
         builder = builder.config(key, value)
@@ -114,7 +119,7 @@ def open_engine(settings: SparkSettings) -> SparkEngine:
             f"{text[0][:300] if text else type(exc).__name__}"
         ) from None
     session.sparkContext.setLogLevel("ERROR")
-    return SparkEngine(session, uris=settings.uris, owns_session=True)
+    return SparkEngine(session, uris=settings.uris, owns_session=not running)
 
 
 def session_conf(extra: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -233,9 +238,12 @@ class SparkEngine:
             F.monotonically_increasing_id().alias("id"),
             "line",
         )
-        counts = sorted(
-            (int(r["p"]), int(r["count"])) for r in frame.groupBy("p").count().collect()
-        )
+        if frame.rdd.getNumPartitions() <= 1:  # driver metadata: no job for a small file
+            counts = [(0, 0)]
+        else:  # rows per partition: one small aggregate, never the rows
+            counts = sorted(
+                (int(r["p"]), int(r["count"])) for r in frame.groupBy("p").count().collect()
+            )
         offset, start = first, F.lit(0)
         cases = None
         for part, n in counts:  # row number = rows of earlier partitions + index in this one
@@ -297,7 +305,7 @@ class SparkEngine:
             BadRow(int(r["rn"]), str(r["why"]))
             for r in bad_rows.orderBy("rn").limit(params.max_examples).collect()
         ]
-        rec = parsed.where(~blank & reason.isNull()).select("rn", "m")
+        rec = parsed.where(~blank & reason.isNull()).select("rn", "line", "m")
         columns = self._columns(rec)
         text_fields = params.text_fields or self._auto_text(rec, params)
         parts = [F.col("m")[f].cast("string") for f in text_fields]
@@ -329,8 +337,24 @@ class SparkEngine:
 
     def _columns(self, rec: Any) -> tuple[ColumnType, ...]:
         F = self._F
-        kinds = rec.select("rn", F.explode("m").alias("k", "val")).select(
-            "rn", "k", F.schema_of_variant("val").alias("s")
+        # Spark's VARIANT keeps 1.0 as an exact number without its scale; the JSON text of
+        # a number (as Jackson writes it back) tells a float from an integer as DuckDB does
+        raw = F.from_json("line", "map<string,string>")
+        kinds = (
+            rec.select("rn", raw.alias("r"), F.explode("m").alias("k", "val"))
+            .select(
+                "rn", "k", F.schema_of_variant("val").alias("s"), F.col("r")[F.col("k")].alias("x")
+            )
+            .select(
+                "rn",
+                "k",
+                F.when(
+                    F.col("s").isin("BIGINT", "DECIMAL") | F.col("s").startswith("DECIMAL("),
+                    F.when(F.col("x").rlike("[.eE]"), F.lit("DOUBLE")).otherwise(F.col("s")),
+                )
+                .otherwise(F.col("s"))
+                .alias("s"),
+            )
         )
         found = (
             kinds.groupBy("k", "s")
