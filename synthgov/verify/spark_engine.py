@@ -478,30 +478,30 @@ class SparkEngine:
             F.sequence(F.lit(1), F.greatest(F.size(w) - k + 1, F.lit(1))),
             lambda i: self._hash31(F.array_join(F.slice(w, i, F.lit(k)), " ")),
         )
-        perm_array = F.array(
-            *[
-                F.struct(F.lit(a).cast("bigint").alias("a"), F.lit(b).cast("bigint").alias("b"))
-                for a, b in perms
-            ]
+        # as the DuckDB engine (sql.minhash_bands): the shingles of each row joined with the
+        # permutations (a small broadcast table) and two aggregations. Whole-stage code
+        # generation runs this; per-row higher-order lambdas over 128 permutations were
+        # measured far slower (docs/decisions.md)
+        table = self._spark.createDataFrame(
+            [(i, a, b) for i, (a, b) in enumerate(perms)], "i int, a bigint, b bigint"
         )
-        sig = F.transform(
-            perm_array,
-            lambda p: F.array_min(
-                F.transform(F.col("x"), lambda x: (p["a"] * x + p["b"]) % sql.PRIME)
-            ),
+        x = words.select("rn", F.explode(shingles).alias("x"))
+        minima = (
+            x.crossJoin(F.broadcast(table))
+            .groupBy("rn", "i")
+            .agg(F.min((F.col("a") * F.col("x") + F.col("b")) % sql.PRIME).alias("v"))
         )
-        signed = words.select("rn", shingles.alias("x")).select("rn", sig.alias("sig"))
-
-        def band(b: Any) -> Any:
-            values = F.transform(
-                F.slice(F.col("sig"), b * per_band + 1, F.lit(per_band)),
-                lambda v: v.cast("string"),
-            )
-            label = F.concat(b.cast("string"), F.lit(":"), F.array_join(values, ","))
-            return F.struct(b.cast("int").alias("band"), self._hash64(label).alias("bh"))
-
-        bands = F.transform(F.sequence(F.lit(0), F.lit(params.bands - 1)), band)
-        signed.select("rn", F.inline(bands)).write.mode("overwrite").parquet(out["bands"])
+        band = (F.col("i") / per_band).cast("int")
+        values = F.transform(
+            F.array_sort(F.collect_list(F.struct("i", "v"))), lambda e: e["v"].cast("string")
+        )
+        bands = minima.groupBy("rn", band.alias("band")).agg(
+            F.array_join(values, ",").alias("vals")
+        )
+        label = F.concat(F.col("band").cast("string"), F.lit(":"), F.col("vals"))
+        bands.select("rn", "band", self._hash64(label).alias("bh")).write.mode("overwrite").parquet(
+            out["bands"]
+        )
 
     def _matches(self, texts: Any, params: MeasureParams, against: str) -> tuple[int, ...]:
         F = self._F
