@@ -301,9 +301,9 @@ class SparkEngine:
         blank = F.trim(F.col("line")) == ""
         bad_rows = parsed.where(~blank & reason.isNotNull()).select("rn", reason.alias("why"))
         bad = bad_rows.count()
-        examples = [
+        examples = [  # at most max_examples row numbers; no job when nothing is bad
             BadRow(int(r["rn"]), str(r["why"]))
-            for r in bad_rows.orderBy("rn").limit(params.max_examples).collect()
+            for r in (bad_rows.orderBy("rn").limit(params.max_examples).collect() if bad else [])
         ]
         rec = parsed.where(~blank & reason.isNull()).select("rn", "line", "m")
         columns = self._columns(rec)
