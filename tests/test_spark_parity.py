@@ -94,6 +94,8 @@ def _golden(root: Path) -> None:
     shard1[20] = _row(80, "write to jane.doe@mail.example.com or call (415) 555-0132 today ok")
     shard1[21] = _row(81, "card 4012-8888-8888-1881 was declined at 10.0.0.254 for some reason")
     _jsonl(train / "data" / "part-1.jsonl", shard1)
+    with open(train / "data" / "part-1.jsonl", "ab") as handle:  # line 64: invalid UTF-8
+        handle.write(b'{"text": "latin-1 \xe9t\xe9 bytes in a row"}\n')
     _jsonl(train / "data" / "part-2.jsonl.gz", [_row(i) for i in range(120, 170)], gz=True)
     src = train / "src.jsonl"
     _jsonl(src, [_row(i) for i in range(170, 200)] + [_row(201, _text(3))])
@@ -166,8 +168,12 @@ def test_golden_fixtures_agree_with_duckdb(tmp_path: Path, spark: Any) -> None:
     # the golden values themselves (so that two equally wrong engines cannot agree)
     m = _measures(duck)
     shard1 = m["train/data/part-1.jsonl"]
-    assert shard1["rows"] == 60 and shard1["bad_rows"] == 2
-    assert shard1["bad_examples"] == [[9, "not a JSON object"], [11, "not a JSON object"]]
+    assert shard1["rows"] == 60 and shard1["bad_rows"] == 3
+    assert shard1["bad_examples"] == [
+        [9, "not a JSON object"],
+        [11, "not a JSON object"],
+        [64, "invalid UTF-8"],
+    ]
     assert shard1["pii"] == {"card": 1, "email": 1, "iban": 0, "ip": 1, "phone": 1}
     assert m["train/data/part-3.parquet"]["rows"] == 31
     assert m["train/data/part-4.csv"]["rows"] == 30

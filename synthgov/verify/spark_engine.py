@@ -295,7 +295,7 @@ class SparkEngine:
         # rows that are not records: too long, bad encoding, not a JSON object
         reason = (
             F.when(F.octet_length("line") > params.max_line_bytes, "line longer than the limit")
-            .when(F.instr("line", "\ufffd") > 0, "invalid UTF-8")
+            .when(~F.expr("is_valid_utf8(line)"), "invalid UTF-8")
             .when(F.col("m").isNull(), "not a JSON object")
         )
         blank = F.trim(F.col("line")) == ""
