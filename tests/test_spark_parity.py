@@ -270,3 +270,36 @@ def test_storage_uris_in_cards_and_in_the_config_mapping(tmp_path: Path, spark: 
     missing = files_api.info(f"file://{store}/nope.jsonl")
     assert not missing.exists and "cannot stat" in missing.error
     assert "use s3a://" in files_api.info("s3://bucket/x.jsonl").error
+
+
+def test_a_file_split_into_many_partitions_keeps_its_row_numbers(
+    tmp_path: Path, spark: Any
+) -> None:
+    from synthgov.verify.duckdb_engine import DuckDBEngine
+    from synthgov.verify.model import FileSpec, MeasureParams
+    from synthgov.verify.spark_engine import SparkEngine
+
+    lines = [_row(i) for i in range(300)]
+    for at in (17, 150, 288):  # malformed rows spread over several partitions
+        lines[at] = "{not json"
+    path = tmp_path / "big.jsonl"
+    _jsonl(path, lines)
+    spec = FileSpec(str(path), "big.jsonl", "jsonl", "auto")
+    params = MeasureParams(attributes=("language",))
+    duck = DuckDBEngine()
+    try:
+        want = duck.measure_file(spec, params, str(tmp_path / "d"), ngrams=True)
+    finally:
+        duck.close()
+    spark.conf.set("spark.sql.files.maxPartitionBytes", "8192")
+    try:
+        assert spark.read.text(f"file://{path}").rdd.getNumPartitions() > 4
+        got = SparkEngine(spark).measure_file(spec, params, str(tmp_path / "s"), ngrams=True)
+    finally:
+        spark.conf.unset("spark.sql.files.maxPartitionBytes")
+    assert [(b.row, b.reason) for b in got.bad_examples] == [
+        (18, "not a JSON object"),
+        (151, "not a JSON object"),
+        (289, "not a JSON object"),
+    ]
+    assert got.to_json() == want.to_json()
