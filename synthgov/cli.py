@@ -253,16 +253,21 @@ def check(**kwargs: Any) -> None:
     help="Write the measured "
     "profile of every dataset (JSON, schemas/profile.schema.json) to this file.",
 )
-@click.option("--engine", default="duckdb", help="Measuring engine (duckdb).")
-def verify(engine: str, **kwargs: Any) -> None:
+@click.option(
+    "--engine",
+    default=None,
+    help="Measuring engine: duckdb (default) or spark (config: verify.engine).",
+)
+def verify(engine: str | None, **kwargs: Any) -> None:
     """Measure the data files of the cards under PATHS and compare them with the cards.
 
     Every check of synthgov check runs too; SG500-SG509 report what the data contradicts
     (mismatch) and what could not be measured (unverified).
     """
-    if engine != "duckdb":
-        raise _fail(f"unknown engine {engine!r} (known: duckdb)")
+    if engine is not None and engine not in ("duckdb", "spark"):
+        raise _fail(f"unknown engine {engine!r} (known: duckdb, spark)")
     _check(
+        engine=engine,
         verify_data=True,
         diff_base=None,
         changed_only=False,
@@ -301,6 +306,7 @@ def _check(
     verbose: int,
     verify_data: bool = False,
     profile_path: str | None = None,
+    engine: str | None = None,
 ) -> None:
     from synthgov.policy import PolicyError
     from synthgov.runner import CheckOptions, run_check
@@ -321,6 +327,7 @@ def _check(
         use_cache=not no_cache,
         color=color,
         verify_data=verify_data,
+        engine=engine,
         progress=_progress_bar() if verify_data and sys.stderr.isatty() else None,
         force_exclude=force_exclude,
         # a status line on a terminal for long runs; never with a machine format

@@ -45,6 +45,8 @@ class CheckOptions:
     cwd: str = field(default_factory=os.getcwd)
     #: measure the data files and compare them with the cards (synthgov verify)
     verify_data: bool = False
+    #: the measuring engine (duckdb, spark); None: the config's verify.engine, else duckdb
+    engine: str | None = None
     #: called as progress(done, total, label) while data files are measured
     progress: Callable[[int, int, str], None] | None = field(default=None, repr=False)
     #: the config's exclude applies to files named on the command line too (pre-commit)
@@ -447,6 +449,7 @@ def _verify(options: CheckOptions, setup: Setup, run: Any, scope: set[str] | Non
         raise PolicyError(
             "--verify-data", None, "data verification needs DuckDB: pip install duckdb"
         ) from None
+    engine, files = _verify_engine(options, setup)
     policy = setup.policy
     params_by_rule = {
         rule_id: dict(setting.params)
@@ -472,10 +475,11 @@ def _verify(options: CheckOptions, setup: Setup, run: Any, scope: set[str] | Non
         run.documents,
         scope,
         run.graph,
-        _local_files(options, setup.config, None),
+        files,
         params,
         display_from(options.cwd),
         cache_folder=folder,
+        engine=engine,
         progress=options.progress,
     )
     by_path = {d.path: d for d in run.documents}
@@ -505,6 +509,34 @@ def check_paths(options: CheckOptions) -> None:
     for given in options.paths:
         if not os.path.lexists(os.path.join(options.cwd, given)):
             raise TypoError(missing_path(given, options.cwd))
+
+
+def _verify_engine(options: CheckOptions, setup: Setup) -> tuple[Any, Any]:
+    """The engine and file access of a verification: DuckDB (None: the default) and local
+    files, or Spark (issue 17, synthgov.verify.spark_engine) with storage URIs."""
+    raw = setup.config.raw.get("verify") or {}
+    name = options.engine or raw.get("engine") or "duckdb"
+    root = context_root(options, setup.config)
+    if name != "spark":
+        return None, _local_files(options, setup.config, None)
+    from synthgov.verify import spark_engine
+
+    spark = raw.get("spark") or {}
+    base = setup.config.root
+    uris = {
+        os.path.normpath(os.path.join(base, rel)): uri
+        for rel, uri in (spark.get("paths") or {}).items()
+    }
+    settings = spark_engine.SparkSettings(
+        master=spark.get("master") or spark_engine.DEFAULT_MASTER,
+        conf=dict(spark.get("conf") or {}),
+        uris=uris,
+    )
+    try:
+        engine = spark_engine.open_engine(settings)
+    except spark_engine.EngineUnavailable as exc:
+        raise PolicyError("--engine spark", None, str(exc)) from None
+    return engine, spark_engine.SparkFiles(root, engine)
 
 
 def _diff_info(options: CheckOptions, setup: Setup) -> Any:

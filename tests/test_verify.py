@@ -373,7 +373,7 @@ def test_check_verify_data_and_option_errors(tmp_path: Path) -> None:
     )
     spark = run_cli("verify", "--engine", "sparkk", cwd=tmp_path)
     assert spark.returncode == 2
-    assert spark.stderr.strip() == "synthgov: error: unknown engine 'sparkk' (known: duckdb)"
+    assert spark.stderr.strip() == "synthgov: error: unknown engine 'sparkk' (known: duckdb, spark)"
 
 
 def test_contamination_with_an_unmeasured_training_set_is_unverified(tmp_path: Path) -> None:

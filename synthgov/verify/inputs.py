@@ -76,6 +76,8 @@ def _entry(
     declared = rows if isinstance(rows, int) and not isinstance(rows, bool) else None
     if not isinstance(rel, str) or not rel.strip():
         return []
+    if "://" in rel and getattr(files, "remote", False):  # an engine that reads URIs (Spark)
+        return [_one(rel, pointer, split, declared, entry, files, display)]
     if "://" in rel:
         spec = FileSpec(rel, rel, "unknown")
         return [FileResult(spec, pointer, split, declared, unverified="a remote URI (not read)")]
