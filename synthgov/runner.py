@@ -516,7 +516,6 @@ def _verify_engine(options: CheckOptions, setup: Setup) -> tuple[Any, Any]:
     files, or Spark (issue 17, synthgov.verify.spark_engine) with storage URIs."""
     raw = setup.config.raw.get("verify") or {}
     name = options.engine or raw.get("engine") or "duckdb"
-    root = context_root(options, setup.config)
     if name != "spark":
         return None, _local_files(options, setup.config, None)
     from synthgov.verify import spark_engine
@@ -536,7 +535,7 @@ def _verify_engine(options: CheckOptions, setup: Setup) -> tuple[Any, Any]:
         engine = spark_engine.open_engine(settings)
     except spark_engine.EngineUnavailable as exc:
         raise PolicyError("--engine spark", None, str(exc)) from None
-    return engine, spark_engine.SparkFiles(root, engine)
+    return engine, spark_engine.SparkFiles(repository_roots(options, setup.config), engine)
 
 
 def _diff_info(options: CheckOptions, setup: Setup) -> Any:

@@ -608,8 +608,8 @@ class SparkFiles(LocalFiles):
     Hadoop file system Spark reads it with (ETag when the store reports one, else size and
     modification time), so incremental runs re-measure only changed objects."""
 
-    def __init__(self, root: str | None, engine: SparkEngine) -> None:
-        super().__init__(root)
+    def __init__(self, roots: Sequence[str] | str | None, engine: SparkEngine) -> None:
+        super().__init__(roots)
         self._engine = engine
 
     remote = True
