@@ -395,3 +395,61 @@ def test_contamination_with_an_unmeasured_training_set_is_unverified(tmp_path: P
         f.rule == "SG500" and f.path == "eval/card.yaml" and f.message.startswith("SG505: ")
         for f in result.report.findings
     )
+
+
+# --------------------------------------------------------------------------- fast spellings
+
+
+def test_fast_sql_spellings_compute_the_reference_functions() -> None:
+    """The DuckDB engine's faster spellings (ASCII branch of the normalisation, concat_ws
+    windows, MinHash as aggregates over an unnest) give exactly the values of the reference
+    definitions that the Spark engine also implements."""
+    import duckdb
+
+    from synthgov.verify import sql
+
+    texts = [
+        "Hello,   WORLD!! 42 times\tover",
+        "  naïve Café — déjà vu; ÉTÉ 2024  ",
+        "日本語 テキスト, mixed with ascii",
+        "a",
+        "",
+        "!!! ???",
+        "one two three four five six seven eight nine ten eleven twelve thirteen fourteen",
+        "tab\tnew\nline\u00a0nbsp\u2003em-space end",
+    ]
+    two_step = (
+        "trim(regexp_replace(regexp_replace(lower(t), '[^\\pL\\pN\\s]+', ' ', 'g'), "
+        "'\\s+', ' ', 'g'))"
+    )
+    con = duckdb.connect()
+    con.execute("CREATE TABLE s (rn BIGINT, t VARCHAR)")
+    con.executemany("INSERT INTO s VALUES (?, ?)", list(enumerate(texts)))
+    got = con.execute(
+        f"SELECT {sql.normalise('t')} = {two_step}, {sql.normalise('t')} FROM s ORDER BY rn"
+    ).fetchall()
+    assert [ok for ok, _ in got] == [True] * len(texts), got
+    assert got[0][1] == "hello world 42 times over"
+    con.execute(f"CREATE TABLE w AS SELECT rn, string_split({sql.normalise('t')}, ' ') AS w FROM s")
+    for k in (1, 3, 5, 13):
+        sliced = (
+            f"list_transform(range(1, greatest(len(w) - {k} + 1, 1) + 1), lambda i: "
+            f"array_to_string(w[i:i + {k - 1}], ' '))"
+        )
+        fast = sql.shingle_hashes("w", k)
+        same = con.execute(
+            f"SELECT bool_and({fast} = list_transform({sliced}, lambda p: {sql.hash31('p')})) "
+            "FROM w"
+        ).fetchone()[0]
+        assert same is True, k
+    cols, bands = sql.minhash_bands("sh", 32, 4)
+    con.execute(f"CREATE TABLE sh AS SELECT rn, {sql.shingle_hashes('w', 3)} AS sh FROM w")
+    lambdas = con.execute(
+        f"SELECT rn, {bands} FROM (SELECT rn, {cols} FROM sh) ORDER BY rn"
+    ).fetchall()
+    aggregates = con.execute(
+        f"SELECT rn, {sql.band_hashes(32, 4)} FROM (SELECT rn, {sql.minhash_values('x', 32)} "
+        "FROM (SELECT rn, unnest(sh) AS x FROM sh) GROUP BY rn) ORDER BY rn"
+    ).fetchall()
+    assert lambdas == aggregates
+    assert len(aggregates) == len(texts) and all(len(b) == 8 for _, b in aggregates)

@@ -108,6 +108,7 @@ class DuckDBEngine:
         finally:
             for table in (
                 "sg_lines",
+                "sg_all",
                 "sg_src",
                 "sg_rec",
                 "sg_text",
@@ -133,9 +134,8 @@ class DuckDBEngine:
             bad_examples.append(BadRow(line, reason))
         if spec.format == "jsonl":
             n_bad, malformed = con.execute(
-                "SELECT count(*), list(rn ORDER BY rn)[1:?] FROM sg_lines "
-                "WHERE line IS NOT NULL AND trim(line) <> '' "
-                "AND coalesce(json_type(TRY_CAST(line AS JSON)), '') <> 'OBJECT'",
+                "SELECT count(*), list(rn ORDER BY rn)[1:?] FROM sg_all "
+                "WHERE NOT blank AND coalesce(jt, '') <> 'OBJECT'",
                 [params.max_examples],
             ).fetchone()
             bad += int(n_bad)
@@ -145,11 +145,19 @@ class DuckDBEngine:
         rows = int(con.execute("SELECT count(*) FROM sg_rec").fetchone()[0])
         columns = self._columns()
         text_fields = params.text_fields or self._auto_text(params)
-        parts = ", ".join(f"json_extract_string(j, {_field(f)})" for f in text_fields)
+        # one pass extracts every field the measures need (the text fields, the provenance
+        # field, the attributes) with one parse of each record: json_extract_string with a
+        # list of paths; the later measures read these columns, not the JSON again
+        fields = [*text_fields, params.provenance_field, *params.attributes]
+        paths = "[" + ", ".join(_field(f) for f in fields) + "]"
+        n_text = len(text_fields)
+        parts = ", ".join(f"x[{i + 1}]" for i in range(n_text))
         text = f"concat_ws(' ', {parts})" if text_fields else "''"
+        extra = "".join(f", x[{n_text + 1 + i}] AS a{i}" for i in range(len(fields) - n_text))
         con.execute(
-            f"CREATE TEMP TABLE sg_text AS SELECT rn, {text} AS t, "
-            f"{sql.normalise(text)} AS nt FROM sg_rec"
+            f"CREATE TEMP TABLE sg_text AS SELECT rn, t, {sql.normalise('t')} AS nt{extra} "
+            f"FROM (SELECT rn, x, {text} AS t FROM (SELECT rn, json_extract_string(j, {paths}) "
+            "AS x FROM sg_rec))"
         )
         text_rows = int(con.execute("SELECT count(*) FROM sg_text WHERE nt <> ''").fetchone()[0])
         self._sketches(params, sketch_dir, ngrams)
@@ -158,7 +166,7 @@ class DuckDBEngine:
             contaminated = self._matches(params, against)
         pii, pii_first, pii_rows = self._pii(params.detectors)
         prov, present = self._provenance(params)
-        dists = {a: self._distribution(a) for a in params.attributes}
+        dists = {a: self._distribution(f"a{i + 1}") for i, a in enumerate(params.attributes)}
         return FileMeasure(
             rows=rows,
             bad_rows=bad,
@@ -192,10 +200,14 @@ class DuckDBEngine:
                 f"strict_mode=false{comp}{rejects})"
             )
             self._renumber()
+            # each line is parsed once here; the malformed ones are counted from sg_all
             con.execute(
-                "CREATE TEMP TABLE sg_rec AS SELECT rn, j FROM (SELECT rn, TRY_CAST(line AS JSON) "
-                "AS j FROM sg_lines) WHERE json_type(j) = 'OBJECT'"
+                "CREATE TEMP TABLE sg_all AS SELECT rn, j, json_type(j) AS jt, blank FROM "
+                "(SELECT rn, TRY_CAST(line AS JSON) AS j, line IS NULL OR trim(line) = '' "
+                "AS blank FROM sg_lines)"
             )
+            con.execute("DROP TABLE sg_lines")
+            con.execute("CREATE TEMP TABLE sg_rec AS SELECT rn, j FROM sg_all WHERE jt = 'OBJECT'")
         elif spec.format == "csv":
             con.execute(
                 f"CREATE TEMP TABLE sg_src AS SELECT * FROM read_csv({path}, header=true, "
@@ -276,12 +288,13 @@ class DuckDBEngine:
             return
         per_band = max(1, params.num_perm // params.bands)
         shingles = sql.shingle_hashes("w", params.shingle_size)
-        columns, bands = sql.minhash_bands("sh", per_band * params.bands, per_band)
+        values = sql.minhash_values("x", per_band * params.bands)
+        bands = sql.band_hashes(per_band * params.bands, per_band)
         con.execute(
             f"COPY (SELECT rn, unnest(range({params.bands}))::INTEGER AS band, "
-            f"unnest({bands}) AS bh FROM (SELECT rn, {columns} FROM (SELECT rn, {shingles} "
-            f"AS sh FROM (SELECT rn, {words} AS w FROM sg_text WHERE nt <> ''))) "
-            f"ORDER BY rn, band) TO {out['bands']} (FORMAT parquet)"
+            f"unnest({bands}) AS bh FROM (SELECT rn, {values} FROM (SELECT rn, "
+            f"unnest({shingles}) AS x FROM (SELECT rn, {words} AS w FROM sg_text "
+            f"WHERE nt <> '')) GROUP BY rn) ORDER BY rn, band) TO {out['bands']} (FORMAT parquet)"
         )
         if ngrams:
             self._ngrams(params, out["ngrams"], words)
@@ -305,8 +318,13 @@ class DuckDBEngine:
         return tuple(int(g) for (g,) in found)
 
     def _pii(self, detectors: tuple[str, ...]) -> tuple[dict[str, int], dict[str, int], int]:
-        conds = {k: f"regexp_matches(t, {_lit(v)})" for k, v in sql.PII_PATTERNS.items()}
-        conds["card"] = sql.card_number("t")
+        # every detector needs an '@' (email) or a digit (the others): a cheap test first, so
+        # the regular expressions run only on the rows that can match (same counts)
+        conds = {
+            k: f"({'has_at' if k == 'email' else 'has_digit'} AND regexp_matches(t, {_lit(v)}))"
+            for k, v in sql.PII_PATTERNS.items()
+        }
+        conds["card"] = f"(has_digit AND {sql.card_number('t')})"
         cols = ", ".join(
             f"count(*) FILTER ({conds[d]}), min(rn) FILTER ({conds[d]})" for d in PII_DETECTORS
         )
@@ -314,7 +332,8 @@ class DuckDBEngine:
             return dict.fromkeys(PII_DETECTORS, 0), {}, 0
         union = " OR ".join(f"({conds[d]})" for d in PII_DETECTORS if d in detectors)
         row = self._con.execute(
-            f"SELECT {cols}, count(*) FILTER ({union}) FROM sg_text WHERE t <> ''"
+            f"SELECT {cols}, count(*) FILTER ({union}) FROM (SELECT rn, t, contains(t, '@') "
+            "AS has_at, regexp_matches(t, '[0-9]') AS has_digit FROM sg_text WHERE t <> '')"
         ).fetchone()
         counts, first = {}, {}
         for i, det in enumerate(PII_DETECTORS):
@@ -324,19 +343,17 @@ class DuckDBEngine:
         return counts, first, int(row[-1] or 0)
 
     def _provenance(self, params: MeasureParams) -> tuple[int, int]:
-        field = _field(params.provenance_field)
         human = ", ".join(_lit(v.lower()) for v in params.human_values) or "NULL"
-        value = f"json_extract_string(j, {field})"
         row = self._con.execute(
-            f"SELECT count(*) FILTER ({value} IS NOT NULL AND lower({value}) NOT IN ({human})), "
-            f"count(*) FILTER ({value} IS NOT NULL) FROM sg_rec"
+            f"SELECT count(*) FILTER (a0 IS NOT NULL AND lower(a0) NOT IN ({human})), "
+            "count(*) FILTER (a0 IS NOT NULL) FROM sg_text"
         ).fetchone()
         return int(row[0]), int(row[1])
 
-    def _distribution(self, attribute: str) -> dict[str, int]:
+    def _distribution(self, column: str) -> dict[str, int]:
         found = self._con.execute(
-            f"SELECT coalesce(json_extract_string(j, {_field(attribute)}), '') AS v, count(*) "
-            "FROM sg_rec GROUP BY v ORDER BY count(*) DESC, v LIMIT 1000"
+            f"SELECT coalesce({column}, '') AS v, count(*) "
+            "FROM sg_text GROUP BY v ORDER BY count(*) DESC, v LIMIT 1000"
         ).fetchall()
         return {str(v): int(n) for v, n in found}
 
