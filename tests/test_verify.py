@@ -453,3 +453,32 @@ def test_fast_sql_spellings_compute_the_reference_functions() -> None:
     ).fetchall()
     assert lambdas == aggregates
     assert len(aggregates) == len(texts) and all(len(b) == 8 for _, b in aggregates)
+
+
+def test_columns_by_shape_count_every_row_and_repeated_keys(tmp_path: Path) -> None:
+    """Columns are measured per record shape; a record with a repeated key is counted row by
+    row (once per occurrence, as its first value), and first rows are the file's lines."""
+    path = tmp_path / "shapes.jsonl"
+    path.write_text(
+        '{"id": 1, "text": "a"}\n'
+        '{"id": "2", "text": "b", "tags": [1, "x"]}\n'
+        "not json\n"
+        '{"id": -3, "text": null, "meta": {"k": 1}}\n'
+        '{"id": 4, "id": 5.5, "text": "dup"}\n'
+        '{"id": 6, "text": "c", "ok": true}\n',
+        encoding="utf-8",
+    )
+    m = _measure(path, "jsonl")
+    got = [(c.column, c.type, c.rows, c.first_row) for c in m.columns]
+    assert got == [
+        ("id", "integer", 1, 4),  # BIGINT (negative)
+        ("id", "integer", 4, 1),  # UBIGINT: rows 1, 5 twice (a repeated key reads its
+        # first value, once per occurrence) and 6
+        ("id", "string", 1, 2),
+        ("meta", "object", 1, 4),
+        ("ok", "boolean", 1, 6),
+        ("tags", "list", 1, 2),
+        ("text", "null", 1, 4),
+        ("text", "string", 4, 1),
+    ], got
+    assert m.rows == 5 and m.bad_rows == 1

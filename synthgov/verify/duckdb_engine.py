@@ -115,6 +115,7 @@ class DuckDBEngine:
                 "sg_rej",
                 "sg_scan",
                 "sg_shift",
+                "sg_shape",
             ):
                 self._con.execute(f"DROP TABLE IF EXISTS {table}")
 
@@ -249,14 +250,40 @@ class DuckDBEngine:
         )
 
     def _columns(self) -> tuple[ColumnType, ...]:
-        found = self._con.execute(
-            "SELECT k, json_type(json_extract(j, '$.\"' || replace(k, '\"', '\\\"') || '\"')) "
-            "AS t, count(*), min(rn) FROM sg_rec, unnest(json_keys(j)) AS u(k) "
-            "GROUP BY ALL ORDER BY k, t"
+        """Top-level keys and the JSON types of their values, with row counts and first row.
+
+        Records are grouped by their ``json_structure`` first (a file has few shapes), so the
+        keys are unnested once per shape, not once per row. A record with a repeated key has
+        fewer keys in its structure than in ``json_keys``; those shapes are measured row by
+        row as before (a repeated key counts once per occurrence)."""
+        con = self._con
+        key = "'$.\"' || replace(k, '\"', '\\\"') || '\"'"
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE sg_shape AS SELECT json_structure(j) AS st, "
+            "len(json_keys(j)) AS nk, count(*) AS n, min(rn) AS m FROM sg_rec GROUP BY ALL"
+        )
+        counts: dict[tuple[str, str], list[int]] = {}
+        fast = con.execute(
+            f"SELECT k, CASE json_type(json_extract(st, {key})) WHEN 'VARCHAR' "
+            f"THEN json_extract_string(st, {key}) ELSE json_type(json_extract(st, {key})) END, "
+            "sum(n), min(m) FROM (SELECT * FROM sg_shape WHERE nk = len(json_keys(st))), "
+            "unnest(json_keys(st)) AS u(k) GROUP BY ALL"
         ).fetchall()
+        repeated = "SELECT st FROM sg_shape WHERE nk <> len(json_keys(st))"
+        slow = []
+        if con.execute(f"SELECT count(*) FROM ({repeated})").fetchone()[0]:
+            slow = con.execute(
+                f"SELECT k, json_type(json_extract(j, {key})), count(*), min(rn) FROM sg_rec, "
+                f"unnest(json_keys(j)) AS u(k) WHERE json_structure(j) IN ({repeated}) "
+                "GROUP BY ALL"
+            ).fetchall()
+        for k, t, n, first in [*fast, *slow]:
+            slot = counts.setdefault((str(k), str(t)), [0, int(first)])
+            slot[0] += int(n)
+            slot[1] = min(slot[1], int(first))
         return tuple(
-            ColumnType(str(k), JSON_TYPES.get(str(t), str(t).lower()), int(n), int(first))
-            for k, t, n, first in found
+            ColumnType(k, JSON_TYPES.get(t, t.lower()), n, first)
+            for (k, t), (n, first) in sorted(counts.items())
         )
 
     def _auto_text(self, params: MeasureParams) -> tuple[str, ...]:
