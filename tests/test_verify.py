@@ -256,12 +256,14 @@ def test_pii_detectors_one_by_one(tmp_path: Path) -> None:
         "card 4012-8888-8888-1881 declined",  # card (Luhn)
         "card 4012-8888-8888-1882 declined",  # fails Luhn: not a card
         "version 10.0.0 of the app, build 1234 5678",  # nothing
+        "ref GB82 WEST 1234 5698 7654 33 is no IBAN",  # IBAN shape, fails mod-97
+        "FR14 2004 1010 0505 0001 3M02 606",  # iban (letters inside)
     ]
     _jsonl(tmp_path / "d.jsonl", [{"text": t} for t in texts])
     m = _measure(tmp_path / "d.jsonl", "jsonl")
-    assert m.pii == {"email": 1, "phone": 2, "ip": 1, "iban": 1, "card": 1}
+    assert m.pii == {"email": 1, "phone": 2, "ip": 1, "iban": 2, "card": 1}
     assert m.pii_first_row == {"email": 1, "phone": 2, "ip": 4, "iban": 5, "card": 6}
-    assert m.pii_rows == 6
+    assert m.pii_rows == 7
 
 
 # --------------------------------------------------------------------------- incremental

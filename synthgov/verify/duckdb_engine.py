@@ -77,6 +77,7 @@ class DuckDBEngine:
         if con is None:
             con = self._base.cursor()
             con.execute(sql.LUHN_MACRO)
+            con.execute(sql.IBAN_MACRO)
             self._local.con = con
         return con
 
@@ -352,6 +353,7 @@ class DuckDBEngine:
             for k, v in sql.PII_PATTERNS.items()
         }
         conds["card"] = f"(has_digit AND {sql.card_number('t')})"
+        conds["iban"] = f"(has_digit AND {sql.iban('t')})"
         cols = ", ".join(
             f"count(*) FILTER ({conds[d]}), min(rn) FILTER ({conds[d]})" for d in PII_DETECTORS
         )
