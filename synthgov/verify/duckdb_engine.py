@@ -407,8 +407,12 @@ class DuckDBEngine:
         hashes, bands = self._union(sketch_dirs, "hashes"), self._union(sketch_dirs, "bands")
         if hashes is None or bands is None:
             return 0
+        # buckets holding one row (nearly all) cannot hold a near duplicate: they are left
+        # out before the band rows are joined with the text hashes
         row = self._con.execute(
-            f"WITH b AS ({bands}), hh AS ({hashes}), "
+            f"WITH b0 AS ({bands}), hh AS ({hashes}), "
+            "shared AS (SELECT band, bh FROM b0 GROUP BY band, bh HAVING count(*) > 1), "
+            "b AS (SELECT * FROM b0 SEMI JOIN shared USING (band, bh)), "
             "bh AS (SELECT b.f, b.rn, band, bh, h FROM b JOIN hh USING (f, rn)), "
             "buckets AS (SELECT band, bh FROM bh GROUP BY band, bh HAVING count(DISTINCT h) > 1) "
             "SELECT count(*) FROM (SELECT DISTINCT f, rn FROM bh SEMI JOIN buckets "
