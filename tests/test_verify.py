@@ -256,12 +256,14 @@ def test_pii_detectors_one_by_one(tmp_path: Path) -> None:
         "card 4012-8888-8888-1881 declined",  # card (Luhn)
         "card 4012-8888-8888-1882 declined",  # fails Luhn: not a card
         "version 10.0.0 of the app, build 1234 5678",  # nothing
+        "ref GB82 WEST 1234 5698 7654 33 is no IBAN",  # IBAN shape, fails mod-97
+        "FR14 2004 1010 0505 0001 3M02 606",  # iban (letters inside)
     ]
     _jsonl(tmp_path / "d.jsonl", [{"text": t} for t in texts])
     m = _measure(tmp_path / "d.jsonl", "jsonl")
-    assert m.pii == {"email": 1, "phone": 2, "ip": 1, "iban": 1, "card": 1}
+    assert m.pii == {"email": 1, "phone": 2, "ip": 1, "iban": 2, "card": 1}
     assert m.pii_first_row == {"email": 1, "phone": 2, "ip": 4, "iban": 5, "card": 6}
-    assert m.pii_rows == 6
+    assert m.pii_rows == 7
 
 
 # --------------------------------------------------------------------------- incremental
@@ -396,3 +398,90 @@ def test_contamination_with_an_unmeasured_training_set_is_unverified(tmp_path: P
         f.rule == "SG500" and f.path == "eval/card.yaml" and f.message.startswith("SG505: ")
         for f in result.report.findings
     )
+
+
+# --------------------------------------------------------------------------- fast spellings
+
+
+def test_fast_sql_spellings_compute_the_reference_functions() -> None:
+    """The DuckDB engine's faster spellings (ASCII branch of the normalisation, concat_ws
+    windows, MinHash as aggregates over an unnest) give exactly the values of the reference
+    definitions that the Spark engine also implements."""
+    import duckdb
+
+    from synthgov.verify import sql
+
+    texts = [
+        "Hello,   WORLD!! 42 times\tover",
+        "  naïve Café — déjà vu; ÉTÉ 2024  ",
+        "日本語 テキスト, mixed with ascii",
+        "a",
+        "",
+        "!!! ???",
+        "one two three four five six seven eight nine ten eleven twelve thirteen fourteen",
+        "tab\tnew\nline\u00a0nbsp\u2003em-space end",
+    ]
+    two_step = (
+        "trim(regexp_replace(regexp_replace(lower(t), '[^\\pL\\pN\\s]+', ' ', 'g'), "
+        "'\\s+', ' ', 'g'))"
+    )
+    con = duckdb.connect()
+    con.execute("CREATE TABLE s (rn BIGINT, t VARCHAR)")
+    con.executemany("INSERT INTO s VALUES (?, ?)", list(enumerate(texts)))
+    got = con.execute(
+        f"SELECT {sql.normalise('t')} = {two_step}, {sql.normalise('t')} FROM s ORDER BY rn"
+    ).fetchall()
+    assert [ok for ok, _ in got] == [True] * len(texts), got
+    assert got[0][1] == "hello world 42 times over"
+    con.execute(f"CREATE TABLE w AS SELECT rn, string_split({sql.normalise('t')}, ' ') AS w FROM s")
+    for k in (1, 3, 5, 13):
+        sliced = (
+            f"list_transform(range(1, greatest(len(w) - {k} + 1, 1) + 1), lambda i: "
+            f"array_to_string(w[i:i + {k - 1}], ' '))"
+        )
+        fast = sql.shingle_hashes("w", k)
+        same = con.execute(
+            f"SELECT bool_and({fast} = list_transform({sliced}, lambda p: {sql.hash31('p')})) "
+            "FROM w"
+        ).fetchone()[0]
+        assert same is True, k
+    cols, bands = sql.minhash_bands("sh", 32, 4)
+    con.execute(f"CREATE TABLE sh AS SELECT rn, {sql.shingle_hashes('w', 3)} AS sh FROM w")
+    lambdas = con.execute(
+        f"SELECT rn, {bands} FROM (SELECT rn, {cols} FROM sh) ORDER BY rn"
+    ).fetchall()
+    aggregates = con.execute(
+        f"SELECT rn, {sql.band_hashes(32, 4)} FROM (SELECT rn, {sql.minhash_values('x', 32)} "
+        "FROM (SELECT rn, unnest(sh) AS x FROM sh) GROUP BY rn) ORDER BY rn"
+    ).fetchall()
+    assert lambdas == aggregates
+    assert len(aggregates) == len(texts) and all(len(b) == 8 for _, b in aggregates)
+
+
+def test_columns_by_shape_count_every_row_and_repeated_keys(tmp_path: Path) -> None:
+    """Columns are measured per record shape; a record with a repeated key is counted row by
+    row (once per occurrence, as its first value), and first rows are the file's lines."""
+    path = tmp_path / "shapes.jsonl"
+    path.write_text(
+        '{"id": 1, "text": "a"}\n'
+        '{"id": "2", "text": "b", "tags": [1, "x"]}\n'
+        "not json\n"
+        '{"id": -3, "text": null, "meta": {"k": 1}}\n'
+        '{"id": 4, "id": 5.5, "text": "dup"}\n'
+        '{"id": 6, "text": "c", "ok": true}\n',
+        encoding="utf-8",
+    )
+    m = _measure(path, "jsonl")
+    got = [(c.column, c.type, c.rows, c.first_row) for c in m.columns]
+    assert got == [
+        ("id", "integer", 1, 4),  # BIGINT (negative)
+        ("id", "integer", 4, 1),  # UBIGINT: rows 1, 5 twice (a repeated key reads its
+        # first value, once per occurrence) and 6
+        ("id", "string", 1, 2),
+        ("meta", "object", 1, 4),
+        ("ok", "boolean", 1, 6),
+        ("tags", "list", 1, 2),
+        ("text", "null", 1, 4),
+        ("text", "string", 4, 1),
+    ], got
+    assert m.rows == 5 and m.bad_rows == 1

@@ -368,8 +368,9 @@ class PersonalData(_DataRule):
         "numbers, above the declared `pii` pass rate or the policy maximum.",
         description=(
             "Regular expressions (RE2, inside DuckDB) over the text columns; card numbers must "
-            "pass the Luhn check. The message names the first row of each kind. Detectors are "
-            "patterns, not a guarantee: a pass means none of them matched."
+            "pass the Luhn check and IBANs the ISO 13616 mod-97 check. The message names the "
+            "first row of each kind. Detectors are patterns, not a guarantee: a pass means "
+            "none of them matched."
         ),
         bad="validation:\n  automated:\n    - {check: pii, pass_rate: 1.0}\n"
         "# row 12: 'write to jane@example.com'\n",

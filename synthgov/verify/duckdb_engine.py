@@ -77,6 +77,7 @@ class DuckDBEngine:
         if con is None:
             con = self._base.cursor()
             con.execute(sql.LUHN_MACRO)
+            con.execute(sql.IBAN_MACRO)
             self._local.con = con
         return con
 
@@ -108,12 +109,14 @@ class DuckDBEngine:
         finally:
             for table in (
                 "sg_lines",
+                "sg_all",
                 "sg_src",
                 "sg_rec",
                 "sg_text",
                 "sg_rej",
                 "sg_scan",
                 "sg_shift",
+                "sg_shape",
             ):
                 self._con.execute(f"DROP TABLE IF EXISTS {table}")
 
@@ -133,9 +136,8 @@ class DuckDBEngine:
             bad_examples.append(BadRow(line, reason))
         if spec.format == "jsonl":
             n_bad, malformed = con.execute(
-                "SELECT count(*), list(rn ORDER BY rn)[1:?] FROM sg_lines "
-                "WHERE line IS NOT NULL AND trim(line) <> '' "
-                "AND coalesce(json_type(TRY_CAST(line AS JSON)), '') <> 'OBJECT'",
+                "SELECT count(*), list(rn ORDER BY rn)[1:?] FROM sg_all "
+                "WHERE NOT blank AND coalesce(jt, '') <> 'OBJECT'",
                 [params.max_examples],
             ).fetchone()
             bad += int(n_bad)
@@ -145,11 +147,19 @@ class DuckDBEngine:
         rows = int(con.execute("SELECT count(*) FROM sg_rec").fetchone()[0])
         columns = self._columns()
         text_fields = params.text_fields or self._auto_text(params)
-        parts = ", ".join(f"json_extract_string(j, {_field(f)})" for f in text_fields)
+        # one pass extracts every field the measures need (the text fields, the provenance
+        # field, the attributes) with one parse of each record: json_extract_string with a
+        # list of paths; the later measures read these columns, not the JSON again
+        fields = [*text_fields, params.provenance_field, *params.attributes]
+        paths = "[" + ", ".join(_field(f) for f in fields) + "]"
+        n_text = len(text_fields)
+        parts = ", ".join(f"x[{i + 1}]" for i in range(n_text))
         text = f"concat_ws(' ', {parts})" if text_fields else "''"
+        extra = "".join(f", x[{n_text + 1 + i}] AS a{i}" for i in range(len(fields) - n_text))
         con.execute(
-            f"CREATE TEMP TABLE sg_text AS SELECT rn, {text} AS t, "
-            f"{sql.normalise(text)} AS nt FROM sg_rec"
+            f"CREATE TEMP TABLE sg_text AS SELECT rn, t, {sql.normalise('t')} AS nt{extra} "
+            f"FROM (SELECT rn, x, {text} AS t FROM (SELECT rn, json_extract_string(j, {paths}) "
+            "AS x FROM sg_rec))"
         )
         text_rows = int(con.execute("SELECT count(*) FROM sg_text WHERE nt <> ''").fetchone()[0])
         self._sketches(params, sketch_dir, ngrams)
@@ -158,7 +168,7 @@ class DuckDBEngine:
             contaminated = self._matches(params, against)
         pii, pii_first, pii_rows = self._pii(params.detectors)
         prov, present = self._provenance(params)
-        dists = {a: self._distribution(a) for a in params.attributes}
+        dists = {a: self._distribution(f"a{i + 1}") for i, a in enumerate(params.attributes)}
         return FileMeasure(
             rows=rows,
             bad_rows=bad,
@@ -192,10 +202,14 @@ class DuckDBEngine:
                 f"strict_mode=false{comp}{rejects})"
             )
             self._renumber()
+            # each line is parsed once here; the malformed ones are counted from sg_all
             con.execute(
-                "CREATE TEMP TABLE sg_rec AS SELECT rn, j FROM (SELECT rn, TRY_CAST(line AS JSON) "
-                "AS j FROM sg_lines) WHERE json_type(j) = 'OBJECT'"
+                "CREATE TEMP TABLE sg_all AS SELECT rn, j, json_type(j) AS jt, blank FROM "
+                "(SELECT rn, TRY_CAST(line AS JSON) AS j, line IS NULL OR trim(line) = '' "
+                "AS blank FROM sg_lines)"
             )
+            con.execute("DROP TABLE sg_lines")
+            con.execute("CREATE TEMP TABLE sg_rec AS SELECT rn, j FROM sg_all WHERE jt = 'OBJECT'")
         elif spec.format == "csv":
             con.execute(
                 f"CREATE TEMP TABLE sg_src AS SELECT * FROM read_csv({path}, header=true, "
@@ -237,14 +251,40 @@ class DuckDBEngine:
         )
 
     def _columns(self) -> tuple[ColumnType, ...]:
-        found = self._con.execute(
-            "SELECT k, json_type(json_extract(j, '$.\"' || replace(k, '\"', '\\\"') || '\"')) "
-            "AS t, count(*), min(rn) FROM sg_rec, unnest(json_keys(j)) AS u(k) "
-            "GROUP BY ALL ORDER BY k, t"
+        """Top-level keys and the JSON types of their values, with row counts and first row.
+
+        Records are grouped by their ``json_structure`` first (a file has few shapes), so the
+        keys are unnested once per shape, not once per row. A record with a repeated key has
+        fewer keys in its structure than in ``json_keys``; those shapes are measured row by
+        row as before (a repeated key counts once per occurrence)."""
+        con = self._con
+        key = "'$.\"' || replace(k, '\"', '\\\"') || '\"'"
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE sg_shape AS SELECT json_structure(j) AS st, "
+            "len(json_keys(j)) AS nk, count(*) AS n, min(rn) AS m FROM sg_rec GROUP BY ALL"
+        )
+        counts: dict[tuple[str, str], list[int]] = {}
+        fast = con.execute(
+            f"SELECT k, CASE json_type(json_extract(st, {key})) WHEN 'VARCHAR' "
+            f"THEN json_extract_string(st, {key}) ELSE json_type(json_extract(st, {key})) END, "
+            "sum(n), min(m) FROM (SELECT * FROM sg_shape WHERE nk = len(json_keys(st))), "
+            "unnest(json_keys(st)) AS u(k) GROUP BY ALL"
         ).fetchall()
+        repeated = "SELECT st FROM sg_shape WHERE nk <> len(json_keys(st))"
+        slow = []
+        if con.execute(f"SELECT count(*) FROM ({repeated})").fetchone()[0]:
+            slow = con.execute(
+                f"SELECT k, json_type(json_extract(j, {key})), count(*), min(rn) FROM sg_rec, "
+                f"unnest(json_keys(j)) AS u(k) WHERE json_structure(j) IN ({repeated}) "
+                "GROUP BY ALL"
+            ).fetchall()
+        for k, t, n, first in [*fast, *slow]:
+            slot = counts.setdefault((str(k), str(t)), [0, int(first)])
+            slot[0] += int(n)
+            slot[1] = min(slot[1], int(first))
         return tuple(
-            ColumnType(str(k), JSON_TYPES.get(str(t), str(t).lower()), int(n), int(first))
-            for k, t, n, first in found
+            ColumnType(k, JSON_TYPES.get(t, t.lower()), n, first)
+            for (k, t), (n, first) in sorted(counts.items())
         )
 
     def _auto_text(self, params: MeasureParams) -> tuple[str, ...]:
@@ -276,12 +316,13 @@ class DuckDBEngine:
             return
         per_band = max(1, params.num_perm // params.bands)
         shingles = sql.shingle_hashes("w", params.shingle_size)
-        columns, bands = sql.minhash_bands("sh", per_band * params.bands, per_band)
+        values = sql.minhash_values("x", per_band * params.bands)
+        bands = sql.band_hashes(per_band * params.bands, per_band)
         con.execute(
             f"COPY (SELECT rn, unnest(range({params.bands}))::INTEGER AS band, "
-            f"unnest({bands}) AS bh FROM (SELECT rn, {columns} FROM (SELECT rn, {shingles} "
-            f"AS sh FROM (SELECT rn, {words} AS w FROM sg_text WHERE nt <> ''))) "
-            f"ORDER BY rn, band) TO {out['bands']} (FORMAT parquet)"
+            f"unnest({bands}) AS bh FROM (SELECT rn, {values} FROM (SELECT rn, "
+            f"unnest({shingles}) AS x FROM (SELECT rn, {words} AS w FROM sg_text "
+            f"WHERE nt <> '')) GROUP BY rn) ORDER BY rn, band) TO {out['bands']} (FORMAT parquet)"
         )
         if ngrams:
             self._ngrams(params, out["ngrams"], words)
@@ -305,8 +346,14 @@ class DuckDBEngine:
         return tuple(int(g) for (g,) in found)
 
     def _pii(self, detectors: tuple[str, ...]) -> tuple[dict[str, int], dict[str, int], int]:
-        conds = {k: f"regexp_matches(t, {_lit(v)})" for k, v in sql.PII_PATTERNS.items()}
-        conds["card"] = sql.card_number("t")
+        # every detector needs an '@' (email) or a digit (the others): a cheap test first, so
+        # the regular expressions run only on the rows that can match (same counts)
+        conds = {
+            k: f"({'has_at' if k == 'email' else 'has_digit'} AND regexp_matches(t, {_lit(v)}))"
+            for k, v in sql.PII_PATTERNS.items()
+        }
+        conds["card"] = f"(has_digit AND {sql.card_number('t')})"
+        conds["iban"] = f"(has_digit AND {sql.iban('t')})"
         cols = ", ".join(
             f"count(*) FILTER ({conds[d]}), min(rn) FILTER ({conds[d]})" for d in PII_DETECTORS
         )
@@ -314,7 +361,8 @@ class DuckDBEngine:
             return dict.fromkeys(PII_DETECTORS, 0), {}, 0
         union = " OR ".join(f"({conds[d]})" for d in PII_DETECTORS if d in detectors)
         row = self._con.execute(
-            f"SELECT {cols}, count(*) FILTER ({union}) FROM sg_text WHERE t <> ''"
+            f"SELECT {cols}, count(*) FILTER ({union}) FROM (SELECT rn, t, contains(t, '@') "
+            "AS has_at, regexp_matches(t, '[0-9]') AS has_digit FROM sg_text WHERE t <> '')"
         ).fetchone()
         counts, first = {}, {}
         for i, det in enumerate(PII_DETECTORS):
@@ -324,19 +372,17 @@ class DuckDBEngine:
         return counts, first, int(row[-1] or 0)
 
     def _provenance(self, params: MeasureParams) -> tuple[int, int]:
-        field = _field(params.provenance_field)
         human = ", ".join(_lit(v.lower()) for v in params.human_values) or "NULL"
-        value = f"json_extract_string(j, {field})"
         row = self._con.execute(
-            f"SELECT count(*) FILTER ({value} IS NOT NULL AND lower({value}) NOT IN ({human})), "
-            f"count(*) FILTER ({value} IS NOT NULL) FROM sg_rec"
+            f"SELECT count(*) FILTER (a0 IS NOT NULL AND lower(a0) NOT IN ({human})), "
+            "count(*) FILTER (a0 IS NOT NULL) FROM sg_text"
         ).fetchone()
         return int(row[0]), int(row[1])
 
-    def _distribution(self, attribute: str) -> dict[str, int]:
+    def _distribution(self, column: str) -> dict[str, int]:
         found = self._con.execute(
-            f"SELECT coalesce(json_extract_string(j, {_field(attribute)}), '') AS v, count(*) "
-            "FROM sg_rec GROUP BY v ORDER BY count(*) DESC, v LIMIT 1000"
+            f"SELECT coalesce({column}, '') AS v, count(*) "
+            "FROM sg_text GROUP BY v ORDER BY count(*) DESC, v LIMIT 1000"
         ).fetchall()
         return {str(v): int(n) for v, n in found}
 
@@ -361,8 +407,12 @@ class DuckDBEngine:
         hashes, bands = self._union(sketch_dirs, "hashes"), self._union(sketch_dirs, "bands")
         if hashes is None or bands is None:
             return 0
+        # buckets holding one row (nearly all) cannot hold a near duplicate: they are left
+        # out before the band rows are joined with the text hashes
         row = self._con.execute(
-            f"WITH b AS ({bands}), hh AS ({hashes}), "
+            f"WITH b0 AS ({bands}), hh AS ({hashes}), "
+            "shared AS (SELECT band, bh FROM b0 GROUP BY band, bh HAVING count(*) > 1), "
+            "b AS (SELECT * FROM b0 SEMI JOIN shared USING (band, bh)), "
             "bh AS (SELECT b.f, b.rn, band, bh, h FROM b JOIN hh USING (f, rn)), "
             "buckets AS (SELECT band, bh FROM bh GROUP BY band, bh HAVING count(DISTINCT h) > 1) "
             "SELECT count(*) FROM (SELECT DISTINCT f, rn FROM bh SEMI JOIN buckets "
