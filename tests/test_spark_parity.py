@@ -93,6 +93,9 @@ def _golden(root: Path) -> None:
     shard1.insert(10, '["not", "an", "object"]')
     shard1[20] = _row(80, "write to jane.doe@mail.example.com or call (415) 555-0132 today ok")
     shard1[21] = _row(81, "card 4012-8888-8888-1881 was declined at 10.0.0.254 for some reason")
+    # an IBAN that passes ISO 13616 mod-97 and one of the same shape that does not
+    shard1[22] = _row(82, "pay to DE89 3704 0044 0532 0130 00 before the end of the month")
+    shard1[23] = _row(83, "pay to DE00 3704 0044 0532 0130 00 before the end of the month")
     _jsonl(train / "data" / "part-1.jsonl", shard1)
     with open(train / "data" / "part-1.jsonl", "ab") as handle:  # line 64: invalid UTF-8
         handle.write(b'{"text": "latin-1 \xe9t\xe9 bytes in a row"}\n')
@@ -174,7 +177,7 @@ def test_golden_fixtures_agree_with_duckdb(tmp_path: Path, spark: Any) -> None:
         [11, "not a JSON object"],
         [64, "invalid UTF-8"],
     ]
-    assert shard1["pii"] == {"card": 1, "email": 1, "iban": 0, "ip": 1, "phone": 1}
+    assert shard1["pii"] == {"card": 1, "email": 1, "iban": 1, "ip": 1, "phone": 1}
     assert m["train/data/part-3.parquet"]["rows"] == 31
     assert m["train/data/part-4.csv"]["rows"] == 30
     assert m["train/data/part-2.jsonl.gz"]["rows"] == 50

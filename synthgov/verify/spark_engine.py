@@ -401,6 +401,29 @@ class SparkEngine:
 
         return F.aggregate(F.sequence(F.lit(1), n), F.lit(0), add) % 10 == 0
 
+    def _iban(self, c: Any) -> Any:
+        """ISO 13616 mod-97 of an IBAN candidate, as sql.IBAN_MACRO spells it for DuckDB:
+        the first four characters moved to the end, letters as 10..35, the digits folded."""
+        F = self._F
+        cleaned = F.regexp_replace(c, " ", "")
+        moved = F.concat(F.substring(cleaned, 5, 1 << 16), F.substring(cleaned, 1, 4))
+        chars = F.filter(F.split(moved, ""), lambda ch: ch != "")
+        digits = F.array_join(
+            F.transform(
+                chars,
+                lambda ch: F.when(
+                    (ch >= "A") & (ch <= "Z"), (F.ascii(ch) - 55).cast("string")
+                ).otherwise(ch),
+            ),
+            "",
+        )
+        folded = F.aggregate(
+            F.filter(F.split(digits, ""), lambda d: d != ""),
+            F.lit(0).cast("bigint"),
+            lambda acc, x: (acc * 10 + x.cast("bigint")) % 97,
+        )
+        return folded == 1
+
     def _aggregates(self, texts: Any, params: MeasureParams) -> tuple[Any, ...]:
         """Rows, rows with text, PII and provenance in one pass (one Spark job)."""
         F = self._F
@@ -408,6 +431,8 @@ class SparkEngine:
         conds = {k: t.rlike(v) for k, v in sql.PII_PATTERNS.items()}
         cards = F.regexp_extract_all(t, F.lit(sql.CARD_CANDIDATE), F.lit(0))
         conds["card"] = F.size(F.filter(cards, self._luhn)) > 0
+        ibans = F.regexp_extract_all(t, F.lit(sql.PII_PATTERNS["iban"]), F.lit(0))
+        conds["iban"] = F.size(F.filter(ibans, self._iban)) > 0
         has_text = t != ""
         value = F.col("m")[params.provenance_field].cast("string")
         human = [v.lower() for v in params.human_values]
