@@ -249,20 +249,32 @@ def run_check(options: CheckOptions, setup: Setup) -> RunResult:
     targets = set(found.files)
     files = set(found.files)
     diff = _diff_info(options, setup) if options.diff_base is not None else None
-    if found.explicit or diff is not None:  # load the whole repository for context
-        root = context_root(options, config)
-        ctx_found = discover(
-            [root], cwd=cwd, root=config.root, include=config.include, exclude=config.exclude
-        )
-        files.update(ctx_found.files)
-    if cache is not None:
-        hit = cache.lookup(sorted(files), reload, fast=not found.explicit and not found.missing)
-        if hit is not None:
-            return hit
-    loaded = load_files(sorted(files), registry.loaders, cwd, config.limits, cache)
+    plan = None  # a commit-time run through the repository index (synthgov/index.py)
+    if found.explicit and diff is None and cache is not None:
+        from synthgov.index import plan_commit_run
+
+        plan = plan_commit_run(options, setup, cache, found, context_root(options, config))
+    if plan is not None:
+        files.update(plan.files)
+        loaded = plan.loaded
+    else:
+        if found.explicit or diff is not None:  # load the whole repository for context
+            root = context_root(options, config)
+            ctx_found = discover(
+                [root], cwd=cwd, root=config.root, include=config.include, exclude=config.exclude
+            )
+            files.update(ctx_found.files)
+        if cache is not None:
+            fast = not found.explicit and not found.missing
+            hit = cache.lookup(sorted(files), reload, fast=fast)
+            if hit is not None:
+                return hit
+        loaded = load_files(sorted(files), registry.loaders, cwd, config.limits, cache)
     documents = loaded.documents
     warnings.extend(_unread_notes(loaded.unread, found, documents, cwd))
-    if found.explicit:  # data files given explicitly (pre-commit) select the cards naming them
+    if plan is not None:
+        targets.update(plan.naming)
+    elif found.explicit:  # data files given explicitly (pre-commit) select the cards naming them
         targets.update(_cards_naming(found.explicit, documents, cwd))
     problems = (*loaded.problems, *_unreadable_folders(found, cwd))
     if diff is not None:
@@ -305,16 +317,41 @@ def run_check(options: CheckOptions, setup: Setup) -> RunResult:
     if options.baseline:
         findings, baselined = _apply_baseline(findings, options, run.files)
     fail_on = Severity.parse(options.fail_on or config.fail_on)
+    everything: Sequence[Any] = documents
+    if plan is not None:  # the report names every document; the rest is loaded on demand
+        from synthgov.index import documents_of
+
+        everything = documents_of(plan, reload)
     report = build_report(
-        findings, registry, policy, n_files, n_docs, options.color, documents, baselined
+        findings,
+        registry,
+        policy,
+        n_files,
+        n_docs,
+        options.color,
+        plan.ids if plan is not None else documents,
+        baselined,
     )
-    report = replace(report, graph=lambda: run.graph)
+    report = replace(report, graph=_graph_of(everything) if plan is not None else lambda: run.graph)
     result = RunResult(
-        report, exit_code(findings, fail_on), tuple(warnings), config, tuple(documents)
+        report,
+        exit_code(findings, fail_on),
+        tuple(warnings),
+        config,
+        everything if plan is not None else tuple(documents),
     )
     if cache is not None:
         cache.save(result)
     return result
+
+
+def _graph_of(documents: Sequence[Document]) -> Callable[[], Any]:
+    def build() -> Any:
+        from synthgov.graph import LineageGraph
+
+        return LineageGraph.build(documents)
+
+    return build
 
 
 def repository_roots(options: CheckOptions, config: Config) -> tuple[str, ...]:
@@ -602,7 +639,7 @@ def build_report(
     files: int,
     documents: int | Sequence[Document],
     color: bool,
-    docs: Sequence[Document] = (),
+    docs: Sequence[Any] = (),  # documents, or index.IdPath (id and path)
     baselined: int = 0,
 ) -> Report:
     from synthgov import __version__
