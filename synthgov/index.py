@@ -328,8 +328,11 @@ def documents_of(plan: Plan, reload: Any) -> Sequence[Document]:
     """Every document of the full run, loaded on first use (``synthgov graph``, reports)."""
     from synthgov.cache import LazyDocuments
 
+    class IndexedDocuments(LazyDocuments):
+        """The documents of a run whose context the index chose."""
+
     files = plan.files
-    return LazyDocuments(lambda: reload(files))
+    return IndexedDocuments(lambda: reload(files))
 
 
 class Recorder:
