@@ -50,12 +50,14 @@ def _cache_dir(cache: Path) -> Iterator[None]:
 
 
 def _run(repo: Path, cache: Path, paths: tuple[str, ...], **options: Any) -> tuple[str, int, bool]:
-    """(JSON output, exit code, whether the index served the context), in-process."""
+    """(JSON, Markdown and SARIF output, exit code, whether the index chose the context),
+    in-process."""
     with _cache_dir(cache):
         opts = CheckOptions(cwd=str(repo), paths=paths, **options)
         setup = prepare(opts)
         result = run_check(opts, setup)
-        text = setup.registry.reporters["json"](result.report)
+        reporters = setup.registry.reporters
+        text = "\n".join(reporters[f](result.report) for f in ("json", "markdown", "sarif"))
     indexed = type(result.documents).__name__ == "IndexedDocuments"
     return text, result.exit_code, indexed
 
