@@ -72,7 +72,7 @@ PARSE_TTL = 30 * 24 * 3600
 #: the tables of the database: parse results, run results, repository indexes (index.py)
 TABLES = ("parse", "runs", "repo_index")
 #: tables that keep only their most recent entries (how many)
-KEEP_LATEST = {"runs": MAX_RUNS, "repo_index": 16}
+KEEP_LATEST = {"runs": MAX_RUNS, "repo_index": 32}  # index.MAX_INDEXES
 BUSY_TIMEOUT = 5.0
 BATCH = 500
 #: environment variables that can change what a run reports (besides SYNTHGOV_*)

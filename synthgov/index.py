@@ -49,7 +49,7 @@ import sys
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:  # pragma: no cover
     from synthgov.cache import RunCache
@@ -61,15 +61,17 @@ TABLE = "repo_index"
 #: indexes kept (one per working directory, root and inputs; the most recent ones)
 #: rounds of widening the context before the full path is taken
 MAX_ROUNDS = 64
-MAX_INDEXES = 16  # the cache keeps as many (cache.KEEP_LATEST)
+#: changed entries kept beside the base entry before the whole index is written again
+DELTA_MAX = 512
+MAX_INDEXES = 32  # a base and a delta entry per index; the cache keeps as many (KEEP_LATEST)
 
 #: (display path, kind, id, source format, lineage keys, named files) of one document
 Summary = tuple[str, str, str | None, str, tuple[str, ...], tuple[str, ...]]
 
 
-@dataclass(frozen=True, eq=False, repr=False)  # plumbing: no __eq__, __hash__ or __repr__ to build
-class IdPath:
-    """What the report needs of a document it did not load: its id and path."""
+class IdPath(NamedTuple):
+    """What the report needs of a document it did not load: its id and path (a named tuple:
+    10,000 of them are built on every commit-time run)."""
 
     id: str | None
     path: str
@@ -127,8 +129,9 @@ def summarize(doc: Document) -> Summary:
     for edge in edges:
         keys.update(n for n in (edge.src, edge.dst) if not n.startswith("model:"))
     keys.update(n for n in nodes if not n.startswith("model:"))
-    named = sorted({os.path.normpath(p) for _, p in named_files(doc)})
-    return (doc.path, doc.kind, doc.id, doc.source_format, tuple(sorted(keys)), tuple(named))
+    named = sorted({sys.intern(os.path.normpath(p)) for _, p in named_files(doc)})
+    links = tuple(sorted(sys.intern(k) for k in keys))
+    return (doc.path, doc.kind, doc.id, doc.source_format, links, tuple(named))
 
 
 def provable(setup: Setup) -> bool:
@@ -165,12 +168,18 @@ def plan_commit_run(
 
 
 def _load_index(cache: RunCache, key: str) -> dict[str, Any] | None:
-    payload = cache.store.get_many(TABLE, [key]).get(key)
+    """The index: its base entry with the later delta entry laid over it (see _save)."""
+    found = cache.store.get_many(TABLE, [key, f"delta:{key}"])
+    payload = found.get(key)
     if payload is None:
         return None
     data = pickle.loads(payload)
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         return None
+    delta = pickle.loads(found[f"delta:{key}"]) if f"delta:{key}" in found else None
+    if isinstance(delta, dict) and delta.get("base") == data.get("base"):
+        data["entries"].update(delta["entries"])
+        data["delta"] = delta["entries"]
     return data
 
 
@@ -308,20 +317,35 @@ def _plan(
     ids = tuple(IdPath(s[2], s[0]) for path in candidates for s in summaries.get(path, ()))
 
     if changed or new_state or old is None:
-        kept = {p: (trusted[p], summaries[p]) for p in changed}
-        kept.update((p, entries[p]) for p in candidates if p not in trusted and p in entries)
         if new_state or old is None:
             state = discovery_state([os.path.abspath(root)], racy_from)
-        _save(cache, key, {"format": FORMAT, "files": listed, "state": state, "entries": kept})
+        kept = {p: (trusted[p], summaries[p]) for p in changed}
+        delta = dict(old.get("delta") or {}) if old is not None else {}
+        if not new_state and old is not None and len(delta) + len(kept) <= DELTA_MAX:
+            # a few changed files: only they are written (the base stays as it is)
+            delta.update(kept)
+            data = {"base": old.get("base"), "entries": delta}
+            _save(cache, {f"delta:{key}": data})
+        else:
+            kept.update((p, entries[p]) for p in candidates if p not in trusted and p in entries)
+            base = os.urandom(8).hex()
+            full = {"format": FORMAT, "base": base, "files": listed, "state": state}
+            _save(
+                cache,
+                {key: {**full, "entries": kept}, f"delta:{key}": {"base": base, "entries": {}}},
+            )
     return Plan(tuple(candidates), loaded, frozenset(naming), ids)
 
 
-def _save(cache: RunCache, key: str, data: Mapping[str, Any]) -> None:
+def _save(cache: RunCache, items: Mapping[str, Mapping[str, Any]]) -> None:
+    """Write entries in one transaction (a run killed before it ends leaves the old ones)."""
     try:
-        payload = pickle.dumps(dict(data), protocol=pickle.HIGHEST_PROTOCOL)
+        payloads = {
+            k: pickle.dumps(dict(v), protocol=pickle.HIGHEST_PROTOCOL) for k, v in items.items()
+        }
     except Exception:  # noqa: BLE001 - not kept, that is all
         return
-    cache.store.put_many(TABLE, {key: payload})
+    cache.store.put_many(TABLE, payloads)
 
 
 def documents_of(plan: Plan, reload: Any) -> Sequence[Document]:
