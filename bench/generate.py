@@ -62,12 +62,18 @@ TOOLS = ("text-dedup", "presidio", "detoxify", "fasttext-lid", "custom", "great-
 # Mistral and Qwen models (the pipelines' base is Llama), evaluation data from Claude and GPT,
 # and Gemini judges: no lineage generates, tests and judges at once.
 TRAIN_MODELS: tuple[Any, ...] = (
-    {"id": "mistralai/Mixtral-8x22B-Instruct-v0.1", "revision": "cc88d5a7"},
-    {"id": "Qwen/Qwen2.5-7B-Instruct", "revision": "a09a3545"},
+    {
+        "id": "mistralai/Mixtral-8x22B-Instruct-v0.1",
+        "revision": "cc88d5a716372b918c8bb20f5a6cfe3c1c64cfd8",
+    },
+    {"id": "Qwen/Qwen2.5-7B-Instruct", "revision": "a09a3545a4014c5b73c1187ff50615c9934943fb"},
 )
 EVAL_MODELS: tuple[Any, ...] = ("claude-3-5-sonnet-20240620", "gpt-4o-2024-08-06")
 JUDGE = "gemini-1.5-pro-002"
-BASE = {"id": "meta-llama/Llama-3.1-8B-Instruct", "revision": "0e9e39f2"}
+BASE = {
+    "id": "meta-llama/Llama-3.1-8B-Instruct",
+    "revision": "0e9e39f28b68eb4f085ca02937fbc2997631374e",
+}
 WORDS = (
     "customer messages labelled with one intent each, written from seed tickets with "
     "paraphrases that keep the meaning but vary tone, length and vocabulary; rows were "
@@ -432,11 +438,28 @@ def _git(root: Path) -> None:
         subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True)
 
 
-if __name__ == "__main__":
-    out = generate_repo(sys.argv[1], int(sys.argv[2]), git="--no-git" not in sys.argv)
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        prog="python bench/generate.py",
+        description="Generate a deterministic benchmark repository of synthgov dataset cards.",
+    )
+    parser.add_argument("directory", help="folder to create the repository in")
+    parser.add_argument("cards", type=int, help="number of dataset cards (e.g. 1000)")
+    parser.add_argument("--no-git", action="store_true", help="do not make it a git repository")
+    args = parser.parse_args(argv)
+    if args.cards < 1:
+        parser.error("cards must be at least 1")
+    out = generate_repo(args.directory, args.cards, git=not args.no_git)
     sizes = sorted(p.stat().st_size for p in out.cards)
     print(
         f"{len(out.cards)} cards (size {sizes[0]}-{sizes[-1]} bytes, median "
         f"{sizes[len(sizes) // 2]}), {len(out.pipelines)} pipelines, "
         f"{len(out.data_files)} data files in {out.root}"
     )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

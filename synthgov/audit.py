@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import subprocess
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -51,9 +51,11 @@ def check_repo_url(value: str) -> str:
 
 
 def _git(cwd: str, *args: str) -> str | None:
+    from synthgov.gitsafe import git_command
+
     try:
         proc = subprocess.run(
-            ["git", *args],
+            git_command(*args),
             cwd=cwd,
             capture_output=True,
             text=True,
@@ -184,6 +186,33 @@ def gather(
         verification=verification,
         title=str(config_report.get("title") or ""),
     )
+
+
+def measured_values(claims: Iterable[Any]) -> tuple[MeasuredValue, ...]:
+    """Data verification claims (:class:`synthgov.verify.model.Claim`) as the report's
+    declared-vs-measured rows; an unmeasured claim keeps its outcome and says why."""
+    rows = []
+    for claim in claims:
+        unverified = claim.outcome == "unverified"
+        note = claim.message if unverified else ""
+        if not unverified and claim.tolerance not in (None, 0, ""):
+            note = f"tolerance {claim.tolerance}"
+        rows.append(
+            MeasuredValue(
+                dataset=claim.dataset,
+                field=claim.claim,
+                declared=_shown(claim.declared),
+                measured="not measured" if unverified else _shown(claim.measured),
+                ok=claim.outcome == "verified",
+                note=note,
+                outcome=claim.outcome,
+            )
+        )
+    return tuple(rows)
+
+
+def _shown(value: Any) -> str:
+    return "-" if value is None else str(value)
 
 
 def scope(report: Any, paths: tuple[str, ...], cwd: str) -> Any:

@@ -20,8 +20,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from synthgov.errors import BaselineError
 from synthgov.model import Finding
-from synthgov.policy import PolicyError
 
 FORMAT_VERSION = 1
 DEFAULT_NAME = ".synthgov-baseline.json"
@@ -111,7 +111,7 @@ def render(findings: Iterable[Finding], *, cwd: str, target: str, version: str) 
 def load(
     path: str, display: str | None = None, reader: Callable[[str], bytes | None] | None = None
 ) -> Baseline:
-    """Read a baseline file; PolicyError (exit 2) when it is missing or malformed.
+    """Read a baseline file; BaselineError (exit 2) when it is missing or malformed.
 
     ``reader`` reads it from elsewhere (a git ref, with ``--policy-from-ref``).
     """
@@ -120,23 +120,26 @@ def load(
     label = display or path
     raw = (reader or default_reader)(path)
     if raw is None:
-        raise PolicyError(label, None, "baseline file not found or not readable")
+        raise BaselineError(label, None, "baseline file not found or not readable")
     if len(raw) >= MAX_BYTES:
-        raise PolicyError(label, None, f"baseline is larger than {MAX_BYTES >> 20} MiB")
+        raise BaselineError(label, None, f"baseline is larger than {MAX_BYTES >> 20} MiB")
     try:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
-        raise PolicyError(label, None, f"baseline is not valid JSON: {exc}") from None
+        raise BaselineError(label, None, f"baseline is not valid JSON: {exc}") from None
     if not isinstance(data, dict) or data.get("version") != FORMAT_VERSION:
-        raise PolicyError(label, None, f"not a synthgov baseline (version {FORMAT_VERSION})")
+        raise BaselineError(label, None, f"not a synthgov baseline (version {FORMAT_VERSION})")
     entries = data.get("findings")
     if not isinstance(entries, list):
-        raise PolicyError(label, None, "baseline has no findings list")
+        raise BaselineError(label, None, "baseline has no findings list")
     keys: Counter[Key] = Counter()
     for i, entry in enumerate(entries):
-        fields = [entry.get(k) if isinstance(entry, dict) else None for k in _FIELDS]
-        if not all(isinstance(v, str) for v in fields):
-            raise PolicyError(label, None, f"baseline entry {i} lacks rule, path, pointer or value")
+        given = [entry.get(k) if isinstance(entry, dict) else None for k in _FIELDS]
+        fields = [v for v in given if isinstance(v, str)]
+        if len(fields) != len(_FIELDS):
+            raise BaselineError(
+                label, None, f"baseline entry {i} lacks rule, path, pointer or value"
+            )
         keys[(fields[0], fields[1], fields[2], fields[3])] += 1
     return Baseline(os.path.abspath(path), keys)
 

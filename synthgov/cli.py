@@ -13,9 +13,12 @@ from typing import Any
 import click
 
 from synthgov import __version__
+from synthgov.errors import SynthgovError
 from synthgov.escaping import command_safe, printable
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+#: the one mapping of synthgov's errors to exit codes (most specific class first)
+EXIT_CODES: tuple[tuple[type[SynthgovError], int], ...] = ((SynthgovError, EXIT_ERROR),)
 FORMATS = ("text", "json", "sarif", "junit", "github", "markdown", "html")
 
 
@@ -36,6 +39,50 @@ def _safe(text: object) -> str:
 
 def _fail(message: str) -> ConfigProblem:
     return ConfigProblem(message)
+
+
+def exit_code_for(exc: BaseException) -> int | None:
+    """The exit code of one of synthgov's errors; None for anything else (a bug)."""
+    for cls, code in EXIT_CODES:
+        if isinstance(exc, cls):
+            return code
+    return None
+
+
+class SynthgovGroup(click.Group):
+    """The CLI's group: a SynthgovError that leaves a command is one line and its exit code
+    (commands still catch their own today; issue 12's thin CLI leaves only this)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except SynthgovError as exc:
+            click.echo(_safe(f"synthgov: error: {exc}"), err=True)
+            ctx.exit(exit_code_for(exc) or EXIT_ERROR)
+
+
+def _complete_formats(ctx: Any, param: Any, incomplete: str) -> list[str]:
+    """Shell completion of ``--format``: the built-in formats and those plugins add."""
+    names = set(FORMATS)
+    try:
+        from synthgov.plugins import load_registry
+
+        names.update(load_registry().reporters)
+    except Exception:  # noqa: BLE001 - completion must never print a traceback
+        pass
+    return sorted(n for n in names if n.startswith(incomplete))
+
+
+def _complete_rule_ids(ctx: Any, param: Any, incomplete: str) -> list[str]:
+    """Shell completion of rule ids (``--select``, ``--ignore``, ``explain``)."""
+    try:
+        from synthgov.plugins import load_registry
+
+        ids = list(load_registry().rules)
+    except Exception:  # noqa: BLE001 - completion must never print a traceback
+        return []
+    wanted = incomplete.upper()
+    return sorted(i for i in ids if i.upper().startswith(wanted))
 
 
 def _split_ids(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -90,12 +137,100 @@ def _new_file_mode(target: str) -> int:
     return 0o666 & ~mask
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Command(click.Command):
+    """A command whose summary in ``synthgov --help`` is its first sentence, never cut."""
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        if self.short_help:
+            return self.short_help
+        import inspect
+
+        text = " ".join(inspect.cleandoc(self.help or "").split("\n\n")[0].split())
+        end = text.find(". ")
+        return text[: end + 1] if end >= 0 else text
+
+
+class _Group(SynthgovGroup):
+    """The CLI's group, whose commands show their first sentence in ``--help``."""
+
+    command_class = _Command
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(
-    __version__, "--version", prog_name="synthgov", message="%(prog)s %(version)s"
+    __version__, "-V", "--version", prog_name="synthgov", message="%(prog)s %(version)s"
 )
 def main() -> None:
     """Policy-as-code for AI-generated data: provenance, model diversity, validation."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--policy", "policies", multiple=True, help="Policy to apply (repeatable).")
+@click.option("--config", "config_path", type=click.Path(), help="Config file to use.")
+@click.option(
+    "--format",
+    "fmt",
+    default=None,
+    shell_complete=_complete_formats,
+    help=f"Output format: {', '.join(FORMATS)}.",
+)
+@click.option("--output", "-o", type=click.Path(), help="Write the report to this file.")
+@click.option(
+    "--fail-on", type=click.Choice(["error", "warning", "info"]), help="Lowest failing severity."
+)
+@click.option(
+    "--select",
+    multiple=True,
+    shell_complete=_complete_rule_ids,
+    help="Only these rule ids or prefixes.",
+)
+@click.option(
+    "--ignore",
+    multiple=True,
+    shell_complete=_complete_rule_ids,
+    help="Skip these rule ids or prefixes.",
+)
+@click.option("--diff-base", help="Report only documents changed since this git ref.")
+@click.option(
+    "--changed-only",
+    is_flag=True,
+    help="Diff mode against the pull request's base branch (GitHub Actions), or --diff-base.",
+)
+@click.option("--policy-from-ref", help="Read policies and config from this git ref.")
+@click.option("--baseline", "baseline_path", type=click.Path(), help="Report only new findings.")
+@click.option("--no-cache", is_flag=True, help="Do not read or write the result cache.")
+@click.option(
+    "--force-exclude/--no-force-exclude",
+    default=False,
+    help="Apply the config's exclude to files named on the command line too (the hook does).",
+)
+@click.option(
+    "--fix",
+    is_flag=True,
+    help="Fix what is mechanical (SG107: sha256, size, rows from the file); show the diff.",
+)
+@click.option("--dry-run", is_flag=True, help="With --fix: print the diff, change nothing.")
+@click.option(
+    "--exit-zero", is_flag=True, help="Exit 0 even with findings (2 still means a bad setup)."
+)
+@click.option(
+    "--statistics", is_flag=True, help="Print the number of findings per rule instead of them."
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print findings only, no summary.")
+@click.option("-v", "--verbose", count=True, help="Say more about what was read.")
+@click.option(
+    "--verify-data", is_flag=True, help="Also measure the data files (as synthgov verify)."
+)
+@click.option(
+    "--profile",
+    "profile_path",
+    type=click.Path(),
+    help="With --verify-data: write the measured profile (JSON) to this file.",
+)
+def check(**kwargs: Any) -> None:
+    """Check dataset cards and pipelines under PATHS (default: the current directory)."""
+    _check(**kwargs)
 
 
 @main.command()
@@ -109,18 +244,41 @@ def main() -> None:
 )
 @click.option("--select", multiple=True, help="Only these rule ids or prefixes.")
 @click.option("--ignore", multiple=True, help="Skip these rule ids or prefixes.")
-@click.option("--diff-base", help="Report only documents changed since this git ref.")
-@click.option(
-    "--changed-only",
-    is_flag=True,
-    help="Diff mode against the pull request's base branch (GitHub Actions), or --diff-base.",
-)
-@click.option("--policy-from-ref", help="Read policies and config from this git ref.")
-@click.option("--baseline", "baseline_path", type=click.Path(), help="Report only new findings.")
-@click.option("--no-cache", is_flag=True, help="Do not read or write the result cache.")
+@click.option("--no-cache", is_flag=True, help="Do not read or write the measurement cache.")
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only, no summary.")
-@click.option("-v", "--verbose", count=True, help="Say more about what was read.")
-def check(
+@click.option(
+    "--profile",
+    "profile_path",
+    type=click.Path(),
+    help="Write the measured "
+    "profile of every dataset (JSON, schemas/profile.schema.json) to this file.",
+)
+@click.option("--engine", default="duckdb", help="Measuring engine (duckdb).")
+def verify(engine: str, **kwargs: Any) -> None:
+    """Measure the data files of the cards under PATHS and compare them with the cards.
+
+    Every check of synthgov check runs too; SG500-SG509 report what the data contradicts
+    (mismatch) and what could not be measured (unverified).
+    """
+    if engine != "duckdb":
+        raise _fail(f"unknown engine {engine!r} (known: duckdb)")
+    _check(
+        verify_data=True,
+        diff_base=None,
+        changed_only=False,
+        policy_from_ref=None,
+        baseline_path=None,
+        verbose=0,
+        force_exclude=False,
+        fix=False,
+        dry_run=False,
+        exit_zero=False,
+        statistics=False,
+        **kwargs,
+    )
+
+
+def _check(
     paths: tuple[str, ...],
     policies: tuple[str, ...],
     config_path: str | None,
@@ -134,14 +292,20 @@ def check(
     policy_from_ref: str | None,
     baseline_path: str | None,
     no_cache: bool,
+    force_exclude: bool,
+    fix: bool,
+    dry_run: bool,
+    exit_zero: bool,
+    statistics: bool,
     quiet: bool,
     verbose: int,
+    verify_data: bool = False,
+    profile_path: str | None = None,
 ) -> None:
-    """Check dataset cards and pipelines under PATHS (default: the current directory)."""
     from synthgov.policy import PolicyError
     from synthgov.runner import CheckOptions, run_check
 
-    color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    color = output is None and _color_wanted()
     if changed_only and diff_base is None:
         diff_base = _pull_request_base()
     options = CheckOptions(
@@ -156,10 +320,21 @@ def check(
         baseline=baseline_path,
         use_cache=not no_cache,
         color=color,
+        verify_data=verify_data,
+        progress=_progress_bar() if verify_data and sys.stderr.isatty() else None,
+        force_exclude=force_exclude,
+        # a status line on a terminal for long runs; never with a machine format
+        status=_progress if fmt in (None, "text") and not quiet and _stderr_tty() else None,
     )
+    if profile_path is not None and not verify_data:
+        raise _fail("--profile needs --verify-data (or use synthgov verify)")
     setup = _prepare(options)
     in_actions = fmt is None and os.environ.get("GITHUB_ACTIONS") == "true"
     fmt = fmt or setup.config.format or "text"
+    if fmt != "text" and options.status is not None:  # e.g. format: json in the config
+        from dataclasses import replace as _no_status
+
+        options = _no_status(options, status=None)
     in_actions = in_actions and fmt == "text"
     reporter = setup.registry.reporters.get(fmt)
     if reporter is None:
@@ -176,8 +351,15 @@ def check(
         raise _fail(str(exc)) from None
     except PolicyError as exc:  # git problems in diff mode, a bad baseline file
         raise _fail(str(exc)) from None
+    finally:
+        if options.status is not None:
+            _end_progress()
     for warning in result.warnings:
         click.echo(_safe(f"synthgov: warning: {warning}"), err=True)
+    if dry_run and not fix:
+        raise _fail("--dry-run goes with --fix")
+    if fix:
+        result = _fix(result, options, setup, dry_run)
     report = result.report
     if quiet and fmt == "text":
         from dataclasses import replace
@@ -193,10 +375,114 @@ def check(
         )
     if fmt == "html":
         report = _with_audit(report, result, setup, options.cwd, paths)
-    write_output(reporter(report), output)
-    if in_actions:
+    text = _statistics(report, fmt) if statistics else reporter(report)
+    if color:  # click strips ANSI codes when stdout is not a terminal, FORCE_COLOR or not
+        click.echo(text, nl=False, color=True)
+    else:
+        write_output(text, output)
+    if profile_path is not None and result.verification is not None:
+        from synthgov.verify.profile import render_profile
+
+        try:
+            write_output(render_profile(result.verification, report), profile_path)
+        except OSError as exc:
+            raise _fail(f"cannot write the profile {profile_path}: {exc.strerror or exc}") from None
+    if in_actions and not statistics:
         _github_actions_extras(setup.registry.reporters, report)
-    sys.exit(result.exit_code)
+    sys.exit(EXIT_OK if exit_zero else result.exit_code)
+
+
+def _fix(result: Any, options: Any, setup: Any, dry_run: bool) -> Any:
+    """Apply (or with --dry-run, print) the mechanical fixes; the result of a fresh run."""
+    from dataclasses import replace
+
+    from synthgov import fix
+    from synthgov.policy import PolicyError
+    from synthgov.runner import run_check
+
+    fixes = fix.plan(result.report.findings, result.documents, options.cwd)
+    fixed = sum(f.fixed for f in fixes)
+    if dry_run:
+        click.echo(fix.diff(fixes), nl=False)
+        click.echo(
+            f"synthgov: would fix {fixed} finding(s) in {len(fixes)} file(s) (--dry-run)",
+            err=True,
+        )
+        sys.exit(EXIT_FINDINGS if fixes else EXIT_OK)
+    if not fixes:
+        click.echo("synthgov: nothing to fix", err=True)
+        return result
+    try:
+        fix.write(fixes)
+    except OSError as exc:
+        raise _fail(f"--fix: cannot write {exc.filename}: {exc.strerror}") from None
+    click.echo(fix.diff(fixes), nl=False, err=True)
+    click.echo(f"synthgov: fixed {fixed} finding(s) in {len(fixes)} file(s)", err=True)
+    try:
+        return run_check(replace(options, use_cache=False), setup)
+    except (ValueError, PolicyError) as exc:
+        raise _fail(str(exc)) from None
+
+
+def _stderr_tty() -> bool:
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _progress(status: str) -> None:
+    """One status line on stderr, overwritten by the next and erased before the report."""
+    sys.stderr.write(f"\r\x1b[Ksynthgov: {status}...")
+    sys.stderr.flush()
+
+
+def _end_progress() -> None:
+    sys.stderr.write("\r\x1b[K")
+    sys.stderr.flush()
+
+
+def _color_wanted() -> bool:
+    """Colour on a terminal; ``NO_COLOR`` turns it off, a non-empty ``FORCE_COLOR`` on
+    (e.g. in CI logs that render ANSI colours). ``NO_COLOR`` wins when both are set."""
+    if os.environ.get("NO_COLOR", "") != "":
+        return False
+    if os.environ.get("FORCE_COLOR", "") != "":
+        return True
+    return sys.stdout.isatty()
+
+
+def _statistics(report: Any, fmt: str) -> str:
+    """``--statistics``: findings per rule, most frequent first (waived ones left out)."""
+    counts: dict[str, int] = {}
+    names: dict[str, str] = {}
+    for f in report.findings:
+        if not f.waived:
+            counts[f.rule] = counts.get(f.rule, 0) + 1
+            names[f.rule] = f.name
+    rows = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    if fmt == "json":
+        import json
+
+        data = [{"rule": r, "name": names[r], "count": n} for r, n in rows]
+        return json.dumps(data, indent=2) + "\n"
+    if fmt != "text":
+        raise _fail(f"--statistics prints text or json, not {fmt}")
+    width = max((len(str(n)) for _, n in rows), default=1)
+    return "".join(f"{n:>{width}}  {r}  {names[r]}\n" for r, n in rows)
+
+
+def _progress_bar() -> Any:
+    """A one-line progress bar on stderr (only used when stderr is a terminal)."""
+
+    def show(done: int, total: int, label: str) -> None:
+        width = 24
+        filled = width * done // max(total, 1)
+        bar = "#" * filled + "-" * (width - filled)
+        end = "\n" if done >= total else ""
+        click.echo(f"\r[{bar}] {done}/{total} {label[-40:]:<40}{end}", err=True, nl=False)
+
+    return show
 
 
 def _with_audit(
@@ -211,9 +497,12 @@ def _with_audit(
     """The report with what the HTML audit report needs (commit, policies, documents...)."""
     from dataclasses import replace
 
-    from synthgov.audit import gather, scope
+    from synthgov.audit import gather, measured_values, scope
 
-    inputs = gather(setup, result, cwd=cwd, timestamp=timestamp, repo_url=repo_url)
+    measured = measured_values(report.verification or ())
+    inputs = gather(
+        setup, result, cwd=cwd, timestamp=timestamp, repo_url=repo_url, verification=measured
+    )
     return scope(replace(report, audit=inputs), paths, cwd)
 
 
@@ -240,6 +529,11 @@ def _with_audit(
     help="Link findings to their source lines: a base URL (GitHub/GitLab style) or a "
     "template with {commit}, {path} and {line}. Overrides report.repo_url in the config.",
 )
+@click.option(
+    "--verify-data",
+    is_flag=True,
+    help="Also measure the data files (DuckDB) and show declared vs measured per dataset.",
+)
 @click.option("--no-cache", is_flag=True, help="Do not read or write the result cache.")
 def report_cmd(
     paths: tuple[str, ...],
@@ -249,6 +543,7 @@ def report_cmd(
     config_path: str | None,
     timestamp: str | None,
     repo_url: str | None,
+    verify_data: bool,
     no_cache: bool,
 ) -> None:
     """Write a self-contained audit report of the documents under PATHS: overview, lineage
@@ -264,7 +559,11 @@ def report_cmd(
     except ValueError as exc:
         raise _fail(str(exc)) from None
     options = CheckOptions(
-        paths=paths, config=config_path, policies=policies, use_cache=not no_cache
+        paths=paths,
+        config=config_path,
+        policies=policies,
+        use_cache=not no_cache,
+        verify_data=verify_data,
     )
     setup = _prepare(options)
     reporter = setup.registry.reporters.get(fmt)
@@ -434,12 +733,20 @@ def _registry() -> Any:
     return registry
 
 
+def _custom_rules() -> tuple[Any, ...]:
+    """The custom rules of the working directory's policy (config or builtin:baseline)."""
+    from synthgov.runner import CheckOptions
+
+    return tuple(_prepare(CheckOptions(cwd=os.getcwd())).policy.custom)
+
+
 @main.command("rules")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text")
 def rules_cmd(fmt: str) -> None:
-    """List every rule: id, name, default severity, source plugin."""
+    """List every rule: id, name, default severity, plugin (or policy file:line)."""
     registry = _registry()
     rules = sorted(registry.rules.values(), key=lambda r: r.id)
+    custom = sorted(_custom_rules(), key=lambda c: c.id) if fmt != "markdown" else ()
     if fmt == "markdown":
         from synthgov.explain import render_catalog
 
@@ -458,11 +765,23 @@ def rules_cmd(fmt: str) -> None:
             }
             for r in rules
         ]
+        rows += [
+            {
+                "id": c.id,
+                "name": c.title,
+                "severity": c.severity.label,
+                "plugin": f"policy {c.origin}",
+                "summary": c.message,
+            }
+            for c in custom
+        ]
         click.echo(json.dumps(rows, indent=2))
         return
     width = max((len(r.name) for r in rules), default=10)
     for r in rules:
         click.echo(f"{r.id}  {r.name:<{width}}  {r.severity.label:<7}  {r.plugin}  {r.doc.summary}")
+    for c in custom:
+        click.echo(f"{c.id}  {c.title}  {c.severity.label:<7}  policy {c.origin}")
 
 
 @main.command("plugins")
@@ -508,7 +827,7 @@ def plugins_cmd(fmt: str) -> None:
 
 
 @main.command()
-@click.argument("rule_id")
+@click.argument("rule_id", shell_complete=_complete_rule_ids)
 def explain(rule_id: str) -> None:
     """Show a rule's documentation, parameters, and an example violation with its fix."""
     from synthgov.explain import render_explanation
@@ -517,9 +836,19 @@ def explain(rule_id: str) -> None:
     rule = registry.rules.get(rule_id.upper()) or next(
         (r for r in registry.rules.values() if r.name == rule_id), None
     )
-    if rule is None:
-        raise _fail(f"unknown rule {rule_id!r} (see `synthgov rules`)")
-    click.echo(render_explanation(rule), nl=False)
+    if rule is not None:
+        click.echo(render_explanation(rule), nl=False)
+        return
+    from synthgov.explain import render_custom_explanation
+    from synthgov.suggest import close_matches, did_you_mean
+
+    custom = _custom_rules()
+    spec = next((c for c in custom if c.id.upper() == rule_id.upper()), None)
+    if spec is None:
+        known = [*registry.rules, *(c.id for c in custom)]
+        hint = did_you_mean(close_matches(rule_id, known, n=1))
+        raise _fail(f"unknown rule {rule_id!r}{hint} (see `synthgov rules`)")
+    click.echo(render_custom_explanation(spec), nl=False)
 
 
 @main.command()
@@ -549,7 +878,7 @@ def models(query: str | None, fmt: str, config_path: str | None) -> None:
 @main.command()
 @click.argument("kind")
 def schema(kind: str) -> None:
-    """Print the JSON Schema of KIND (DatasetCard, Pipeline, Policy, Config)."""
+    """Print the JSON Schema of KIND (DatasetCard, Pipeline, Policy, Config, Report)."""
     from synthgov import resources
 
     names = {k.lower(): k for k in resources.SCHEMA_FILES}
@@ -564,22 +893,42 @@ def schema(kind: str) -> None:
 @click.argument("directory", default=".", required=False)
 @click.option("--config", "config_path", type=click.Path(), help="Config file for every case.")
 @click.option("-v", "--verbose", is_flag=True, help="List passing cases too.")
-def test_cmd(directory: str, config_path: str | None, verbose: bool) -> None:
+@click.option(
+    "--allow-empty",
+    is_flag=True,
+    help="Exit 0 with a message when DIRECTORY holds no case (the pre-commit hook does).",
+)
+def test_cmd(directory: str, config_path: str | None, verbose: bool, allow_empty: bool) -> None:
     """Run the policy tests under DIRECTORY: folders of documents with an expect.yaml."""
     from synthgov.policytest import render, run_tests
 
     run = run_tests(directory, cwd=os.getcwd(), config=config_path)
+    if allow_empty and run.no_cases:
+        click.echo(f"synthgov: {run.error}; nothing to test")
+        sys.exit(EXIT_OK)
     text = render(run, verbose=verbose)
     click.echo(text, nl=False, err=run.error is not None)
     sys.exit(run.exit_code)
 
 
 @main.command("init")
-def init_cmd() -> None:
-    """Write a starter synthgov.yaml, an example card and a .pre-commit-config.yaml snippet
-    into the current directory. Never overwrites: if any of them exists, writes nothing."""
+@click.option(
+    "--baseline",
+    "with_baseline",
+    is_flag=True,
+    help="In a repository with cards: record today's findings so only new ones fail.",
+)
+def init_cmd(with_baseline: bool) -> None:
+    """Set up synthgov in the current directory. In a new repository: a starter
+    synthgov.yaml, an example card and a .pre-commit-config.yaml snippet. In a repository
+    that has cards already: detect their formats, propose owners, add a synthgov: block to
+    Hugging Face cards, and offer a baseline. Never overwrites a file it would create."""
     from synthgov.scaffold import init
 
+    surveyed = _survey()
+    if surveyed:
+        _adopt(surveyed, with_baseline)
+        return
     try:
         result = init(os.getcwd())
     except OSError as exc:
@@ -591,6 +940,79 @@ def init_cmd() -> None:
         )
     for rel in result.written:
         click.echo(f"wrote {rel}")
+    click.echo("next: synthgov check, then pre-commit install")
+
+
+def _survey() -> list[tuple[str, str, bool, str | None]]:
+    """The documents under the working directory: (path, format, has an owner, id)."""
+    from synthgov.plugins import PluginError
+    from synthgov.policy import PolicyError
+    from synthgov.runner import CheckOptions, prepare, run_check
+
+    options = CheckOptions(cwd=os.getcwd(), use_cache=False)
+    try:
+        result = run_check(options, prepare(options))
+    except (ValueError, PolicyError, PluginError):
+        return []  # a config is there and broken: init refuses to touch it (see below)
+    found = []
+    for doc in result.documents:
+        if doc.path.startswith("../"):
+            continue
+        metadata = doc.data.get("metadata") if isinstance(doc.data, dict) else None
+        owner = isinstance(metadata, dict) and bool(metadata.get("owner"))
+        found.append((doc.path, doc.source_format, owner, doc.id))
+    return sorted(found)
+
+
+def _adopt(documents: list[tuple[str, str, bool, str | None]], with_baseline: bool) -> None:
+    from synthgov.scaffold import BASELINE_FILE, adopt
+
+    try:
+        result = adopt(os.getcwd(), documents, baseline=with_baseline)
+    except OSError as exc:
+        raise _fail(f"init: {exc.strerror or exc}") from None
+    formats = ", ".join(f"{n} {fmt}" for fmt, n in result.formats)
+    click.echo(f"found {len(documents)} document(s): {formats}")
+    for proposal in result.owners:
+        click.echo(f"owner of {proposal.path}: {proposal.owner} (from {proposal.evidence})")
+    for path in result.adopted:
+        click.echo(f"added a synthgov: block to {path}")
+    for path, why in result.skipped:
+        click.echo(f"left {path} as it is: {why}")
+    for rel in result.written:
+        click.echo(f"wrote {rel}")
+    for rel in result.existing:
+        click.echo(f"kept {rel} (init never overwrites)")
+    proposed = {p.path for p in result.owners}
+    unowned = [p for p, fmt, owned, _ in documents if not owned and p not in proposed]
+    if unowned:
+        click.echo(
+            f"{len(unowned)} document(s) name no owner and none could be proposed "
+            "(add a CODEOWNERS entry or metadata.owner): SG401 reports them"
+        )
+    from synthgov.policy import PolicyError
+    from synthgov.runner import CheckOptions, run_check
+
+    options = CheckOptions(cwd=os.getcwd(), use_cache=False)
+    setup = _prepare(options)
+    try:
+        checked = run_check(options, setup)
+    except (ValueError, PolicyError) as exc:
+        raise _fail(str(exc)) from None
+    findings = [f for f in checked.report.findings if not f.waived]
+    if with_baseline:
+        from synthgov import baselinefile
+
+        target = os.path.abspath(BASELINE_FILE)
+        text = baselinefile.render(findings, cwd=os.getcwd(), target=target, version=__version__)
+        write_output(text, target)
+        click.echo(f"wrote {BASELINE_FILE}: {len(findings)} finding(s) of today are accepted")
+        click.echo("next: synthgov check (only new findings fail), then pre-commit install")
+        return
+    click.echo(
+        f"today: {len(findings)} finding(s); to fail only on new ones, record them with "
+        f"`synthgov baseline -o {BASELINE_FILE}` and uncomment `baseline:` in synthgov.yaml"
+    )
     click.echo("next: synthgov check, then pre-commit install")
 
 

@@ -2,7 +2,7 @@
 
 Looked up by walking up from the working directory: ``synthgov.yaml``, ``.synthgov.yaml``,
 then ``[tool.synthgov]`` in ``pyproject.toml``; ``--config`` overrides. A bad config is a
-:class:`synthgov.policy.PolicyError` (exit 2) naming the file and line.
+:class:`synthgov.errors.ConfigError` (a PolicyError: exit 2) naming the file and line.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from synthgov.errors import ConfigError
 from synthgov.loading.limits import Limits
-from synthgov.policy import PolicyError
 
 CONFIG_NAMES = ("synthgov.yaml", ".synthgov.yaml")
 DEFAULT_POLICIES = ("builtin:baseline",)
@@ -83,7 +83,7 @@ def load_config(
     raw = read(path)
     label = display(path)
     if raw is None:
-        raise PolicyError(label, None, "config file not found or not readable")
+        raise ConfigError(label, None, "config file not found or not readable")
     if path.endswith(".toml"):
         data, positions = _load_toml(raw, label)
     else:
@@ -92,11 +92,11 @@ def load_config(
         parsed = load_yaml(raw)
         if not parsed.ok or any(p.rule == "SG003" for p in parsed.problems):
             problem = parsed.problems[0]
-            raise PolicyError(label, problem.line, problem.message)
+            raise ConfigError(label, problem.line, problem.message)
         data = parsed.data if parsed.data is not None else {}
         positions = parsed.positions
     if not isinstance(data, Mapping):
-        raise PolicyError(label, 1, "the config must be a mapping")
+        raise ConfigError(label, 1, "the config must be a mapping")
     _validate(data, positions, label)
     return _to_config(data, os.path.abspath(path), label)
 
@@ -107,7 +107,7 @@ def _load_toml(raw: bytes, label: str) -> tuple[Any, Mapping[Any, Any]]:
     try:
         doc = tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise PolicyError(label, None, f"invalid TOML: {exc}") from None
+        raise ConfigError(label, None, f"invalid TOML: {exc}") from None
     table = doc.get("tool", {}).get("synthgov", {})
     return table, {}
 
@@ -131,7 +131,7 @@ def _validate(data: Mapping[str, Any], positions: Mapping[Any, Any], label: str)
             break
         probe = probe[:-1]
     where = "/".join(str(p) for p in err.pointer) or "(top level)"
-    raise PolicyError(label, line, f"config does not match its schema at {where}: {err.message}")
+    raise ConfigError(label, line, f"config does not match its schema at {where}: {err.message}")
 
 
 def _to_config(data: Mapping[str, Any], path: str, label: str) -> Config:

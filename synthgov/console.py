@@ -37,7 +37,7 @@ def run() -> None:
     from synthgov.cli import EXIT_OK, main
 
     try:
-        main()
+        main(prog_name="synthgov")  # also under python -m: usage, completion variable
         code = EXIT_OK
     except SystemExit as exc:
         if exc.code is not None and not isinstance(exc.code, int):

@@ -62,6 +62,8 @@ class RunContext:
     settings: Mapping[str, Any] = field(default_factory=dict)
     registry_factory: Any = None  # callable returning a ModelRegistry
     diff: DiffInfo | None = None
+    #: measured data and its claims (synthgov.verify.model.Verification) when data is verified
+    verification: Any = None
     waiver_base: WaiverBase | None = None
 
     @cached_property

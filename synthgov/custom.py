@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from synthgov.model import DATASET_CARD, PIPELINE, Document, Issue, Pointer
-from synthgov.policy import CustomRuleSpec
+from synthgov.policytypes import CustomRuleSpec
 
 #: macros that bind a variable: name -> how many leading arguments are variables
 _BINDING_MACROS = {"all": 1, "exists": 1, "exists_one": 1, "map": 1, "filter": 1}
@@ -90,8 +90,8 @@ def compile_expr(expr: str, kind: str) -> CompiledExpr:
     try:
         import celpy
         from celpy.celparser import CELParseError
-    except ImportError:  # pragma: no cover - cel-python is a declared dependency of `expr`
-        raise ExprError("expr rules need cel-python: pip install 'synthgov[cel]'") from None
+    except ImportError:  # pragma: no cover - cel-python is a dependency of synthgov
+        raise ExprError("expr rules need cel-python (a dependency): reinstall synthgov") from None
     variables = document_variables(kind)
     env = celpy.Environment()
     try:

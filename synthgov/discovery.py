@@ -62,7 +62,10 @@ def discover(
     root: str,
     include: Sequence[str] = (),
     exclude: Sequence[str] = (),
+    force_exclude: bool = False,
 ) -> Discovered:
+    """The files under ``paths``; ``force_exclude`` applies ``exclude`` to files named
+    explicitly too (ruff's ``force-exclude``: pre-commit names every file it checks)."""
     files: set[str] = set()
     explicit: set[str] = set()
     missing: list[str] = []
@@ -79,6 +82,8 @@ def discover(
                 if any(_selected(probe, root, include, exclude) for probe in probes):
                     unreadable[folder] = reason
         elif os.path.lexists(path):
+            if force_exclude and exclude and not _selected(path, root, (), exclude):
+                continue
             files.add(path)
             explicit.add(path)
         else:

@@ -24,7 +24,7 @@ from synthgov.model import (
     Rule,
     pointer_to_json,
 )
-from synthgov.policy import ResolvedPolicy, RuleSetting
+from synthgov.policytypes import ResolvedPolicy, RuleSetting
 from synthgov.synthetic import synthetic_status
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import textwrap
+from typing import Any
 
 from synthgov.model import Rule
 
@@ -101,4 +102,29 @@ def render_catalog(rules: list[Rule]) -> str:
             out += ["", "Violation:", "", "```yaml", rule.doc.bad.rstrip("\n"), "```"]
         if rule.doc.good:
             out += ["", "Fix:", "", "```yaml", rule.doc.good.rstrip("\n"), "```"]
+    return "\n".join(out) + "\n"
+
+
+def render_custom_explanation(spec: Any) -> str:
+    """``synthgov explain`` for a custom rule of a policy (``require`` or ``expr``)."""
+    out = [f"{spec.id} {spec.title}", ""]
+    out.append(f"Default severity: {spec.severity.label}")
+    out.append(f"Applies to: {spec.kind}" + (" (matching applies_to.when)" if spec.when else ""))
+    out.append(f"Provided by: policy {spec.origin}")
+    out.append("")
+    out.append(_fill(spec.message))
+    if spec.hint:
+        out += ["", f"Hint: {spec.hint}"]
+    out.append("")
+    out.append("Parameters: none (a custom rule takes no with:)")
+    if spec.when:
+        out += ["", "Applies when the document matches (JSON Schema):"]
+        out.append(_indent(json.dumps(spec.when, indent=2, sort_keys=True)).rstrip("\n"))
+    if spec.require is not None:
+        out += ["", "Requires (JSON Schema the document must match):"]
+        out.append(_indent(json.dumps(spec.require, indent=2, sort_keys=True)).rstrip("\n"))
+    if spec.expr is not None:
+        out += ["", "Requires (CEL expression that must be true):", _indent(spec.expr).rstrip("\n")]
+    if spec.references:
+        out += ["", "References:", *(f"  {ref}" for ref in spec.references)]
     return "\n".join(out) + "\n"

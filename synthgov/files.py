@@ -57,18 +57,6 @@ class Digest:
 class FileAccess(Protocol):
     def info(self, path: str) -> FileInfo: ...
 
-    def _digest(self, path: str) -> Digest:
-        try:
-            real = self.real(path)
-        except ValueError:
-            return Digest(None, INVALID_PATH)
-        if real is None:
-            return Digest(None, OUTSIDE_ROOT)
-        started = time.monotonic()
-        found = _sha256(real, self._max_hash, started + self._budget - self._spent)
-        self._spent += time.monotonic() - started
-        return found
-
     def sha256(self, path: str) -> str | None: ...
 
     def read_bytes(self, path: str, limit: int) -> bytes | None: ...
@@ -78,7 +66,7 @@ def digest_of(files: FileAccess, path: str) -> Digest:
     """``files.digest(path)`` when the implementation has it, else from ``sha256``."""
     digest = getattr(files, "digest", None)
     if digest is not None:
-        return digest(path)  # type: ignore[no-any-return]
+        return digest(path)
     value = files.sha256(path)
     return Digest(value, "" if value is not None else "cannot be read")
 

@@ -21,7 +21,7 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
-from synthgov.policy import PolicyError
+from synthgov.errors import PolicyError
 
 
 class GitError(PolicyError):
@@ -89,18 +89,39 @@ def resolve_commit(repo: Any, ref: str, option: str) -> str:
     return sha
 
 
+def _shallow_hint(repo: Any) -> str:
+    """How to fix a shallow clone (CI checkouts fetch one commit by default), or ''."""
+    try:
+        shallow = os.path.exists(os.path.join(str(repo.common_dir), "shallow"))
+    except Exception:  # noqa: BLE001 - no hint then
+        return ""
+    if not shallow:
+        return ""
+    return (
+        ": this is a shallow clone, so the history that links them is missing; fetch it "
+        "(GitHub Actions: actions/checkout with `fetch-depth: 0`; GitLab: GIT_DEPTH: 0; "
+        "locally: git fetch --unshallow)"
+    )
+
+
 def changes_since(cwd: str, ref: str, option: str = "--diff-base") -> Changes:
     """Files changed since the merge base of ``ref`` and HEAD (working tree included)."""
     repo = open_repo(cwd, option)
     root = repo_root(repo)
-    base = resolve_commit(repo, ref, option)
+    try:
+        base = resolve_commit(repo, ref, option)
+    except GitError as exc:
+        hint = _shallow_hint(repo)
+        if not hint:
+            raise
+        raise GitError(option, f"{exc.message}{hint}") from None
     head = _head(repo, option)
     try:
         bases = repo.merge_base(base, head)
     except Exception as exc:  # noqa: BLE001 - git failures become one line
         raise GitError(option, f"cannot find the merge base of {ref!r}: {_one_line(exc)}") from None
     if not bases:
-        raise GitError(option, f"{ref!r} and HEAD have no common history")
+        raise GitError(option, f"{ref!r} and HEAD have no common history{_shallow_hint(repo)}")
     merge_base = str(bases[0].hexsha)
     try:
         g = repo.git
@@ -310,7 +331,11 @@ def blobs_at(cwd: str, commit: str, paths: list[str]) -> dict[str, bytes | None]
                 obj = files.tree / rel
             except (KeyError, ValueError, TypeError):
                 obj = None
-        regular = getattr(obj, "type", None) == "blob" and (int(obj.mode) & 0o170000) == 0o100000
+        regular = (
+            obj is not None
+            and getattr(obj, "type", None) == "blob"
+            and (int(obj.mode) & 0o170000) == 0o100000
+        )
         out[path] = _blob_bytes(obj) if regular else None
     return out
 

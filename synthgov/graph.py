@@ -9,60 +9,51 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
-from synthgov.model import DATASET_CARD, PIPELINE, Document, Pointer
+from synthgov.graphtypes import (
+    BASE,
+    GENERATED,
+    INPUT,
+    JUDGED,
+    OUTPUT,
+    SOURCE,
+    STAGE,
+    USES,
+    Edge,
+    Linker,
+    Node,
+    dataset_node,
+    model_node,
+    pipeline_node,
+    stage_node,
+)
+from synthgov.model import DATASET_CARD, PIPELINE, Document
 
-# edge kinds
-SOURCE = "source"  # dataset -> dataset that draws on it (sources[].dataset)
-INPUT = "input"  # dataset -> stage
-OUTPUT = "output"  # stage -> dataset
-STAGE = "stage"  # pipeline -> stage
-USES = "uses"  # model -> stage (the stage's model)
-GENERATED = "generated"  # model -> dataset (card generation uses)
-JUDGED = "judged"  # model -> dataset (card validation.judge)
-BASE = "base"  # model -> pipeline (primary_model.base)
-
-
-def dataset_node(ds_id: str) -> str:
-    return f"dataset:{ds_id}"
-
-
-def model_node(model_id: str) -> str:
-    return f"model:{model_id}"
-
-
-def pipeline_node(pipeline_id: str) -> str:
-    return f"pipeline:{pipeline_id}"
-
-
-def stage_node(pipeline_id: str, stage_id: str) -> str:
-    return f"stage:{pipeline_id}/{stage_id}"
-
-
-@dataclass(frozen=True)
-class Node:
-    """A dataset, model, pipeline or stage of the lineage graph."""
-
-    id: str
-    kind: str  # dataset | model | pipeline | stage
-    label: str
-    synthetic: bool = False
-    declared: bool = True  # False for a dataset named somewhere but with no card
-    detail: str = ""  # pipelines: the primary model's id
-
-
-@dataclass(frozen=True)
-class Edge:
-    """A lineage edge, with the document and pointer that declared it."""
-
-    src: str
-    dst: str
-    kind: str
-    doc: Document = field(compare=False, repr=False)
-    pointer: Pointer = ()
-    attrs: Mapping[str, Any] = field(default_factory=dict, compare=False)
+# Node, Edge and the node names live in graphtypes (below the loaders, which build edges
+# through the `linkers` hook of LineageGraph.build); they are re-exported here.
+__all__ = [
+    "BASE",
+    "GENERATED",
+    "INPUT",
+    "JUDGED",
+    "OUTPUT",
+    "SOURCE",
+    "STAGE",
+    "USES",
+    "Edge",
+    "LineageGraph",
+    "Linker",
+    "Node",
+    "dataset_node",
+    "document_node",
+    "is_evaluation",
+    "is_synthetic",
+    "model_ref_id",
+    "model_node",
+    "pipeline_node",
+    "stage_node",
+]
 
 
 def document_node(doc: Document) -> str | None:
@@ -139,7 +130,11 @@ class LineageGraph:
 
     # -- construction -------------------------------------------------------------------
     @classmethod
-    def build(cls, documents: Iterable[Document]) -> LineageGraph:
+    def build(
+        cls, documents: Iterable[Document], linkers: Sequence[Linker] | None = None
+    ) -> LineageGraph:
+        """The graph of ``documents``. ``linkers`` add format-specific edges; by default
+        those of the built-in loaders whose format occurs among the documents."""
         nodes: dict[str, Node] = {}
         edges: list[Edge] = []
         docs = list(documents)
@@ -154,12 +149,10 @@ class LineageGraph:
                 _card_edges(doc, nodes, edges)
             elif doc.kind == PIPELINE and doc.id:
                 _pipeline_edges(doc, nodes, edges)
-        # DVC stages name files, not dataset ids: link them to the cards whose `files` name
-        # those paths (the resolution lives with the DVC adapter, synthgov/loaders/dvc.py)
-        if any(doc.source_format == "dvc" for doc in docs):
-            from synthgov.loaders.dvc import file_link_edges
-
-            edges.extend(file_link_edges(docs))
+        # format-specific edges (e.g. DVC stages name files, not dataset ids) come from the
+        # loaders that read the documents, through their `lineage_edges` hook
+        for linker in _default_linkers(docs) if linkers is None else linkers:
+            edges.extend(linker(docs))
         return cls(nodes, edges)
 
     # -- queries ------------------------------------------------------------------------
@@ -329,6 +322,23 @@ class LineageGraph:
                 if parent not in self._depth and parent not in on_path:
                     stack.append((parent, False))
         return self._depth[dataset]
+
+
+def _default_linkers(docs: Sequence[Document]) -> list[Linker]:
+    """The ``lineage_edges`` hooks of the built-in loaders whose format some document has.
+
+    Loaders are imported only when a document is not native (start-up); a plugin's loader
+    hook is passed explicitly by callers that hold the plugin registry."""
+    formats = {doc.source_format for doc in docs} - {"native"}
+    if not formats:
+        return []
+    from synthgov.loaders.builtin import synthgov_register_loaders
+
+    return [
+        loader.lineage_edges
+        for loader in synthgov_register_loaders()
+        if getattr(loader, "name", None) in formats and hasattr(loader, "lineage_edges")
+    ]
 
 
 def _card_edges(doc: Document, nodes: dict[str, Node], edges: list[Edge]) -> None:

@@ -47,14 +47,14 @@ import os
 import pickle
 import sys
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:  # pragma: no cover
     from synthgov.cache import RunCache
     from synthgov.model import Document
-    from synthgov.runner import CheckOptions, Loaded, Setup
+    from synthgov.runner import CheckOptions, Setup
 
 FORMAT = 1
 TABLE = "repo_index"
@@ -82,12 +82,26 @@ class Plan:
     """A commit-time run's inputs, as the index proved them."""
 
     files: tuple[str, ...]  # every file of the full run (absolute, sorted)
-    loaded: Loaded  # the component's documents, problems and unread files
+    #: the context's documents, problems, claimed files and unread files (runner.Loaded)
+    documents: tuple[Document, ...]
+    problems: tuple[tuple[str, Any], ...]
+    claimed: int
+    unread: tuple[tuple[str, Any], ...]
     naming: frozenset[str]  # cards (absolute paths) naming one of the explicit files
     ids: tuple[IdPath, ...]  # every document of the repository, in load order
 
 
-def index_key(options: CheckOptions, setup: Setup, code: str, root: str) -> str:
+@dataclass(frozen=True, eq=False, repr=False)  # plumbing: no __eq__, __hash__ or __repr__ to build
+class RunParts:
+    """What the runner lends a commit-time plan (so this module does not import it)."""
+
+    load: Callable[[Sequence[str]], Any]  # files -> runner.Loaded, through the parse cache
+    files: Any  # file access for the probe's rules (not recording: the probe is not cached)
+    registry_factory: Any  # the run's model registry factory
+    selection: Any  # the run's --select/--ignore
+
+
+def index_key(options: CheckOptions, setup: Setup, code: str, roots: Sequence[str]) -> str:
     """What a file's summary depends on besides the file: code, plugins, loaders, config,
     the working directory (display paths) and the context root."""
     from synthgov import __version__
@@ -102,7 +116,7 @@ def index_key(options: CheckOptions, setup: Setup, code: str, root: str) -> str:
         [f"{type(ld).__module__}.{type(ld).__qualname__}" for ld in registry.loaders],
         setup.config,
         os.path.abspath(options.cwd),
-        os.path.abspath(root),
+        sorted(os.path.abspath(r) for r in roots),
     )
     text = "\0".join(repr(p) for p in parts)
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
@@ -157,12 +171,13 @@ def plan_commit_run(
     setup: Setup,
     cache: RunCache,
     found: Any,
-    root: str,
+    roots: Sequence[str],
+    run_parts: RunParts,
 ) -> Plan | None:
     """The inputs of a commit-time run over ``found`` (explicit files) with the repository
-    under ``root`` as context, or None when the index cannot prove them (full path)."""
+    under ``roots`` as context, or None when the index cannot prove them (full path)."""
     try:
-        return _plan(options, setup, cache, found, root)
+        return _plan(options, setup, cache, found, roots, run_parts)
     except Exception:  # noqa: BLE001 - the index is an optimisation: never a failure
         return None
 
@@ -184,11 +199,15 @@ def _load_index(cache: RunCache, key: str) -> dict[str, Any] | None:
 
 
 def _plan(
-    options: CheckOptions, setup: Setup, cache: RunCache, found: Any, root: str
+    options: CheckOptions,
+    setup: Setup,
+    cache: RunCache,
+    found: Any,
+    roots: Sequence[str],
+    parts: RunParts,
 ) -> Plan | None:
     from synthgov.cache import RACY_NS, all_unchanged, check_beside, discovery_state, signature
     from synthgov.discovery import discover, display_path
-    from synthgov.runner import Loaded, load_files
 
     if found.unreadable or not provable(setup):
         return None
@@ -196,7 +215,7 @@ def _plan(
     cwd = options.cwd
     started = time.time_ns()
     racy_from = started - RACY_NS
-    key = index_key(options, setup, cache.code, root)
+    key = index_key(options, setup, cache.code, roots)
     old = _load_index(cache, key)
     entries: Mapping[str, tuple[Any, tuple[Summary, ...]]] = old["entries"] if old else {}
 
@@ -218,7 +237,7 @@ def _plan(
         listed = None
     if listed is None:
         ctx_found = discover(
-            [root], cwd=cwd, root=config.root, include=config.include, exclude=config.exclude
+            list(roots), cwd=cwd, root=config.root, include=config.include, exclude=config.exclude
         )
         if ctx_found.unreadable:
             return None
@@ -236,7 +255,7 @@ def _plan(
             summaries[path] = entry[1]
         else:
             changed.append(path)
-    fresh = load_files(changed, setup.registry.loaders, cwd, config.limits, cache)
+    fresh = parts.load(changed)
     fresh_docs = _by_file(cwd, fresh.documents)
     trusted: dict[str, Any] = {}
     for path in changed:
@@ -247,7 +266,14 @@ def _plan(
         trusted[path] = sig if native and sig is not None and sig[1] < racy_from else None
 
     # the component of the targets
-    if any(s[3] == "dvc" for docs in summaries.values() for s in docs):
+    # formats whose loader links documents by other means (DVC stages name files): the
+    # index does not follow those links
+    linked = {"dvc"} | {
+        str(getattr(ld, "name", ""))
+        for ld in setup.registry.loaders
+        if hasattr(ld, "lineage_edges")
+    }
+    if any(s[3] in linked for docs in summaries.values() for s in docs):
         return None
     explicit = {os.path.normpath(p) for p in found.explicit}
     naming = {
@@ -257,12 +283,11 @@ def _plan(
         if any(p in explicit for p in s[5])
     }
     holders: dict[str, list[str]] = {}
-    for path, docs in summaries.items():
-        for s in docs:
-            for link in s[4]:
+    for path, described in summaries.items():
+        for summary in described:
+            for link in summary[4]:
                 holders.setdefault(link, []).append(path)
 
-    loaders, limits = setup.registry.loaders, config.limits
     docs_of: dict[str, list[Document]] = dict(fresh_docs)
     loaded_problems = list(fresh.problems)
     loaded_unread = list(fresh.unread)
@@ -272,7 +297,7 @@ def _plan(
         wanted = sorted(p for p in paths if p not in docs_of and p not in changed_set)
         if not wanted:
             return True
-        more = load_files(wanted, loaders, cwd, limits, cache)
+        more = parts.load(wanted)
         grouped = _by_file(cwd, more.documents)
         for path in wanted:
             docs_of[path] = grouped.get(path, [])
@@ -286,8 +311,8 @@ def _plan(
     start = targets | (naming & set(candidates))
     component = set(start)
     for path in start:  # the documents sharing a lineage key or an id with a target
-        for s in summaries.get(path, ()):
-            for link in s[4]:
+        for summary in summaries.get(path, ()):
+            for link in summary[4]:
                 component.update(holders.get(link, ()))
     target_keys = {k for p in start for s in summaries.get(p, ()) for k in s[4]}
     shown_targets = {display_path(p, cwd) for p in start}
@@ -295,7 +320,7 @@ def _plan(
         if not load(component):
             return None
         documents = [d for path in sorted(component) for d in docs_of.get(path, [])]
-        wanted = _probe(options, setup, documents, shown_targets, target_keys)
+        wanted = _probe(setup, parts, documents, shown_targets, target_keys)
         if wanted is None:
             return None  # the rules asked something the index cannot answer
         needed = {p for k in wanted for p in holders.get(k, ())}
@@ -313,12 +338,11 @@ def _plan(
     order = {path: n for n, path in enumerate(candidates)}
     problems.sort(key=lambda item: order.get(_abs(cwd, item[0]), -1))
     claimed = len({_abs(cwd, d.path) for d in documents} | {_abs(cwd, s) for s, _ in problems})
-    loaded = Loaded(tuple(documents), tuple(problems), claimed, tuple(unread))
     ids = tuple(IdPath(s[2], s[0]) for path in candidates for s in summaries.get(path, ()))
 
     if changed or new_state or old is None:
         if new_state or old is None:
-            state = discovery_state([os.path.abspath(root)], racy_from)
+            state = discovery_state(sorted({os.path.abspath(r) for r in roots}), racy_from)
         kept = {p: (trusted[p], summaries[p]) for p in changed}
         delta = dict(old.get("delta") or {}) if old is not None else {}
         if not new_state and old is not None and len(delta) + len(kept) <= DELTA_MAX:
@@ -334,7 +358,15 @@ def _plan(
                 cache,
                 {key: {**full, "entries": kept}, f"delta:{key}": {"base": base, "entries": {}}},
             )
-    return Plan(tuple(candidates), loaded, frozenset(naming), ids)
+    return Plan(
+        tuple(candidates),
+        tuple(documents),
+        tuple(problems),
+        claimed,
+        tuple(unread),
+        frozenset(naming),
+        ids,
+    )
 
 
 def _save(cache: RunCache, items: Mapping[str, Mapping[str, Any]]) -> None:
@@ -368,8 +400,8 @@ class Recorder:
 
 
 def _probe(
-    options: CheckOptions,
     setup: Setup,
+    parts: RunParts,
     documents: Sequence[Document],
     shown_targets: set[str],
     target_keys: set[str],
@@ -378,17 +410,16 @@ def _probe(
     rules asked about (every document holding one must be in the context), or None when a
     rule asked something the index cannot bound."""
     from synthgov.dates import today
-    from synthgov.engine import Selection, evaluate
-    from synthgov.runner import _local_files, _registry_factory
+    from synthgov.engine import evaluate
 
     recorder = Recorder()
     policy = setup.policy
     run = _RecordingRun(
         documents=documents,
-        files=_local_files(options, setup.config, None),
+        files=parts.files,
         today=today(),
         settings=policy.settings,
-        registry_factory=_registry_factory(setup.registry, setup.config, policy),
+        registry_factory=parts.registry_factory,
         recorder=recorder,
         target_keys=frozenset(target_keys),
     )
@@ -398,7 +429,7 @@ def _probe(
         rules=setup.registry.rules,
         policy=policy,
         run=run,
-        selection=Selection(tuple(options.select), tuple(options.ignore)),
+        selection=parts.selection,
         report_on=shown_targets,
     )
     return None if recorder.unbounded else recorder.keys

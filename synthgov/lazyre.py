@@ -18,7 +18,7 @@ class LazyRegex(Generic[AnyStr]):
     """``LazyRegex(pattern, flags)`` behaves like ``re.compile(pattern, flags)``."""
 
     def __init__(self, pattern: AnyStr, flags: int = 0) -> None:
-        self._source = (pattern, flags)
+        self._source: tuple[AnyStr, int] = (pattern, flags)
 
     def compiled(self) -> re.Pattern[AnyStr]:
         found = self.__dict__.get("_compiled")

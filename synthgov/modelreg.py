@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
+from synthgov.errors import RegistryError as RegistryError  # re-exported: callers import it here
 from synthgov.registry.ids import (
     ParsedId,
     hub_revision_status,
@@ -101,10 +102,6 @@ _TERMS_KEYS = frozenset(
 )
 _FAMILY_KEYS = frozenset({"provider", "description", "derived_from"})
 _CACHE_LIMIT = 100_000
-
-
-class RegistryError(ValueError):
-    """Invalid registry data (built-in file, config ``models:`` or a plugin)."""
 
 
 # --------------------------------------------------------------------------- data types

@@ -284,15 +284,15 @@ def load_many(
             else:
                 parsed = iter(parse_chunk(todo, loaders, limits))
             by_order = {item.order: item for item in todo}
-            for order, blob in parsed:
-                result = decode(blob) if blob is not None else None
+            for order, found in parsed:
+                result = decode(found) if found is not None else None
                 if result is None:  # not picklable: parse here, positions and all
                     item = by_order[order]
                     results[order] = _load(loaders[item.loader], item, limits)
                     continue
                 results[order] = result
-                if order in keys:
-                    fresh[keys[order]] = blob  # type: ignore[assignment]
+                if order in keys and found is not None:  # found is set when result is
+                    fresh[keys[order]] = found
                     if cache is not None and len(fresh) >= STORE_BATCH:  # keep memory flat
                         cache.parse_put(fresh)
                         fresh = {}
@@ -301,9 +301,9 @@ def load_many(
                 result = _load(loaders[item.loader], item, limits)
                 results[item.order] = result
                 if item.order in keys:
-                    blob = encode(result)
-                    if blob is not None:
-                        fresh[keys[item.order]] = blob
+                    encoded = encode(result)
+                    if encoded is not None:
+                        fresh[keys[item.order]] = encoded
         if cache is not None and fresh:
             cache.parse_put(fresh)
         items = {item.order: item for item in claimed}
@@ -311,10 +311,10 @@ def load_many(
         problems: list[tuple[str, FileProblem]] = []
         for order in sorted(results):
             result = results[order]
-            item = items.get(order)
+            claim = items.get(order)
             docs = result.documents
-            if item is not None and docs and not docs[0].positions:
-                docs = _with_lazy_positions(docs, loaders[item.loader], item, limits)
+            if claim is not None and docs and not docs[0].positions:
+                docs = _with_lazy_positions(docs, loaders[claim.loader], claim, limits)
             documents.extend(docs)
             problems.extend((shown_of[order], p) for p in result.problems)
     if lazy:

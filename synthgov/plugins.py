@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from synthgov.errors import PluginError as PluginError  # re-exported: callers import it here
 from synthgov.model import Rule
 
 ENTRY_POINT_GROUP = "synthgov"
@@ -24,10 +25,6 @@ BUILTIN_PLUGINS = (
     "synthgov.loaders.builtin",
     "synthgov.reporters.builtin",
 )
-
-
-class PluginError(Exception):
-    """Two plugins registered the same rule id, or a registration is malformed."""
 
 
 @dataclass(frozen=True, eq=False)  # compared by identity; no __eq__ or __hash__ to build

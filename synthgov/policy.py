@@ -13,62 +13,24 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from synthgov.errors import PolicyError
 from synthgov.model import Pointer, Position, Rule, Severity
+from synthgov.policytypes import CustomRuleSpec, ResolvedPolicy, RuleSetting
+
+# the resolved policy's types live in policytypes (below custom rules and the engine)
+__all__ = [
+    "BUILTIN_PREFIX",
+    "CustomRuleSpec",
+    "PolicyError",
+    "Reader",
+    "ResolvedPolicy",
+    "RuleSetting",
+    "default_reader",
+    "resolve",
+]
 
 Reader = Callable[[str], bytes | None]
 BUILTIN_PREFIX = "builtin:"
-
-
-class PolicyError(Exception):
-    """A policy or config problem: exit code 2 with one line naming the file."""
-
-    def __init__(self, path: str, line: int | None, message: str) -> None:
-        self.path = path
-        self.line = line
-        self.message = message
-        where = f"{path}:{line}" if line else path
-        super().__init__(f"{where}: {message}")
-
-
-@dataclass(frozen=True, eq=False)  # compared by identity; no __eq__ or __hash__ to build
-class RuleSetting:
-    """A rule as the resolved policy runs it: on or off, severity, parameters."""
-
-    enabled: bool
-    severity: Severity
-    params: Mapping[str, Any]
-    references: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, eq=False)  # compared by identity; no __eq__ or __hash__ to build
-class CustomRuleSpec:
-    """A declarative custom rule of a policy (require or expr)."""
-
-    id: str
-    title: str
-    severity: Severity
-    kind: str
-    message: str
-    hint: str = ""
-    references: tuple[str, ...] = ()
-    when: Mapping[str, Any] | None = None
-    require: Mapping[str, Any] | None = None
-    expr: str | None = None
-    origin: str = ""  # "path:line" of the definition
-
-
-@dataclass(frozen=True, eq=False)  # compared by identity; no __eq__ or __hash__ to build
-class ResolvedPolicy:
-    """The policy of a run, with every extends applied."""
-
-    rules: Mapping[str, RuleSetting]
-    settings: Mapping[str, Any] = field(default_factory=dict)
-    custom: tuple[CustomRuleSpec, ...] = ()
-    files: tuple[str, ...] = ()  # policy files that were read (for SG405)
-    names: tuple[str, ...] = ()
-
-    def setting_for(self, rule_id: str) -> RuleSetting | None:
-        return self.rules.get(rule_id)
 
 
 @dataclass(eq=False, repr=False)
@@ -121,8 +83,15 @@ def resolve(
     packs: Mapping[str, Any] | None = None,
     reader: Reader = default_reader,
     display: Callable[[str], str] = lambda p: p,
+    plugin_packs: Mapping[str, Sequence[str]] | None = None,
 ) -> ResolvedPolicy:
-    """Resolve the policy references of a config (or of ``--policy`` options)."""
+    """Resolve the policy references of a config (or of ``--policy`` options).
+
+    A built-in rule is on unless a policy turns it off. A plugin's rule (``rule.plugin`` is
+    not ``synthgov``) runs only where a policy names it under ``rules:`` or extends a pack
+    that its plugin registers (``plugin_packs``: plugin name -> pack names): installing a
+    plugin in an environment does not change the verdict of every repository in it.
+    """
     builder = _Builder()
     resolver = _Resolver(rules, packs or {}, reader, display, builder)
     origin = _Layer(origin_label, {}, {}, origin_dir)
@@ -134,8 +103,14 @@ def resolve(
         entry = builder.rules.get(rule_id, {})
         params = {**rule.parameter_defaults(), **entry.get("with", {})}
         severity = entry.get("severity", rule.severity)
+        plugin = getattr(rule, "plugin", "synthgov")
+        opted_in = (
+            plugin == "synthgov"
+            or rule_id in builder.rules
+            or any(pack in builder.names for pack in (plugin_packs or {}).get(plugin, ()))
+        )
         settings[rule_id] = RuleSetting(
-            enabled=entry.get("enabled", True),
+            enabled=opted_in and entry.get("enabled", True),
             severity=severity,
             params=params,
             references=tuple(entry.get("references", ())),

@@ -95,6 +95,7 @@ class TestRun:
     root: str
     cases: tuple[CaseResult, ...]
     error: str | None = None  # nothing to run (no such folder, no case)
+    no_cases: bool = False  # the folder exists and holds no case
 
     @property
     def exit_code(self) -> int:
@@ -124,7 +125,8 @@ def run_tests(directory: str, *, cwd: str, config: str | None = None) -> TestRun
         return TestRun(shown_root, (), f"{directory}: no such directory")
     cases = find_cases(root)
     if not cases:
-        return TestRun(shown_root, (), f"{shown_root}: no policy test case ({EXPECT_FILE}) found")
+        message = f"{shown_root}: no policy test case ({EXPECT_FILE}) found"
+        return TestRun(shown_root, (), message, no_cases=True)
     config_path = os.path.abspath(os.path.join(cwd, config)) if config else None
     results = []
     for case in cases:

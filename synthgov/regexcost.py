@@ -264,6 +264,7 @@ class _Parser:
 
     def quantifier(self) -> tuple[int, int | None]:
         ch = self.peek()
+        high: int | None
         if ch == "*":
             low, high = 0, None
         elif ch == "+":
@@ -280,7 +281,7 @@ class _Parser:
                 raise _Unsupported
             low = int(parts[0])
             if len(parts) == 1:
-                high: int | None = low
+                high = low
             elif parts[1] == "":
                 high = None
             elif parts[1].isdigit():

@@ -64,6 +64,36 @@ class Report:
     graph: Callable[[], Any] | None = field(default=None, compare=False)
     notes: tuple[str, ...] = ()
     quiet: bool = False  # text: findings only, no summary line
+    #: the lowest severity that fails the run (JUnit: only those findings are failures)
+    fail_on: Severity = Severity.ERROR
+
+    #: data verification claims (synthgov.verify.model.Claim), when data was verified
+    verification: tuple[Any, ...] | None = None
+
+    def verification_json(self) -> dict[str, Any] | None:
+        """Counts and claims of data verification, for machine-readable reporters."""
+        counts = self.verification_counts()
+        if counts is None:
+            return None
+        return {"counts": counts, "claims": [c.to_json() for c in self.verification or ()]}
+
+    def verification_line(self) -> str | None:
+        counts = self.verification_counts()
+        if counts is None:
+            return None
+        return (
+            f"data verification: {counts['verified']} verified, {counts['mismatch']} mismatch, "
+            f"{counts['unverified']} unverified claim(s)"
+        )
+
+    def verification_counts(self) -> dict[str, int] | None:
+        if self.verification is None:
+            return None
+        out = {"verified": 0, "mismatch": 0, "unverified": 0}
+        for claim in self.verification:
+            out[claim.outcome] += 1
+        return out
+
     #: context for the HTML audit report (synthgov.reporters.html.inputs.AuditInputs),
     #: attached by the CLI after the run; never cached
     audit: Any = field(default=None, compare=False)

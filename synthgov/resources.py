@@ -13,6 +13,7 @@ SCHEMA_FILES = {
     "Pipeline": "pipeline.schema.json",
     "Policy": "policy.schema.json",
     "Config": "config.schema.json",
+    "Report": "report.schema.json",  # the output of check --format json
 }
 
 

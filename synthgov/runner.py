@@ -24,6 +24,7 @@ from synthgov.report import Report, RuleMeta, exit_code, summarize
 
 HEAD_BYTES = 4096
 LAZY_MIN_FILES = 200  # from this many files on, load with synthgov.parallel
+PROGRESS_MIN_FILES = 200  # from this many files on, a run reports its phases
 
 
 @dataclass(frozen=True, eq=False)  # compared by identity; no __eq__ or __hash__ to build
@@ -42,6 +43,15 @@ class CheckOptions:
     use_cache: bool = True
     color: bool = False
     cwd: str = field(default_factory=os.getcwd)
+    #: measure the data files and compare them with the cards (synthgov verify)
+    verify_data: bool = False
+    #: called as progress(done, total, label) while data files are measured
+    progress: Callable[[int, int, str], None] | None = field(default=None, repr=False)
+    #: the config's exclude applies to files named on the command line too (pre-commit)
+    force_exclude: bool = False
+    #: called with a short status line during long runs (the CLI shows it on a terminal);
+    #: not part of the run's identity (no repr: the cache key is built from the repr)
+    status: Callable[[str], None] | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True, eq=False, repr=False)  # plumbing: no __eq__, __hash__ or __repr__ to build
@@ -64,6 +74,8 @@ class RunResult:
     config: Config | None = None
     #: every document loaded (targets and context), e.g. for ``synthgov graph``
     documents: tuple[Document, ...] = ()
+    #: what data verification measured (synthgov.verify.model.Verification), if it ran
+    verification: Any = None
 
 
 @dataclass(frozen=True, eq=False, repr=False)  # plumbing: no __eq__, __hash__ or __repr__ to build
@@ -114,6 +126,7 @@ def prepare(options: CheckOptions, reader: Callable[[str], bytes | None] | None 
         packs=registry.packs,
         reader=read,
         display=show,
+        plugin_packs={info.name: info.policies for info in registry.plugins},
     )
     if config.path and config.path not in policy.files:
         policy = ResolvedPolicy(
@@ -203,26 +216,61 @@ def _sniff(loader: Any, path: str, head: bytes) -> bool:
         return False
 
 
-def context_root(options: CheckOptions, config: Config) -> str:
-    """Where the documents that give context to explicitly named files are found."""
-    if config.path:
+def context_roots(options: CheckOptions, config: Config) -> list[str]:
+    """The project folder of each path of the run: where the documents that give them
+    context are found (SPEC section 9: a named file is checked with its repository).
+
+    The folder of the run's config when the path is inside it; else the nearest folder above
+    the path with a config of its own (within its git work tree); else the git work tree;
+    else the working directory (or the path's own folder when it is outside it).
+    """
+    roots: set[str] = set()
+    for given in options.paths or (".",):
+        path = os.path.abspath(os.path.join(options.cwd, given))
+        start = path if os.path.isdir(path) else os.path.dirname(path)
+        roots.add(_project_root(start, options.cwd, config))
+    return sorted(roots)
+
+
+def _project_root(start: str, cwd: str, config: Config) -> str:
+    if config.path and _under(start, config.root):
         return config.root
-    top = git_toplevel(options.cwd)
-    return top or options.cwd
+    top = git_toplevel(start)
+    found = find_config(start)
+    if found is not None and (top is None or _under(os.path.dirname(found), top)):
+        return os.path.dirname(found)
+    if top is not None:
+        return top
+    return cwd if _under(start, cwd) else start
+
+
+def _under(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def _covers(options: CheckOptions, root: str) -> bool:
+    """Whether the paths of the run (the working directory by default) hold ``root``."""
+    for given in options.paths or (".",):
+        if _under(root, os.path.abspath(os.path.join(options.cwd, given))):
+            return True
+    return False
 
 
 def run_check(options: CheckOptions, setup: Setup) -> RunResult:
     from synthgov.context import RunContext
     from synthgov.dates import today
-    from synthgov.engine import Selection, evaluate
+    from synthgov.engine import evaluate
 
     config, registry, policy = setup.config, setup.registry, setup.policy
     cwd = options.cwd
+    selection = rule_selection(options, setup)  # typos fail closed (TypoError, a ValueError)
+    check_paths(options)
     cache = None
     if (
         options.use_cache
         and config.cache_enabled
         and options.diff_base is None
+        and not options.verify_data  # data files have their own per-file measure cache
         and options.policy_from_ref is None  # the ref may move: its waivers, its baseline
     ):
         from synthgov.cache import open_cache
@@ -242,6 +290,7 @@ def run_check(options: CheckOptions, setup: Setup) -> RunResult:
         root=config.root,
         include=config.include,
         exclude=config.exclude,
+        force_exclude=options.force_exclude,
     )
     warnings = list(setup.warnings)
     for missing in found.missing:
@@ -249,29 +298,51 @@ def run_check(options: CheckOptions, setup: Setup) -> RunResult:
     targets = set(found.files)
     files = set(found.files)
     diff = _diff_info(options, setup) if options.diff_base is not None else None
+    # context is always the whole project: a folder or a subfolder run reports only on its
+    # own files, but the cards elsewhere still resolve (no false SG004)
+    roots = context_roots(options, config)
+    if found.explicit or diff is not None:
+        missing_context = roots
+    else:
+        missing_context = [r for r in roots if not _covers(options, r)]
     plan = None  # a commit-time run through the repository index (synthgov/index.py)
     if found.explicit and diff is None and cache is not None:
-        from synthgov.index import plan_commit_run
+        from synthgov.index import RunParts, plan_commit_run
 
-        plan = plan_commit_run(options, setup, cache, found, context_root(options, config))
+        parts = RunParts(
+            load=lambda paths: load_files(paths, registry.loaders, cwd, config.limits, cache),
+            files=_local_files(options, config, None),
+            registry_factory=_registry_factory(registry, config, policy),
+            selection=selection,
+        )
+        plan = plan_commit_run(options, setup, cache, found, tuple(roots), parts)
+    say = None
     if plan is not None:
         files.update(plan.files)
-        loaded = plan.loaded
+        loaded = Loaded(plan.documents, plan.problems, plan.claimed, plan.unread)
     else:
-        if found.explicit or diff is not None:  # load the whole repository for context
-            root = context_root(options, config)
+        if missing_context:
             ctx_found = discover(
-                [root], cwd=cwd, root=config.root, include=config.include, exclude=config.exclude
+                missing_context,
+                cwd=cwd,
+                root=config.root,
+                include=config.include,
+                exclude=config.exclude,
             )
             files.update(ctx_found.files)
         if cache is not None:
-            fast = not found.explicit and not found.missing
+            fast = not found.explicit and not found.missing and files == targets
             hit = cache.lookup(sorted(files), reload, fast=fast)
             if hit is not None:
                 return hit
+        say = options.status if len(files) >= PROGRESS_MIN_FILES else None
+        if say is not None:
+            say(f"reading {len(files)} files")
         loaded = load_files(sorted(files), registry.loaders, cwd, config.limits, cache)
     documents = loaded.documents
     warnings.extend(_unread_notes(loaded.unread, found, documents, cwd))
+    if say is not None:
+        say(f"checking {len(documents)} documents")
     if plan is not None:
         targets.update(plan.naming)
     elif found.explicit:  # data files given explicitly (pre-commit) select the cards naming them
@@ -297,13 +368,18 @@ def run_check(options: CheckOptions, setup: Setup) -> RunResult:
     shown_targets = {display_path(p, cwd) for p in targets} if scoped else None
     if shown_targets is not None:
         shown_targets.update(display_path(folder, cwd) for folder, _ in found.unreadable)
+    if options.verify_data:
+        scope = shown_targets
+        if diff is not None:
+            scope = {display_path(p, cwd) for p in targets}
+        run = replace(run, verification=_verify(options, setup, run, scope))
     findings = evaluate(
         documents=documents,
         problems=problems,
         rules=registry.rules,
         policy=policy,
         run=run,
-        selection=Selection(tuple(options.select), tuple(options.ignore)),
+        selection=selection,
         report_on=shown_targets,
     )
     if shown_targets is not None:
@@ -317,7 +393,7 @@ def run_check(options: CheckOptions, setup: Setup) -> RunResult:
     if options.baseline:
         findings, baselined = _apply_baseline(findings, options, run.files)
     fail_on = Severity.parse(options.fail_on or config.fail_on)
-    everything: Sequence[Any] = documents
+    everything: Any = documents  # a tuple, or the index's lazily loaded documents
     if plan is not None:  # the report names every document; the rest is loaded on demand
         from synthgov.index import documents_of
 
@@ -332,13 +408,17 @@ def run_check(options: CheckOptions, setup: Setup) -> RunResult:
         plan.ids if plan is not None else documents,
         baselined,
     )
-    report = replace(report, graph=_graph_of(everything) if plan is not None else lambda: run.graph)
+    graph = _graph_of(everything) if plan is not None else lambda: run.graph
+    report = replace(report, graph=graph, fail_on=fail_on)
+    if run.verification is not None:
+        report = replace(report, verification=tuple(run.verification.all_claims()))
     result = RunResult(
         report,
         exit_code(findings, fail_on),
         tuple(warnings),
         config,
         everything if plan is not None else tuple(documents),
+        run.verification,
     )
     if cache is not None:
         cache.save(result)
@@ -392,6 +472,79 @@ def _local_files(options: CheckOptions, config: Config, cache: Any) -> Any:
         hash_seconds=limits.hash_seconds,
     )
     return files if cache is None else cache.files(files)
+
+
+def _verify(options: CheckOptions, setup: Setup, run: Any, scope: set[str] | None) -> Any:
+    """Measure the data files of the cards in scope and compare them with the claims."""
+    from synthgov.rules.verification import MEASURE_PARAMS
+    from synthgov.verify import compare
+    from synthgov.verify.measure import display_from, run_verification
+    from synthgov.verify.model import MeasureParams
+
+    try:
+        import duckdb  # noqa: F401 - the engine's import, checked here for a clear message
+    except ImportError:
+        raise PolicyError(
+            "--verify-data", None, "data verification needs DuckDB: pip install duckdb"
+        ) from None
+    policy = setup.policy
+    params_by_rule = {
+        rule_id: dict(setting.params)
+        for rule_id, setting in policy.rules.items()
+        if rule_id.startswith("SG5") and setting.enabled
+    }
+    values: dict[str, Any] = {}
+    for name, (rule_id, param) in MEASURE_PARAMS.items():
+        rule = setup.registry.rules.get(rule_id)
+        default = rule.parameter_defaults().get(param) if rule is not None else None
+        setting = policy.rules.get(rule_id)
+        value = setting.params.get(param, default) if setting is not None else default
+        if value is not None:
+            values[name] = tuple(value) if isinstance(value, list) else value
+    params = MeasureParams(**values)
+    folder = None
+    if options.use_cache and setup.config.cache_enabled:
+        from synthgov.cache import cache_dir
+
+        base = cache_dir(setup.config)
+        folder = os.path.join(base, "verify") if base else None
+    verification = run_verification(
+        run.documents,
+        scope,
+        run.graph,
+        _local_files(options, setup.config, None),
+        params,
+        display_from(options.cwd),
+        cache_folder=folder,
+        progress=options.progress,
+    )
+    by_path = {d.path: d for d in run.documents}
+    claims = {
+        path: tuple(compare.claims(by_path[path], dm, params_by_rule))
+        for path, dm in verification.datasets.items()
+        if scope is None or path in scope
+    }
+    return replace(verification, claims=claims)
+
+
+def rule_selection(options: CheckOptions, setup: Setup) -> Any:
+    """``--select``/``--ignore`` as canonical ids; an unknown id or prefix is a TypoError."""
+    from synthgov.engine import Selection
+    from synthgov.suggest import resolve_ids, split_ids
+
+    known = {*setup.registry.rules, *setup.policy.rules}
+    select = resolve_ids("--select", split_ids(options.select), known)
+    ignore = resolve_ids("--ignore", split_ids(options.ignore), known)
+    return Selection(select, ignore)
+
+
+def check_paths(options: CheckOptions) -> None:
+    """Every path named must exist: a typo would otherwise check nothing and pass."""
+    from synthgov.suggest import TypoError, missing_path
+
+    for given in options.paths:
+        if not os.path.lexists(os.path.join(options.cwd, given)):
+            raise TypoError(missing_path(given, options.cwd))
 
 
 def _diff_info(options: CheckOptions, setup: Setup) -> Any:

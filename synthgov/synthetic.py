@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 from synthgov.lazyre import LazyRegex
 from synthgov.model import Document, Pointer, Position
@@ -119,7 +119,7 @@ def generated_by(text: str) -> tuple[int, str, tuple[str, ...]] | None:
     return None
 
 
-def _number(value: Any) -> bool:
+def _number(value: Any) -> TypeGuard[int | float]:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
@@ -161,7 +161,7 @@ def synthetic_status(doc: Document) -> SyntheticStatus:
         rows, frac = comp.get("synthetic_rows"), comp.get("synthetic_fraction")
         if (_number(rows) and rows > 0) or (_number(frac) and frac > 0):
             key = "synthetic_rows" if "synthetic_rows" in comp else "synthetic_fraction"
-            pointer = ("composition", key)
+            pointer: Pointer = ("composition", key)
             own.append(Evidence(DECLARED, f"composition.{key}", pointer, doc.position(pointer)))
         elif explicit is not True:
             return SyntheticStatus(NONE, recorded, dismissed=True)

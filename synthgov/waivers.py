@@ -20,7 +20,7 @@ from typing import Any
 from synthgov.context import RunContext
 from synthgov.dates import days_between, parse_date
 from synthgov.model import Document, Finding, Issue, Rule, pointer_to_json
-from synthgov.policy import RuleSetting
+from synthgov.policytypes import RuleSetting
 
 REQUIRED = ("rule", "reason", "approved_by", "approved_on", "expires")
 WAIVER_RULES = ("SG403", "SG404", "SG407")
@@ -74,9 +74,7 @@ def apply_waivers(
     for index, finding in enumerate(findings):
         by_doc.setdefault((finding.path, finding.document), []).append(index)
     max_days = (
-        int(settings.get("SG403", (None, None))[1].params.get("max_days", 180))
-        if ("SG403" in settings)
-        else 180
+        int(settings["SG403"][1].params.get("max_days", 180)) if ("SG403" in settings) else 180
     )
     extra: list[Finding] = []
     waived: set[int] = set()

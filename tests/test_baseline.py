@@ -145,6 +145,7 @@ def test_a_bad_baseline_is_a_one_line_error(
     assert len(lines) == 1 and lines[0].startswith("synthgov: error: b.json") and reason in lines[0]
 
 
+@pytest.mark.slow
 def test_same_findings_give_the_same_baseline_bytes(tmp_path: Path) -> None:
     shutil.copytree(VIOLATIONS, tmp_path / "r")
     for name in ("one.json", "two.json"):
@@ -152,6 +153,7 @@ def test_same_findings_give_the_same_baseline_bytes(tmp_path: Path) -> None:
     assert (tmp_path / "r" / "one.json").read_bytes() == (tmp_path / "r" / "two.json").read_bytes()
 
 
+@pytest.mark.slow
 def test_an_edited_baseline_is_not_served_from_the_result_cache(tmp_path: Path) -> None:
     """The baseline file is an input of the run even when it lies outside the checked paths."""
     write_tree(tmp_path, {"cards/a/card.yaml": NO_OWNER.format(id="a")})

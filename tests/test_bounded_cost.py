@@ -278,6 +278,7 @@ def test_an_extends_cycle_is_still_an_error(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- SG206
 
 
+@pytest.mark.slow
 def test_a_long_sources_chain_is_linear_with_short_messages(tmp_path: Path) -> None:
     n = 6000
     files = {

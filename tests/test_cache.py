@@ -197,6 +197,7 @@ def test_today_is_part_of_the_key(acme: Path, tmp_path: Path) -> None:
     assert later == _cli(acme, cache, "--no-cache", env={"SYNTHGOV_TODAY": "2026-12-02"})
 
 
+@pytest.mark.slow
 def test_one_changed_card_reports_it_and_its_lineage(tmp_path: Path) -> None:
     """The acceptance case: one card of a generated 10,000-card repository changes (about a
     minute on 2 cores; bench/ times the same scenario)."""
@@ -303,8 +304,12 @@ def test_concurrent_runs_agree(acme: Path, tmp_path: Path) -> None:
     assert all(p.returncode == 0 for p in procs), [e for _, e in outs]
     assert len({o for o, _ in outs}) == 1
     assert outs[0][0].decode() == _cli(acme, cache, "--no-cache")
-    _, hit, _ = _check(acme, cache)
-    assert hit
+    # The database survived the race intact. Under heavy load every racing writer may have
+    # given up after the busy timeout (its results are then simply not kept), so the next
+    # run may have to fill the cache; the one after it must be served from it.
+    first, _, _ = _check(acme, cache)
+    again, hit, _ = _check(acme, cache)
+    assert hit and first == again == outs[0][0].decode()
 
 
 def _age(root: Path, seconds: float = 60) -> None:

@@ -27,7 +27,9 @@ def test_version() -> None:
 
 
 def test_exit_codes(tmp_path: Path) -> None:
-    write_tree(tmp_path, {"good/card.yaml": GOOD_CARD, "bad/card.yaml": BAD_CARD})
+    # one repository: the folder runs see each other's cards (so the ids differ)
+    bad_card = BAD_CARD.replace("id: x", "id: y")
+    write_tree(tmp_path, {"good/card.yaml": GOOD_CARD, "bad/card.yaml": bad_card})
     assert run_cli("check", "good", cwd=tmp_path).returncode == 0
     bad = run_cli("check", "bad", cwd=tmp_path)
     assert bad.returncode == 1
@@ -193,9 +195,63 @@ def test_schema_unknown_kind() -> None:
     assert run_cli("schema", "Nope").returncode == 2
 
 
-def test_missing_path_is_reported(tmp_path: Path) -> None:
+def test_missing_path_fails_closed(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"datasets/tickets/card.yaml": GOOD_CARD})
     proc = run_cli("check", "does-not-exist", cwd=tmp_path)
-    assert "path not found: does-not-exist" in proc.stderr
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr == "synthgov: error: does-not-exist: no such file or directory\n"
+    near = run_cli("check", "datasets/tickest", cwd=tmp_path)
+    assert near.returncode == 2
+    assert "(did you mean datasets/tickets?)" in near.stderr
+    # a Windows-style path names the same folder with forward slashes
+    windows = run_cli("check", "datasets\\tickets", cwd=tmp_path)
+    assert windows.returncode == 2
+    assert windows.stderr.strip().endswith("(did you mean datasets/tickets?)")
+    # one missing path among good ones still fails: it was meant to be checked
+    assert run_cli("check", "datasets", "nope.yaml", cwd=tmp_path).returncode == 2
+    for command in ("baseline", "graph"):
+        assert run_cli(command, "does-not-exist", cwd=tmp_path).returncode == 2
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "suggestion"),
+    [
+        ("--select", "SG3O2", "SG302"),  # letter O for zero
+        ("--ignore", "SG3O2", "SG302"),
+        ("--select", "SG9", ""),
+        ("--select", "SG302,SG1O2", "SG102"),
+        ("--select", "SG302 XX1", ""),
+    ],
+)
+def test_unknown_rule_ids_fail_closed(
+    tmp_path: Path, option: str, value: str, suggestion: str
+) -> None:
+    write_tree(tmp_path, {"card.yaml": BAD_CARD})
+    proc = run_cli("check", option, value, cwd=tmp_path)
+    assert proc.returncode == 2, proc.stdout
+    (line,) = proc.stderr.splitlines()
+    assert line.startswith(f"synthgov: error: {option} ")
+    assert "see `synthgov rules`" in line
+    if suggestion:
+        assert f"(did you mean {suggestion}?)" in line
+    assert run_cli("baseline", "-o", "-", option, value, cwd=tmp_path).returncode == 2
+
+
+def test_rule_ids_are_case_insensitive_and_lists_split_on_spaces(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"card.yaml": BAD_CARD})
+
+    def rules(*args: str) -> set[str]:
+        proc = run_cli("check", "--format", "json", *args, cwd=tmp_path)
+        assert proc.returncode in (0, 1), proc.stderr
+        return {f["rule"] for f in json.loads(proc.stdout)["findings"]}
+
+    everything = rules()
+    assert everything >= {"SG401", "SG402"}
+    assert rules("--select", "sg401") == {"SG401"}
+    assert rules("--select", "SG401 sg402") == {"SG401", "SG402"}
+    assert rules("--select", "SG401, SG402") == {"SG401", "SG402"}
+    assert rules("--select", "sg4") == {r for r in everything if r.startswith("SG4")}
+    assert rules("--ignore", "sg401 SG402") == everything - {"SG401", "SG402"}
 
 
 def test_quiet_prints_findings_only(tmp_path: Path) -> None:
@@ -219,3 +275,202 @@ def test_docs_rules_md_is_current() -> None:
     assert (ROOT / "docs" / "rules.md").read_text(encoding="utf-8") == generated, (
         "docs/rules.md is stale: run `synthgov rules --format markdown > docs/rules.md`"
     )
+
+
+def test_force_exclude_honours_the_config_for_named_files(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "synthgov.yaml": "exclude: [policy-tests/**, '*.draft.yaml']\n",
+            "policy-tests/no-owner/card.yaml": BAD_CARD,
+            "good/card.yaml": GOOD_CARD,
+            "good/x.draft.yaml": BAD_CARD,
+        },
+    )
+    named = ("policy-tests/no-owner/card.yaml", "good/card.yaml", "good/x.draft.yaml")
+    # without the flag a named file is checked whatever the config says (as in ruff)
+    assert run_cli("check", *named, cwd=tmp_path).returncode == 1
+    forced = run_cli("check", "--force-exclude", *named, cwd=tmp_path)
+    assert forced.returncode == 0, forced.stdout
+    assert "1 file(s), 1 document(s) checked" in forced.stdout
+    # a folder walk already honours exclude; the flag changes nothing there
+    assert run_cli("check", "--force-exclude", cwd=tmp_path).returncode == 0
+    assert run_cli("check", cwd=tmp_path).returncode == 0
+
+
+PIPELINE = """apiVersion: synthgov/v1
+kind: Pipeline
+metadata: {id: bot, owner: ml@b.example}
+stages:
+  - {id: train, type: train, inputs: [tickets]}
+"""
+TICKETS = GOOD_CARD.replace("id: x,", "id: tickets,")
+OTHER_BAD = BAD_CARD.replace("id: x", "id: other")
+
+
+@pytest.mark.parametrize("layout", ["git", "config"])
+def test_folder_and_subfolder_runs_see_the_whole_repository(tmp_path: Path, layout: str) -> None:
+    from tests.conftest import git
+
+    write_tree(
+        tmp_path,
+        {
+            "datasets/tickets/card.yaml": TICKETS,
+            "datasets/other/card.yaml": OTHER_BAD,
+            "pipelines/bot.yaml": PIPELINE,
+        },
+    )
+    if layout == "git":
+        git(tmp_path, "init", "-q")
+    else:
+        write_tree(tmp_path, {"synthgov.yaml": "policies: [builtin:baseline]\n"})
+
+    def findings(cwd: Path, *paths: str) -> list[tuple[str, str]]:
+        proc = run_cli("check", "--format", "json", "--no-cache", *paths, cwd=cwd)
+        assert proc.returncode in (0, 1), proc.stderr
+        data = json.loads(proc.stdout)
+        return sorted((f["path"], f["rule"]) for f in data["findings"])
+
+    # the pipeline's dataset is a card in another folder: no SG004 from a folder run ...
+    assert findings(tmp_path, "pipelines") == []
+    # ... nor from a run inside the subfolder, nor for the named file
+    assert findings(tmp_path / "pipelines") == []
+    assert findings(tmp_path / "pipelines", "bot.yaml") == []
+    # the other card's findings are not reported when only the pipelines are checked
+    everything = findings(tmp_path)
+    assert ("datasets/other/card.yaml", "SG401") in everything
+    assert all(path.startswith("datasets/other/") for path, _ in everything)
+    assert findings(tmp_path / "datasets", "other") == [
+        (path.removeprefix("datasets/"), rule) for path, rule in everything
+    ]
+    # without the card it names, the pipeline's SG004 is real
+    (tmp_path / "datasets" / "tickets" / "card.yaml").unlink()
+    assert ("bot.yaml", "SG004") in findings(tmp_path / "pipelines")
+
+
+def test_short_version_flag() -> None:
+    proc = run_cli("-V")
+    assert proc.returncode == 0 and proc.stdout == f"synthgov {__version__}\n"
+
+
+def test_help_summaries_are_not_truncated() -> None:
+    proc = run_cli("--help")
+    assert proc.returncode == 0
+    commands = proc.stdout.split("Commands:", 1)[1]
+    assert "..." not in commands
+    text = " ".join(proc.stdout.split())
+    assert "plugins List loaded plugins, their versions and what they registered; exit 1" in text
+
+
+def test_exit_zero_and_statistics(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"a/card.yaml": BAD_CARD, "b/card.yaml": BAD_CARD.replace("x", "y")})
+    assert run_cli("check", cwd=tmp_path).returncode == 1
+    zero = run_cli("check", "--exit-zero", cwd=tmp_path)
+    assert zero.returncode == 0 and "SG401 [error]" in zero.stdout
+    # a bad setup is still exit 2
+    assert run_cli("check", "--exit-zero", "--select", "SG9X", cwd=tmp_path).returncode == 2
+    stats = run_cli("check", "--statistics", cwd=tmp_path)
+    assert stats.returncode == 1
+    assert stats.stdout == "2  SG401  owner-missing\n2  SG402  approval-missing\n"
+    as_json = run_cli("check", "--statistics", "--format", "json", cwd=tmp_path)
+    assert json.loads(as_json.stdout) == [
+        {"rule": "SG401", "name": "owner-missing", "count": 2},
+        {"rule": "SG402", "name": "approval-missing", "count": 2},
+    ]
+    other = run_cli("check", "--statistics", "--format", "sarif", cwd=tmp_path)
+    assert other.returncode == 2 and "--statistics prints text or json" in other.stderr
+
+
+def test_force_color_and_no_color(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"card.yaml": BAD_CARD})
+    plain = {"NO_COLOR": ""}  # run_cli sets NO_COLOR; an empty value means unset
+    assert "\x1b[" not in run_cli("check", cwd=tmp_path, env=plain).stdout
+    forced = {"FORCE_COLOR": "1", "NO_COLOR": ""}
+    assert "\x1b[31m[error]\x1b[0m" in run_cli("check", cwd=tmp_path, env=forced).stdout
+    both = run_cli("check", cwd=tmp_path, env={"FORCE_COLOR": "1", "NO_COLOR": "1"})
+    assert "\x1b[" not in both.stdout
+    # machine formats never carry colour
+    as_json = run_cli("check", "--format", "json", cwd=tmp_path, env=forced)
+    assert "\x1b[" not in as_json.stdout
+
+
+def _complete(*words: str) -> list[str]:
+    env = {
+        "_SYNTHGOV_COMPLETE": "bash_complete",
+        "COMP_WORDS": " ".join(("synthgov", *words)),
+        "COMP_CWORD": str(len(words)),
+    }
+    proc = run_cli(cwd=None, env=env)
+    assert proc.returncode == 0, proc.stderr
+    return [line.split(",", 1)[1] for line in proc.stdout.splitlines()]
+
+
+def test_shell_completion_of_formats_and_rule_ids() -> None:
+    assert _complete("check", "--format", "s") == ["sarif"]
+    assert "markdown" in _complete("check", "--format", "")
+    assert _complete("explain", "sg30") == [f"SG30{n}" for n in range(1, 8)]
+    assert _complete("check", "--select", "SG40")[:2] == ["SG401", "SG402"]
+    assert _complete("check", "--ignore", "SG11")[0] == "SG110"  # main adds SG111, SG112
+
+
+def _run_with_tty_stderr(args: list[str], cwd: Path) -> tuple[int, str, str]:
+    """Run synthgov with stderr on a pseudo-terminal; (exit code, stdout, stderr)."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    from tests.conftest import TODAY
+
+    leader, follower = pty.openpty()
+    env = {**os.environ, "SYNTHGOV_TODAY": TODAY, "NO_COLOR": "1"}
+    env.pop("GITHUB_ACTIONS", None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "synthgov", *args],
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=follower,
+    )
+    os.close(follower)
+    out, _ = proc.communicate(timeout=120)  # stderr is a terminal: far below its buffer size
+    code = proc.returncode
+    os.set_blocking(leader, False)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # nothing more (EAGAIN), or the terminal closed (EIO)
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    return code, out.decode(), b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_progress_on_a_terminal_for_long_runs_never_in_machine_formats(tmp_path: Path) -> None:
+    from synthgov.runner import PROGRESS_MIN_FILES
+
+    write_tree(
+        tmp_path,
+        {
+            f"d{i}/card.yaml": GOOD_CARD.replace("id: x,", f"id: c{i},")
+            for i in range(PROGRESS_MIN_FILES)
+        },
+    )
+    code, out, err = _run_with_tty_stderr(["check", "--no-cache"], tmp_path)
+    assert code == 0, out + err
+    assert f"synthgov: reading {PROGRESS_MIN_FILES} files..." in err
+    assert f"synthgov: checking {PROGRESS_MIN_FILES} documents..." in err
+    assert err.endswith("\r\x1b[K")  # erased before the report
+    assert "reading" not in out and out.startswith(f"synthgov: {PROGRESS_MIN_FILES} file(s)")
+    for machine in (["--format", "json"], ["--format", "sarif"], ["-q"]):
+        code, out, err = _run_with_tty_stderr(["check", "--no-cache", *machine], tmp_path)
+        assert code == 0 and "reading" not in err, (machine, err)
+    # a short run says nothing, and nothing without a terminal
+    small = tmp_path / "d0"
+    (small / ".git").mkdir()  # its own repository: one card
+    code, out, err = _run_with_tty_stderr(["check", "--no-cache"], small)
+    assert code == 0 and "1 file(s)" in out and "reading" not in err
+    assert "reading" not in run_cli("check", "--no-cache", cwd=tmp_path).stderr

@@ -284,3 +284,37 @@ def test_the_expression_library_is_imported_only_when_a_policy_uses_expr(
         assert proc.returncode == 0, proc.stderr
         seen[name] = proc.stdout.strip()
     assert seen == {"builtin:baseline": "False", "./require.yaml": "False", "./expr.yaml": "True"}
+
+
+def test_rules_and_explain_know_custom_rules(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "synthgov.yaml": "policies: [./policy.yaml]\n",
+            "policy.yaml": POLICY_HEAD + PII_RULE + SHARE_RULE,
+        },
+    )
+    listed = run_cli("rules", cwd=tmp_path)
+    assert listed.returncode == 0, listed.stderr
+    rows = [line for line in listed.stdout.splitlines() if line.startswith("ACME")]
+    # the line of each definition (`- id:`) in the policy file
+    assert [row.split()[0] for row in rows] == ["ACME001", "ACME002"]
+    assert rows[0].endswith("policy policy.yaml:5") and "error" in rows[0]
+    assert rows[1].endswith("policy policy.yaml:28") and "warning" in rows[1]
+    as_json = json.loads(run_cli("rules", "--format", "json", cwd=tmp_path).stdout)
+    acme002 = next(r for r in as_json if r["id"] == "ACME002")
+    assert acme002["plugin"] == "policy policy.yaml:28" and acme002["severity"] == "warning"
+    explained = run_cli("explain", "acme002", cwd=tmp_path)  # ids are case-insensitive
+    assert explained.returncode == 0, explained.stderr
+    lines = explained.stdout.splitlines()
+    assert lines[0] == "ACME002 Review at least 5% of synthetic rows"
+    assert "Provided by: policy policy.yaml:28" in lines
+    assert "Review at least 5 % of the synthetic rows." in lines
+    assert any("double(card.validation.human_review.sample_size)" in x for x in lines)
+    pii = run_cli("explain", "ACME001", cwd=tmp_path).stdout
+    assert "EU AI Act Art. 10(5)" in pii and "personal_data" in pii
+    typo = run_cli("explain", "ACME02", cwd=tmp_path)
+    assert typo.returncode == 2 and "(did you mean ACME002?)" in typo.stderr
+    # --select knows them too
+    assert run_cli("check", "--select", "acme", cwd=tmp_path).returncode == 0
+    assert run_cli("check", "--select", "ACME9", cwd=tmp_path).returncode == 2

@@ -358,3 +358,36 @@ def test_diff_mode_through_a_symlinked_working_directory(repo: Path, tmp_path_fa
         ("SG405", "synthgov.yaml"),
         ("SG406", "tickets/card.yaml"),
     ]
+
+
+def test_shallow_clone_says_how_to_fetch_the_history(tmp_path: Path) -> None:
+    origin = tmp_path / "origin"
+    origin.mkdir()
+    git(origin, "init", "-q", "-b", "main")
+    write_tree(origin, {"a/card.yaml": card("a")})
+    commit(origin, "first")
+    git(origin, "checkout", "-q", "-b", "feature")
+    write_tree(origin, {"b/card.yaml": card("b")})
+    commit(origin, "feature")
+    git(origin, "checkout", "-q", "main")
+    write_tree(origin, {"c/card.yaml": card("c")})
+    commit(origin, "main moves on")
+    # what actions/checkout does by default: one commit of each branch, no shared history
+    clone = tmp_path / "clone"
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "1", "--no-single-branch", "-b", "feature"]
+        + [(origin.as_uri()), str(clone)],
+        check=True,
+        capture_output=True,
+    )
+    proc = run_cli("check", "--diff-base", "origin/main", cwd=clone)
+    assert proc.returncode == 2, proc.stdout
+    (line,) = proc.stderr.splitlines()
+    assert "have no common history: this is a shallow clone" in line
+    assert "fetch-depth: 0" in line and "git fetch --unshallow" in line
+    # a ref that is not fetched at all gets the same hint
+    missing = run_cli("check", "--diff-base", "origin/release", cwd=clone)
+    assert missing.returncode == 2 and "fetch-depth: 0" in missing.stderr
+    # a full clone has no such hint
+    full = run_cli("check", "--diff-base", "nope", cwd=origin)
+    assert full.returncode == 2 and "shallow" not in full.stderr

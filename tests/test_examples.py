@@ -39,8 +39,10 @@ DIFF_ONLY_RULES = ("SG405", "SG406")
 
 
 @cache
-def check(path: str) -> tuple[int, dict[str, Any]]:
-    proc = run_cli("check", path, "--format", "json", cwd=ROOT, env={"SYNTHGOV_TODAY": TODAY})
+def check(path: str, *extra: str) -> tuple[int, dict[str, Any]]:
+    proc = run_cli(
+        "check", path, "--format", "json", *extra, cwd=ROOT, env={"SYNTHGOV_TODAY": TODAY}
+    )
     assert proc.returncode in (0, 1), proc.stderr
     return proc.returncode, json.loads(proc.stdout)
 
@@ -77,6 +79,25 @@ def test_acme_passes_baseline() -> None:
     # an info finding is tolerated only for generator concentration (SG205); there is none today
     assert [f for f in active if f["rule"] != "SG205"] == [], _show(active)
     assert report["summary"]["documents"] == 4
+
+
+def test_acme_data_verifies() -> None:
+    """Every claim of the acme cards is measured and verified: no mismatch, no unverified."""
+    code, report = check(ACME, "--verify-data", "--no-cache")
+    active = [f for f in report["findings"] if not f["waived"]]
+    assert code == 0 and active == [], _show(active)
+    counts = report["verification"]["counts"]
+    assert counts["mismatch"] == 0 and counts["unverified"] == 0, counts
+    assert counts["verified"] >= 30, counts
+    rules = {c["rule"] for c in report["verification"]["claims"]}
+    assert rules >= {f"SG50{i}" for i in range(1, 10)}, rules
+
+
+def test_a_plain_check_measures_no_data() -> None:
+    """Pre-commit stays card-only: without --verify-data, no data rule runs."""
+    _, report = check(VIOLATIONS)
+    assert "verification" not in report
+    assert not [f for f in report["findings"] if f["rule"].startswith("SG5")]
 
 
 def test_acme_passes_whatever_the_date() -> None:
@@ -124,7 +145,8 @@ def test_acme_review_samples_meet_the_spec_formula() -> None:
 
 
 def test_violations_report_every_expected_finding() -> None:
-    code, report = check(VIOLATIONS)
+    # the data rules (SG5xx) need the data measured: the CI job's check --verify-data
+    code, report = check(VIOLATIONS, "--verify-data", "--no-cache")
     findings = report["findings"]
     assert code == 1
     got = {(f["rule"], f["path"], f["line"]) for f in findings if not f["waived"]}

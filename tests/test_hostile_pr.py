@@ -498,6 +498,7 @@ def test_every_git_process_of_synthgov_goes_through_the_safe_options() -> None:
     assert gitdiff.count("git.Repo(") == 1 and "set_persistent_git_options" in gitdiff
 
 
+@pytest.mark.slow
 def test_a_symlink_loop_at_the_base_stops_the_gate_with_one_line(tmp_path: Path) -> None:
     root = tmp_path / "repo"
     root.mkdir()

@@ -440,3 +440,34 @@ def test_wrong_types_in_known_places_show_as_not_recorded() -> None:
     assert "sample not recorded of the required" in section
     assert '<span class="err">not calibrated</span>' in section
     assert "<td>invalid</td>" not in html and '<span class="err">invalid</span>' in html
+
+
+def test_verified_data_fills_declared_vs_measured(tmp_path: Path) -> None:
+    """``check --format html --verify-data``: the claims of the verification run (real
+    DuckDB on the example's data files) appear per dataset with their three outcomes."""
+    out = tmp_path / "report.html"
+    proc = run_cli(
+        "check",
+        "--verify-data",
+        "--no-cache",
+        "--format",
+        "html",
+        "--output",
+        str(out),
+        cwd=VIOLATIONS,
+    )
+    assert proc.returncode == 1, proc.stderr
+    html = out.read_text(encoding="utf-8")
+    mismatch = html.split('id="ds-data-mismatch-v1"', 1)[1].split("</section>", 1)[0]
+    assert "<td>total rows</td><td>10</td><td>8</td>" in mismatch
+    assert '<span class="err">differs</span>' in mismatch
+    sample = html.split('id="ds-support-intents-sample"', 1)[1].split("</section>", 1)[0]
+    assert "<td>total rows</td><td>4</td><td>4</td>" in sample
+    assert '<span class="ok">matches</span>' in sample
+    assert '<span class="warn">unverified</span>' in sample
+    assert "not measured" in sample
+    # the audit command measures too when asked, and gives the same page
+    again = tmp_path / "audit.html"
+    proc = run_cli("report", "--verify-data", "--no-cache", "-o", str(again), cwd=VIOLATIONS)
+    assert proc.returncode == 0, proc.stderr
+    assert again.read_bytes() == out.read_bytes()

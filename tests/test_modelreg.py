@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pickle
 import re
-import time
 
 import pytest
 
@@ -451,15 +450,14 @@ def test_routed_ids_resolve(registry: ModelRegistry, raw: str, family: str, pinn
 # --------------------------------------------------------------------------- behaviour
 
 
-def test_resolve_is_cached_and_fast(registry: ModelRegistry) -> None:
+def test_resolve_is_cached(registry: ModelRegistry) -> None:
+    # the speed of resolve is bench's to measure (issue 12: no wall-clock assertions)
     ids = [ref if isinstance(ref, str) else ref["id"] for ref, _ in PINNING]  # type: ignore[index]
     fresh = ModelRegistry.builtin()
-    start = time.perf_counter()
-    for _ in range(10_000 // len(ids) + 1):
-        for model_id in ids:
-            fresh.resolve(model_id)
-            fresh.resolve({"id": model_id, "revision": "abc1234"})
-    assert time.perf_counter() - start < 2.0
+    first = {model_id: fresh.resolve(model_id) for model_id in ids}
+    for model_id in ids:
+        assert fresh.resolve(model_id) is first[model_id]
+        fresh.resolve({"id": model_id, "revision": "abc1234"})
     assert fresh.resolve("gpt-4o") is fresh.resolve("gpt-4o")
 
 

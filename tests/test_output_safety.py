@@ -91,6 +91,7 @@ def test_text_output_of_a_hostile_card_forges_nothing(tmp_path: Path) -> None:
     assert "\\n::error file=x.py,line=1::forged\\n::stop-commands::tok\\n\\x1b[2J" in proc.stdout
 
 
+@pytest.mark.slow
 def test_github_actions_default_output_has_only_real_annotations(tmp_path: Path) -> None:
     write_tree(tmp_path, {"card.yaml": HOSTILE_CARD})
     env = {"GITHUB_ACTIONS": "true"}

@@ -104,6 +104,7 @@ def broken(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     return with_path(root / "site")
 
 
+@pytest.mark.slow
 def test_plugins_command_lists_the_example_plugin(acme: dict[str, str], tmp_path: Path) -> None:
     proc = run_cli("plugins", cwd=tmp_path, env=acme)
     assert proc.returncode == 0, proc.stderr
@@ -124,6 +125,7 @@ def test_plugins_command_lists_the_example_plugin(acme: dict[str, str], tmp_path
     assert data["errors"] == []
 
 
+@pytest.mark.slow
 def test_plugin_rule_is_listed_and_explained(acme: dict[str, str], tmp_path: Path) -> None:
     rules = run_cli("rules", cwd=tmp_path, env=acme)
     (line,) = [x for x in rules.stdout.splitlines() if x.startswith("ACME100")]
@@ -170,6 +172,39 @@ def test_pack_by_bare_name_with_the_plugin_rule_and_loader(
     assert "acme-strict" in without.stderr and "Traceback" not in without.stderr
 
 
+@pytest.mark.slow
+def test_plugin_rule_runs_only_where_a_policy_names_it_or_its_pack(
+    acme: dict[str, str], tmp_path: Path
+) -> None:
+    # installed, but this repository's policy never names ACME100 nor extends acme-strict
+    write_tree(tmp_path, {"faq/faq.sheet.yaml": SHEET, "tickets/card.yaml": CARD})
+
+    def acme100(env: dict[str, str]) -> list[tuple[str, int]]:
+        proc = run_cli("check", "--format", "json", "--no-cache", cwd=tmp_path, env=env)
+        assert proc.returncode in (0, 1), proc.stderr
+        findings = json.loads(proc.stdout)["findings"]
+        return [(f["path"], f["line"]) for f in findings if f["rule"] == "ACME100"]
+
+    assert acme100(acme) == []
+    # the loader and the model entry still work: the sheet is a document
+    # a policy that names the rule enables it
+    write_tree(
+        tmp_path,
+        {
+            "synthgov.yaml": "policies: [builtin:baseline, ./policy.yaml]\n",
+            "policy.yaml": (
+                "apiVersion: synthgov/v1\nkind: Policy\nmetadata: {name: p}\n"
+                "rules:\n  ACME100: warning\n"
+            ),
+        },
+    )
+    assert acme100(acme) == [("faq/faq.sheet.yaml", 6)]
+    # extending the plugin's pack enables it too (test_pack_by_bare_name_... checks findings)
+    write_tree(tmp_path, {"synthgov.yaml": "policies: [acme-strict]\n"})
+    assert acme100(acme) == [("faq/faq.sheet.yaml", 6)]
+
+
+@pytest.mark.slow
 def test_broken_plugin_is_one_clear_error(broken: dict[str, str], tmp_path: Path) -> None:
     proc = run_cli("plugins", cwd=tmp_path, env=broken)
     assert proc.returncode == 1

@@ -200,6 +200,12 @@ def test_no_cases_or_no_directory_is_exit_2(tmp_path: Path) -> None:
     assert empty.returncode == 2 and "no policy test case" in empty.stderr
     missing = run_cli("test", str(tmp_path / "nope"))
     assert missing.returncode == 2 and "no such directory" in missing.stderr
+    # the pre-commit hook passes --allow-empty: no case is a message, not a failure
+    allowed = run_cli("test", "--allow-empty", cwd=tmp_path)
+    assert allowed.returncode == 0, allowed.stderr
+    assert allowed.stdout.startswith("synthgov: .: no policy test case (expect.yaml) found")
+    assert allowed.stdout.endswith("; nothing to test\n")
+    assert run_cli("test", "--allow-empty", str(tmp_path / "nope")).returncode == 2
 
 
 def test_default_directory_is_the_working_directory(tmp_path: Path) -> None:

@@ -92,6 +92,7 @@ def _user_repo(root: Path, *, drop_owner: bool) -> Path:
     return root
 
 
+@pytest.mark.slow
 def test_try_repo_passes_a_compliant_repository(
     tmp_path: Path, hook_repo: Path, pc_home: Path
 ) -> None:
@@ -103,6 +104,7 @@ def test_try_repo_passes_a_compliant_repository(
     assert re.search(r"synthgov \(dataset cards and pipelines\)\.+Passed", proc.stdout), proc.stdout
 
 
+@pytest.mark.slow
 def test_try_repo_blocks_a_card_without_owner(
     tmp_path: Path, hook_repo: Path, pc_home: Path
 ) -> None:
@@ -116,6 +118,34 @@ def test_try_repo_blocks_a_card_without_owner(
     assert "tickets-2024 has no owner" in proc.stdout
 
 
+def test_try_repo_honours_exclude_and_passes_without_policy_tests(
+    tmp_path: Path, hook_repo: Path, pc_home: Path
+) -> None:
+    # the config excludes the fixtures of policy tests; pre-commit names them all the same
+    repo = _user_repo(tmp_path / "acme", drop_owner=False)
+    fixture = repo / "policy-tests" / "no-owner" / "card.yaml"
+    fixture.parent.mkdir(parents=True)
+    fixture.write_text(
+        "apiVersion: synthgov/v1\nkind: DatasetCard\nmetadata: {id: fixture}\n", "utf-8"
+    )
+    config = repo / "synthgov.yaml"
+    text = config.read_text(encoding="utf-8") if config.exists() else ""
+    config.write_text(text + "exclude: [policy-tests/**]\n", encoding="utf-8")
+    _git(repo, "add", "-A")
+    proc = _pre_commit(
+        "try-repo", str(hook_repo), "synthgov", "--all-files", cwd=repo, home=pc_home
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    # the policy-test hook in a repository without an expect.yaml: a message, exit 0
+    shutil.rmtree(repo / "policy-tests")
+    _git(repo, "add", "-A")
+    tests = _pre_commit(
+        "try-repo", str(hook_repo), "synthgov-test", "--all-files", cwd=repo, home=pc_home
+    )
+    assert tests.returncode == 0, tests.stdout + tests.stderr
+    assert re.search(r"synthgov test \(policy unit tests\)\.+Passed", tests.stdout)
+
+
 def test_manifest_is_valid_for_pre_commit(tmp_path: Path) -> None:
     proc = _pre_commit(
         "validate-manifest", str(ROOT / ".pre-commit-hooks.yaml"), cwd=ROOT, home=tmp_path
@@ -124,13 +154,14 @@ def test_manifest_is_valid_for_pre_commit(tmp_path: Path) -> None:
     hooks = {h["id"]: h for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())}
     assert set(hooks) == {"synthgov", "synthgov-test"}
     main = hooks["synthgov"]
-    assert main["entry"] == "synthgov check" and main["language"] == "python"
+    assert main["entry"] == "synthgov check --force-exclude" and main["language"] == "python"
     assert main["require_serial"] is True
     assert main.get("pass_filenames", True) is True
     # any file type: cards are YAML, JSON or Markdown; data files and prompts can be anything
     assert main.get("types", ["file"]) == ["file"] and "files" not in main
     test_hook = hooks["synthgov-test"]
-    assert test_hook["entry"] == "synthgov test" and test_hook["pass_filenames"] is False
+    assert test_hook["entry"] == "synthgov test --allow-empty"
+    assert test_hook["pass_filenames"] is False
 
 
 def test_project_config_is_valid_and_runs_ruff_and_synthgov(tmp_path: Path) -> None:
@@ -195,6 +226,8 @@ def test_a_changed_data_file_selects_the_card_that_names_it(tmp_path: Path) -> N
 def test_a_changed_prompt_selects_every_card_that_uses_it(tmp_path: Path) -> None:
     _two_cards(tmp_path)
     (tmp_path / "prompts/shared.txt").write_text("Write two support questions.\n", "utf-8")
+    # pre-commit names only files that exist (a missing path is an error since issue 14)
+    (tmp_path / "README.md").write_text("# Support data\n", "utf-8")
     proc = run_cli("check", "prompts/shared.txt", "README.md", *FILE_RULES, cwd=tmp_path)
     assert proc.returncode == 1
     lines = proc.stdout.splitlines()

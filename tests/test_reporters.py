@@ -7,6 +7,8 @@ import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import pytest
+
 from synthgov.model import Finding, Severity
 from synthgov.report import Report, summarize
 from synthgov.reporters import github, junit
@@ -31,18 +33,19 @@ def _findings(cwd: Path, *args: str) -> list[dict]:
 
 
 def test_junit_has_one_failure_per_finding_and_unique_names() -> None:
-    proc = run_cli("check", "--format", "junit", cwd=VIOLATIONS)
+    proc = run_cli("check", "--format", "junit", "--fail-on", "warning", cwd=VIOLATIONS)
     assert proc.returncode == 1
     root = ET.fromstring(proc.stdout)
     findings = [f for f in _findings(VIOLATIONS) if not f["waived"]]
+    failing = [f for f in findings if f["severity"] in ("error", "warning")]
     failures = root.findall(".//testcase/failure")
-    assert len(failures) == len(findings) == int(root.get("failures", "-1"))
+    assert len(failures) == len(failing) == int(root.get("failures", "-1"))
     keys = [(c.get("classname"), c.get("name")) for c in root.iter("testcase")]
     assert len(keys) == len(set(keys))
-    # each finding is its own test case with exactly one failure, and nothing else fails
+    # each finding is its own test case; those at or above --fail-on have one failure
     cases = list(root.iter("testcase"))
     assert len(cases) == len(findings)
-    assert all(len(c.findall("failure")) == 1 for c in cases)
+    assert all(len(c.findall("failure")) + len(c.findall("system-out")) == 1 for c in cases)
     got = sorted(
         (c.get("classname"), c.get("name").split(" ", 1)[0], int(c.get("line"))) for c in cases
     )
@@ -235,9 +238,27 @@ def test_github_actions_default_output(tmp_path: Path) -> None:
     assert not [line for line in plain.stdout.splitlines() if line.startswith("::")]
 
 
+@pytest.mark.slow
 def test_every_format_is_registered_and_deterministic() -> None:
     for fmt in ("text", "json", "sarif", "junit", "github", "markdown"):
         first = run_cli("check", "--format", fmt, cwd=VIOLATIONS)
         second = run_cli("check", "--format", fmt, cwd=VIOLATIONS)
         assert first.returncode == 1, (fmt, first.stderr)
         assert first.stdout == second.stdout, fmt
+
+
+def test_junit_warnings_are_not_failures_unless_fail_on_warning() -> None:
+    def failing_severities(*args: str) -> list[str]:
+        proc = run_cli("check", "--format", "junit", *args, cwd=VIOLATIONS)
+        assert proc.returncode == 1, proc.stderr
+        root = ET.fromstring(proc.stdout)
+        assert int(root.get("failures", "-1")) == len(root.findall(".//failure"))
+        return sorted({f.get("type").split()[1] for f in root.iter("failure")})
+
+    assert failing_severities() == ["error"]
+    assert failing_severities("--fail-on", "warning") == ["error", "warning"]
+    assert failing_severities("--fail-on", "info") == ["error", "info", "warning"]
+    # below the fail level a finding is still reported, as a passing case with its text
+    proc = run_cli("check", "--format", "junit", cwd=VIOLATIONS)
+    outs = [el.text for el in ET.fromstring(proc.stdout).iter("system-out")]
+    assert any(text and " SG402 [warning] " in text for text in outs)

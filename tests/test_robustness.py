@@ -271,6 +271,7 @@ def _dump(card: dict[str, Any], as_json: bool) -> bytes:
 # --------------------------------------------------------------------------- properties
 
 
+@pytest.mark.slow
 @FUZZ
 @given(
     st.sampled_from(["card.yaml", "card.json", "README.md", "pipeline.yml"]),
@@ -282,6 +283,7 @@ def test_random_bytes(name: str, head: bytes, tail: bytes) -> None:
         check_run(root)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(st.data())
 def test_mutated_cards_in_a_real_repository(data: st.DataObject) -> None:
@@ -301,6 +303,7 @@ def test_mutated_cards_in_a_real_repository(data: st.DataObject) -> None:
         check_run(root)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(st.lists(structured_card(), min_size=1, max_size=4), st.booleans())
 def test_random_structures_never_crash_a_rule(cards: list[dict[str, Any]], as_json: bool) -> None:
@@ -369,6 +372,7 @@ FILE_NAME = st.text(
 ).filter(lambda s: s.strip() not in ("", ".", "..") and not s.startswith("-"))
 
 
+@pytest.mark.slow
 @FEW
 @given(st.lists(FILE_NAME, min_size=1, max_size=3, unique=True), st.booleans())
 def test_paths_with_spaces_and_unicode(names: list[str], nested: bool) -> None:

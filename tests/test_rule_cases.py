@@ -4,7 +4,8 @@ A case writes a small repository (``files``), runs a check over it in-process, a
 the findings of the rule with ``expect`` (a list of ``{file, line}``; empty means the rule
 must not fire). ``policy`` optionally gives a policy file's text, ``config`` a synthgov.yaml.
 ``git_base`` (diff-mode rules) is a tree committed to a fresh git repository first; ``files``
-are then written over it and the check runs with ``--diff-base HEAD``.
+are then written over it and the check runs with ``--diff-base HEAD``. ``verify: true``
+(data rules SG5xx) measures the data files as ``synthgov verify`` does (real DuckDB).
 """
 
 from __future__ import annotations
@@ -50,7 +51,15 @@ def run_case(tmp_path: Path, case: dict[str, Any]) -> list[Any]:
     if "config" in case:
         files["synthgov.yaml"] = case["config"]
     write_tree(tmp_path, files)
-    options = CheckOptions(paths=(), cwd=str(tmp_path), select=(), diff_base=diff_base)
+    verify = bool(case.get("verify", False))
+    options = CheckOptions(
+        paths=(),
+        cwd=str(tmp_path),
+        select=(),
+        diff_base=diff_base,
+        verify_data=verify,
+        use_cache=not verify,  # measures go to a temporary folder, not the user's cache
+    )
     setup = prepare(options)
     return list(run_check(options, setup).report.findings)
 

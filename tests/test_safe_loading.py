@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import time
 
 import pytest
 import yaml
@@ -247,10 +246,8 @@ def test_bad_aliases(parser, text, message):
 
 
 @pytest.mark.parametrize("parser", PARSERS)
-def test_billion_laughs_is_fast(parser):
-    start = time.perf_counter()
+def test_billion_laughs_is_stopped_by_the_node_limit(parser):
     problem = fatal(load(billion_laughs(), parser))
-    assert time.perf_counter() - start < 1.0
     assert problem.message == "alias expansion exceeds 1000000 nodes (possible billion laughs)"
     assert problem.line > 1
 
@@ -276,10 +273,8 @@ def test_expanded_count_is_exact(parser):
         pytest.param(b"".join(b" " * i + b"a:\n" for i in range(2_000)), id="block-mapping"),
     ],
 )
-def test_deep_nesting_is_rejected_quickly(raw):
-    start = time.perf_counter()
+def test_deep_nesting_is_rejected(raw):
     problem = fatal(load_yaml(raw))
-    assert time.perf_counter() - start < 1.0
     assert problem.message == "nesting deeper than 64 levels"
 
 
@@ -342,9 +337,7 @@ def test_lone_surrogate_in_text():
 
 def test_size_limit():
     raw = b"a" * (12 * MIB)
-    start = time.perf_counter()
     problem = fatal(load_yaml(raw))
-    assert time.perf_counter() - start < 0.5
     assert problem.message == "file is 12.0 MB, larger than the 10 MB limit"
     assert fatal(load_json(raw)).message == problem.message
     assert size_problem(10 * MIB) is None
@@ -527,9 +520,7 @@ def test_json_duplicate_keys():
     ],
 )
 def test_json_fatal(raw, message, line, column):
-    start = time.perf_counter()
     problem = fatal(load_json(raw))
-    assert time.perf_counter() - start < 1.0
     assert message in problem.message
     assert (problem.line, problem.column) == (line, column)
 
@@ -544,7 +535,8 @@ def test_json_misc():
     assert "more than 3 nodes" in fatal(load_json(b"[1, 2, 3, 4]", Limits(max_nodes=3))).message
 
 
-def test_json_speed():
+def test_a_large_json_document_loads_whole():
+    # its speed is measured in bench/, not asserted here (issue 12: no wall-clock assertions)
     doc = {
         "distribution": [
             {"@id": f"file-{i}", "url": f"https://x/{i}", "n": i} for i in range(6000)
@@ -553,9 +545,7 @@ def test_json_speed():
     }
     raw = json.dumps(doc, indent=2).encode()
     assert len(raw) > 500_000
-    start = time.perf_counter()
     parsed = load_json(raw)
-    assert time.perf_counter() - start < 0.5
     assert parsed.ok and parsed.data == doc
 
 

@@ -95,6 +95,7 @@ def test_needle_is_in_every_match(expr: str) -> None:
     check()
 
 
+@pytest.mark.slow
 def test_needles_of_every_builtin_pattern_hold_for_generated_matches() -> None:
     from hypothesis import HealthCheck, given, settings
     from hypothesis import strategies as st

@@ -17,7 +17,7 @@ CARD = (
     "composition: {total_rows: 10, synthetic_rows: 10}\n"
     "generation: [{model: gpt-4o-2024-08-06, role: generator}]\n"
 )
-HEAVY = ("git", "jsonschema", "celpy", "referencing", "hypothesis", "rich")
+HEAVY = ("git", "jsonschema", "celpy", "referencing", "hypothesis", "rich", "duckdb")
 
 
 def _imported(args: list[str], cwd: Path) -> set[str]:

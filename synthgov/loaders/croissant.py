@@ -310,12 +310,12 @@ def _map_rai(data: Mapping[str, Any], positions: Mapping[Pointer, Position], out
         ("limitations", ("datalimitations", "limitations")),
         ("intended_use", ("datausecases", "usecases", "intendeduse")),
     ):
-        field = next((lowered[c] for c in candidates if c in lowered), None)
-        if field is None:
+        found = next((lowered[c] for c in candidates if c in lowered), None)
+        if found is None:
             continue
-        text = _text(rai[field])
+        text = _text(rai[found])
         if text:
-            out.put((native,), text, positions.get((where[field],)))
+            out.put((native,), text, positions.get((where[found],)))
 
 
 def _text(value: Any) -> str:

@@ -28,7 +28,7 @@ from synthgov.loading.limits import Limits
 from synthgov.model import DATASET_CARD, PIPELINE, FileProblem, LoadResult, Pointer, Position
 
 if TYPE_CHECKING:  # pragma: no cover
-    from synthgov.graph import Edge
+    from synthgov.graphtypes import Edge
     from synthgov.model import Document
 
 NAME = "dvc"
@@ -60,6 +60,10 @@ class DvcLoader:
 
     def sniff(self, path: str, head: bytes) -> bool:
         return basename(path) in FILE_NAMES
+
+    def lineage_edges(self, documents: Sequence[Document]) -> list[Edge]:
+        """The graph-build hook: stage links to the cards that name a stage's files."""
+        return file_link_edges(documents)
 
     def load(self, path: str, raw: bytes, display_path: str, limits: Limits) -> LoadResult:
         from synthgov.loaders.native import to_document
@@ -137,7 +141,8 @@ def _map_stage(
     kind = guess_type(name)
     if kind is not None:
         out.put((*ptr, "type"), kind, positions.get(("stages", name)))
-    wdir = body.get("wdir") if isinstance(body.get("wdir"), str) else ""
+    wdir_value = body.get("wdir")
+    wdir = wdir_value if isinstance(wdir_value, str) else ""
     extra: dict[str, Any] = {"wdir": wdir or "."}
     cmd = body.get("cmd")
     if isinstance(cmd, str):
@@ -160,7 +165,7 @@ def _map_stage(
                 out.put_tree((*ptr, key), own[key], positions, (*base, "meta", "synthgov", key))
 
 
-# -- lineage links (used by synthgov.graph) -------------------------------------------------
+# -- lineage links (DvcLoader.lineage_edges, called by LineageGraph.build) ----------------
 
 
 def card_files(documents: Iterable[Document]) -> dict[str, str]:
@@ -187,7 +192,7 @@ def _cards_for(path: str, named: Mapping[str, str], ordered: Sequence[str]) -> l
 
 def file_link_edges(documents: Sequence[Document]) -> list[Edge]:
     """Stage input/output edges for DVC stages whose deps/outs are files named by cards."""
-    from synthgov.graph import INPUT, OUTPUT, Edge, dataset_node, stage_node
+    from synthgov.graphtypes import INPUT, OUTPUT, Edge, dataset_node, stage_node
 
     named = card_files(documents)
     if not named:

@@ -12,7 +12,7 @@ as for YAML. ``NaN`` and ``Infinity`` are accepted, as Python's decoder does.
 from __future__ import annotations
 
 import json
-from json.decoder import scanstring
+from json.decoder import scanstring  # type: ignore[attr-defined]  # public, not in typeshed
 from typing import Any
 
 from synthgov.lazyre import LazyRegex

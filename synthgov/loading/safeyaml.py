@@ -348,7 +348,9 @@ def _build(  # one hot loop, kept flat on purpose
                     raise _Fatal(message, line, mark.column + 1)
                 new_ptr = (*ptr, "<<" if key is _MERGE else key)
                 positions[new_ptr] = (
-                    pos_of(mark.line + l0, mark.column + 1) if ev.flow_style else kpos
+                    pos_of(mark.line + l0, mark.column + 1)
+                    if ev.flow_style or kpos is None
+                    else kpos
                 )
             else:
                 new_ptr = (*ptr, len(cur)) if cur is not None else ()
@@ -370,7 +372,7 @@ def _build(  # one hot loop, kept flat on purpose
                 sub = sub_depth
             if is_map:
                 if key is _MERGE:
-                    merged = _merge(cur, value, merged, ptr, kpos, positions)  # type: ignore[arg-type]
+                    merged = _merge(cur, value, merged, ptr, kpos, positions)
                 else:
                     cur[key] = value
                 key = _NOKEY
@@ -450,7 +452,7 @@ ParserFactory = Callable[[str], Any]
 PURE_PARSER: ParserFactory = _PureParser
 C_PARSER: ParserFactory | None = None
 if yaml.__with_libyaml__:  # pragma: no branch
-    from yaml.cyaml import CParser as C_PARSER
+    from yaml.cyaml import CParser as C_PARSER  # type: ignore[attr-defined]  # stubs: no re-export
 DEFAULT_PARSER: ParserFactory = C_PARSER or PURE_PARSER
 
 

@@ -45,4 +45,7 @@ def annotation(f: Finding) -> str:
 
 def render(report: Report) -> str:
     lines = [annotation(f) for f in report.findings if not f.waived]
+    verified = report.verification_line()
+    if verified is not None:
+        lines.append(f"::notice title=synthgov data verification::{escape_data(verified)}")
     return "".join(line + "\n" for line in lines)

@@ -15,6 +15,9 @@ def render(report: Report) -> str:
         "summary": report.summary.to_json(),
         "findings": [f.to_json() for f in report.findings],
     }
+    verification = report.verification_json()
+    if verification is not None:
+        payload["verification"] = verification
     return (
         json_wellformed(json.dumps(payload, indent=2, ensure_ascii=False, sort_keys=False)) + "\n"
     )

@@ -1,10 +1,12 @@
 """``--format junit``: JUnit XML for CI test reports (GitLab, Jenkins, Azure DevOps...).
 
-One ``<testsuite>`` per file with findings, one ``<testcase>`` per finding with a
-``<failure>``; waived findings are ``<skipped>``. CI systems identify a test case by
-``classname`` + ``name`` and drop later duplicates, so ``name`` is built from the rule and the
-JSON pointer and made unique within its file (`` #2``, `` #3``...). A run without findings
-gives one passing test case, so the report is never empty. Deterministic (``time="0"``).
+One ``<testsuite>`` per file with findings, one ``<testcase>`` per finding: a ``<failure>``
+when its severity fails the run (``--fail-on``, default error), else a passing case whose
+``<system-out>`` holds the finding; waived findings are ``<skipped>``. CI systems identify a
+test case by ``classname`` + ``name`` and drop later duplicates, so ``name`` is built from
+the rule and the JSON pointer and made unique within its file (`` #2``, `` #3``...). A run
+without findings gives one passing test case, so the report is never empty. Deterministic
+(``time="0"``).
 """
 
 from __future__ import annotations
@@ -12,9 +14,10 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict
+from typing import Any
 
 from synthgov.escaping import printable, xml_command_safe
-from synthgov.model import Finding
+from synthgov.model import Finding, Severity
 from synthgov.report import Report
 
 # characters XML 1.0 cannot hold, even escaped
@@ -35,7 +38,7 @@ def render(report: Report) -> str:
     root = ET.Element("testsuites", {"name": "synthgov"})
     total = failures = skipped = 0
     for path in sorted(by_file):
-        suite = _suite(path, by_file[path])
+        suite = _suite(path, by_file[path], report.fail_on)
         root.append(suite)
         total += int(suite.get("tests", "0"))
         failures += int(suite.get("failures", "0"))
@@ -58,6 +61,12 @@ def render(report: Report) -> str:
             },
         )
         total = 1
+    if report.verification is not None:
+        suite = _verification_suite(report.verification)
+        root.append(suite)
+        total += int(suite.get("tests", "0"))
+        failures += int(suite.get("failures", "0"))
+        skipped += int(suite.get("skipped", "0"))
     root.set("tests", str(total))
     root.set("failures", str(failures))
     root.set("errors", "0")
@@ -68,7 +77,7 @@ def render(report: Report) -> str:
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
 
 
-def _suite(path: str, findings: list[Finding]) -> ET.Element:
+def _suite(path: str, findings: list[Finding], fail_on: Severity) -> ET.Element:
     suite = ET.Element("testsuite", {"name": _clean(path)})
     used: set[str] = set()
     failures = skipped = 0
@@ -103,6 +112,8 @@ def _suite(path: str, findings: list[Finding]) -> ET.Element:
         if f.waived:
             skipped += 1
             el = ET.SubElement(case, "skipped", {"message": _clean(f"waived: {f.message}")})
+        elif f.severity < fail_on:  # reported, but it does not fail the run
+            el = ET.SubElement(case, "system-out")
         else:
             failures += 1
             el = ET.SubElement(
@@ -115,6 +126,36 @@ def _suite(path: str, findings: list[Finding]) -> ET.Element:
             )
         el.text = detail  # each value was cleaned above; the line breaks are ours
     suite.set("tests", str(len(findings)))
+    suite.set("failures", str(failures))
+    suite.set("errors", "0")
+    suite.set("skipped", str(skipped))
+    suite.set("time", "0")
+    return suite
+
+
+def _verification_suite(claims: tuple[Any, ...]) -> ET.Element:
+    """Data verification: a test case per claim; a mismatch fails, an unverified claim is
+    skipped (not passed)."""
+    suite = ET.Element("testsuite", {"name": "synthgov data verification"})
+    failures = skipped = 0
+    for claim in claims:
+        case = ET.SubElement(
+            suite,
+            "testcase",
+            {
+                "classname": _clean(claim.card),
+                "name": _clean(f"{claim.rule} {claim.claim}"),
+                "time": "0",
+            },
+        )
+        if claim.outcome == "mismatch":
+            failures += 1
+            node = ET.SubElement(case, "failure", {"message": _clean(claim.message)})
+            node.text = _clean(claim.message)
+        elif claim.outcome == "unverified":
+            skipped += 1
+            ET.SubElement(case, "skipped", {"message": _clean(f"unverified: {claim.message}")})
+    suite.set("tests", str(len(claims)))
     suite.set("failures", str(failures))
     suite.set("errors", "0")
     suite.set("skipped", str(skipped))

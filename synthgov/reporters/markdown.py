@@ -45,6 +45,7 @@ def render(report: Report) -> str:
         out += _per_document(report)
     else:
         out += ["No findings.", ""]
+    out += _verification(report)
     out += _references(report.findings)
     out += _lineage(report)
     return "\n".join(out).rstrip("\n") + "\n"
@@ -188,3 +189,36 @@ def lineage_mermaid(report: Report) -> str | None:
     except Exception:  # noqa: BLE001 - a diagram must never cost the report
         return None
     return text if isinstance(text, str) and text.strip() else None
+
+
+MAX_CLAIM_ROWS = 500
+
+
+def _verification(report: Report) -> list[str]:
+    """Data verification: declared vs measured, one row per claim (mismatches first)."""
+    if report.verification is None:
+        return []
+    counts = report.verification_counts() or {}
+    lines = [
+        "### Data verification: declared vs measured",
+        "",
+        f"{counts.get('verified', 0)} verified, {counts.get('mismatch', 0)} mismatch, "
+        f"{counts.get('unverified', 0)} unverified claim(s).",
+        "",
+        "| outcome | dataset | claim | declared | measured | rule |",
+        "|---|---|---|---|---|---|",
+    ]
+    order = {"mismatch": 0, "unverified": 1, "verified": 2}
+    claims = sorted(report.verification, key=lambda c: (order.get(c.outcome, 3), c.card, c.rule))
+    for claim in claims[:MAX_CLAIM_ROWS]:
+        measured = "n/a" if claim.measured is None else claim.measured
+        lines.append(
+            f"| {claim.outcome} | {cell(claim.dataset)} | {cell(claim.claim)} | "
+            f"{cell(claim.declared)} | {cell(measured)} | {claim.rule} |"
+        )
+    if len(claims) > MAX_CLAIM_ROWS:
+        lines.append(
+            f"| ... | {len(claims) - MAX_CLAIM_ROWS} more claim(s) in the JSON report | | | | |"
+        )
+    lines.append("")
+    return lines

@@ -43,7 +43,7 @@ def render(report: Report) -> str:
         _result(f, index[f.rule], fp, n)
         for f, (fp, n) in zip(report.findings, fingerprints(report.findings), strict=True)
     ]
-    payload = {
+    payload: dict[str, Any] = {
         "$schema": SCHEMA_URI,
         "version": "2.1.0",
         "runs": [
@@ -65,6 +65,9 @@ def render(report: Report) -> str:
             }
         ],
     }
+    verification = report.verification_json()
+    if verification is not None:
+        payload["runs"][0]["properties"]["verification"] = verification
     return json_wellformed(json.dumps(payload, indent=2, ensure_ascii=False)) + "\n"
 
 

@@ -41,6 +41,9 @@ def render(report: Report) -> str:
         f"{f', {s.baselined} baselined' if s.baselined else ''}"
     )
     lines.append(f"synthgov: {s.files} file(s), {s.documents} document(s) checked; {counts}.")
+    verified = report.verification_line()
+    if verified is not None:
+        lines.append(f"synthgov: {verified}.")
     for note in report.notes:
         lines.append(printable(note))
     # values are escaped above; this is the last guard against a forged workflow command

@@ -17,6 +17,7 @@ def synthgov_register_rules() -> list[Any]:
         structure,
         suspected,
         validation,
+        verification,
     )
 
     return [
@@ -27,4 +28,5 @@ def synthgov_register_rules() -> list[Any]:
         *validation.RULES,
         *governance.RULES,
         *diffmode.RULES,
+        *verification.RULES,
     ]

@@ -407,19 +407,19 @@ class GeneratorConcentration(Rule):
             share = 1.0 if len(idx) == len(uses) else sum(rows[i] or 0 for i in idx) / total
             if share > max_share:
                 found.setdefault(tuple(idx), []).append(group)
-        for idx, groups in sorted(found.items()):
+        for ids, groups in sorted(found.items()):
             what = "provider" if cmp.compare == "provider" else "lineage"
             names = groups[0] if len(groups) == 1 else " and ".join(groups)
             label = f"{what}{'s' if len(groups) > 1 else ''} {names}"
-            models = ", ".join(dict.fromkeys(uses[i].model for i in idx))
-            if len(idx) == len(uses):
+            models = ", ".join(dict.fromkeys(uses[i].model for i in ids))
+            if len(ids) == len(uses):
                 share_text = "100%"
                 amount = f"all {total:g} synthetic rows" if total else "all synthetic rows"
             else:
-                produced = sum(rows[i] or 0 for i in idx)
+                produced = sum(rows[i] or 0 for i in ids)
                 share_text = f"{produced / total:.0%}"
                 amount = f"{produced:g} of {total:g} synthetic rows ({share_text})"
-            first = uses[idx[0]]
+            first = uses[ids[0]]
             yield Issue(
                 tuple(first.pointer[:-1]) if first.pointer[-1:] == ("model",) else first.pointer,
                 f"{label} produced {amount} of dataset {doc.id} (through {models}), more "

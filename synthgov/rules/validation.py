@@ -210,7 +210,8 @@ class ReviewSampleTooSmall(Rule):
             proportion,
         )
         size = review.get("sample_size")
-        if _number(size) is None:
+        number = _number(size)
+        if number is None:
             yield Issue(
                 ("validation", "human_review"),
                 f"human review records no sample_size; {need.required} rows are required "
@@ -219,13 +220,13 @@ class ReviewSampleTooSmall(Rule):
                 value=need.required,
             )
             return
-        if size >= need.required:
+        if number >= need.required:
             return
         yield Issue(
             ("validation", "human_review", "sample_size"),
             f"human review sample of {size:g} rows is below the required {need.required} "
-            f"({need.describe(origin)}); shortfall {need.required - size:g}",
-            f"review at least {need.required - size:g} more rows, or record the population "
+            f"({need.describe(origin)}); shortfall {need.required - number:g}",
+            f"review at least {need.required - number:g} more rows, or record the population "
             "the sample was drawn from in human_review.population",
             value=size,
         )
@@ -418,7 +419,7 @@ class JudgeUncalibrated(Rule):
                 "add agreement: {metric: cohen_kappa, value: K} to the calibration",
             )
             return
-        metric = agreement.get("metric")
+        metric = agreement.get("metric") if isinstance(agreement, Mapping) else None
         metric_name = _AGREEMENT_METRICS.get(str(metric), str(metric or "agreement"))
         if value + EPSILON < min_agreement:
             yield Issue(

@@ -31,6 +31,8 @@ class MeasuredValue:
     ok: bool
     path: str = ""  # file the measurement read (display path), when there is one
     note: str = ""  # how it was measured (tool, sample), shown as is
+    #: verified, mismatch or unverified ("" reads ``ok``: verified or mismatch)
+    outcome: str = ""
 
 
 @dataclass(frozen=True)

@@ -680,12 +680,12 @@ def _regulation(
     grouped: dict[str, list[FindingView]] = defaultdict(list)
     unreferenced: list[FindingView] = []
     for view in views:
-        refs = set(mapping.get(view.finding.rule, ())) | {
+        view_refs = set(mapping.get(view.finding.rule, ())) | {
             r for r in view.finding.references if r.startswith(EU_PREFIX)
         }
-        if not refs:
+        if not view_refs:
             unreferenced.append(view)
-        for ref in refs:
+        for ref in view_refs:
             grouped[ref].append(view)
             rules_of[ref].add(view.finding.rule)
     groups = tuple(

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from html import escape
 
 from synthgov.reporters.html import assets
+from synthgov.reporters.html.inputs import MeasuredValue
 from synthgov.reporters.html.model import (
     NOT_RECORDED,
     AuditView,
@@ -134,7 +135,9 @@ def _overview(view: AuditView) -> str:
     )
     out.append('<h3 id="h-families">Findings by family</h3>')
     if o.by_family:
-        rows = [(e(name), _num(err), _num(warn), _num(inf)) for name, err, warn, inf in o.by_family]
+        rows: list[tuple[str, ...]] = [
+            (e(name), _num(err), _num(warn), _num(inf)) for name, err, warn, inf in o.by_family
+        ]
         out.append(_table(("family", "errors", "warnings", "infos"), rows, "h-families", (1, 2, 3)))
     else:
         out.append("<p>No active findings.</p>")
@@ -451,7 +454,7 @@ def _dataset(ds: DatasetView, verified_run: bool) -> str:
     out.append("</dl>")
     out.append(f'<h4 id="{e(hid)}-prov">Provenance</h4>')
     if ds.generators:
-        rows = [
+        rows: list[tuple[str, ...]] = [
             (
                 f"<code>{e(g.model)}</code>",
                 f'<code class="pin">{e(g.revision)}</code>'
@@ -484,7 +487,7 @@ def _dataset(ds: DatasetView, verified_run: bool) -> str:
                 e(m.field),
                 e(m.declared),
                 e(m.measured),
-                '<span class="ok">matches</span>' if m.ok else '<span class="err">differs</span>',
+                _outcome(m),
                 e(" ".join(x for x in (m.path, m.note) if x) or "-"),
             )
             for m in ds.measured
@@ -498,6 +501,18 @@ def _dataset(ds: DatasetView, verified_run: bool) -> str:
     out.append(_findings(ds.findings))
     out.append("</section>")
     return "\n".join(out)
+
+
+def _outcome(m: MeasuredValue) -> str:
+    """The result cell: a claim that could not be measured is never shown as matching."""
+    outcome = m.outcome or ("verified" if m.ok else "mismatch")
+    if outcome == "unverified":
+        return '<span class="warn">unverified</span>'
+    return (
+        '<span class="ok">matches</span>'
+        if outcome == "verified"
+        else ('<span class="err">differs</span>')
+    )
 
 
 def _coverage(ds: DatasetView, hid: str) -> str:

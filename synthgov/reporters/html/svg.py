@@ -149,14 +149,14 @@ def place(layout: _Layout) -> tuple[list[Placed], int, int]:
     x_col = 0
     tallest = 1
     for col in sorted(columns):
-        members = columns[col]
-        for i, node in enumerate(members):
+        column = columns[col]
+        for i, node in enumerate(column):
             sub, row = divmod(i, rows)
             x = PAD + (x_col + sub) * (NODE_W + GAP_X)
             y = PAD + row * (NODE_H + GAP_Y)
             placed.append(Placed(by_id[node], layout.short[node], x, y))
-        x_col += -(-len(members) // rows)
-        tallest = max(tallest, min(len(members), rows))
+        x_col += -(-len(column) // rows)
+        tallest = max(tallest, min(len(column), rows))
     width = PAD * 2 + x_col * (NODE_W + GAP_X) - GAP_X
     height = PAD * 2 + tallest * (NODE_H + GAP_Y) - GAP_Y
     return placed, width, height

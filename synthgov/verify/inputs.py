@@ -1,0 +1,136 @@
+"""Which data files a card names, resolved on disk: globs, shards and the Hugging Face
+``data/<split>-*`` layout; what cannot be measured is marked unverified with the reason."""
+
+from __future__ import annotations
+
+import glob
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from synthgov.model import DATASET_CARD, Document
+from synthgov.verify.model import FileResult, FileSpec
+
+#: suffix -> (format, compression); longest suffixes first
+SUFFIXES = (
+    (".jsonl.gz", "jsonl", "gzip"),
+    (".jsonl.zst", "jsonl", "zstd"),
+    (".ndjson.gz", "jsonl", "gzip"),
+    (".json.gz", "jsonl", "gzip"),
+    (".csv.gz", "csv", "gzip"),
+    (".csv.zst", "csv", "zstd"),
+    (".jsonl", "jsonl", "none"),
+    (".ndjson", "jsonl", "none"),
+    (".json", "jsonl", "none"),
+    (".parquet", "parquet", "none"),
+    (".csv", "csv", "none"),
+)
+FORMAT_NAMES = {
+    "jsonl": "jsonl",
+    "json": "jsonl",
+    "ndjson": "jsonl",
+    "parquet": "parquet",
+    "csv": "csv",
+}
+HF_SPLITS = ("train", "validation", "test")
+
+
+def sniff_format(path: str, declared: Any = None) -> tuple[str, str] | None:
+    """(format, compression) of a file, from the declared format or the name."""
+    lower = path.lower()
+    compression = "none"
+    for suffix, fmt, comp in SUFFIXES:
+        if lower.endswith(suffix):
+            if not isinstance(declared, str):
+                return fmt, comp
+            compression = comp
+            break
+    if isinstance(declared, str):
+        named = FORMAT_NAMES.get(declared.strip().lower())
+        return (named, compression) if named else None
+    return None
+
+
+def card_files(doc: Document, files: Any, display: Any) -> tuple[FileResult, ...]:
+    """The files of a card as :class:`FileResult` (not measured yet)."""
+    if doc.kind != DATASET_CARD or not doc.abs_dir:
+        return ()
+    entries = doc.data.get("files")
+    out: list[FileResult] = []
+    if isinstance(entries, list) and entries:
+        for i, entry in enumerate(entries):
+            if isinstance(entry, Mapping):
+                out.extend(_entry(doc, i, entry, files, display))
+        return tuple(out)
+    return _hf_layout(doc, files, display)
+
+
+def _entry(
+    doc: Document, i: int, entry: Mapping[str, Any], files: Any, display: Any
+) -> list[FileResult]:
+    rel = entry.get("path")
+    pointer = ("files", i, "path")
+    split_value = entry.get("split")
+    split = split_value if isinstance(split_value, str) else ""
+    rows = entry.get("rows")
+    declared = rows if isinstance(rows, int) and not isinstance(rows, bool) else None
+    if not isinstance(rel, str) or not rel.strip():
+        return []
+    if "://" in rel:
+        spec = FileSpec(rel, rel, "unknown")
+        return [FileResult(spec, pointer, split, declared, unverified="a remote URI (not read)")]
+    target = os.path.normpath(os.path.join(doc.abs_dir, rel))
+    if glob.has_magic(rel):
+        matches = sorted(p for p in glob.glob(target, recursive=True) if os.path.isfile(p))
+        if not matches:
+            spec = FileSpec(target, display(target), "unknown")
+            return [
+                FileResult(spec, pointer, split, declared, unverified="the glob matches no file")
+            ]
+        # a glob's declared rows are for all its shards: the first carries the claim
+        return [
+            _one(target_path, pointer, split, declared if k == 0 else None, entry, files, display)
+            for k, target_path in enumerate(matches)
+        ]
+    return [_one(target, pointer, split, declared, entry, files, display)]
+
+
+def _one(
+    path: str,
+    pointer: tuple[Any, ...],
+    split: str,
+    declared: int | None,
+    entry: Mapping[str, Any],
+    files: Any,
+    display: Any,
+) -> FileResult:
+    sniffed = sniff_format(path, entry.get("format"))
+    spec = FileSpec(
+        path, display(path), sniffed[0] if sniffed else "unknown", sniffed[1] if sniffed else "none"
+    )
+    info = files.info(path)
+    reason = ""
+    if not info.exists:
+        reason = info.error if info.error == "outside the repository" else "file not found"
+    elif not info.is_file:
+        reason = "not a regular file"
+    elif info.lfs_oid is not None:
+        reason = "a Git LFS pointer (content not present; run git lfs pull)"
+    elif sniffed is None:
+        reason = (
+            f"unknown format {entry.get('format')!r}" if entry.get("format") else "unknown format"
+        )
+    return FileResult(spec, pointer, split, declared, unverified=reason)
+
+
+def _hf_layout(doc: Document, files: Any, display: Any) -> tuple[FileResult, ...]:
+    """No ``files``: the Hugging Face layout ``data/<split>-*`` beside the card."""
+    out = []
+    base = os.path.join(doc.abs_dir, "data")
+    for path in sorted(glob.glob(os.path.join(base, "*"))):
+        name = os.path.basename(path)
+        split = name.split("-", 1)[0] if "-" in name else name.split(".", 1)[0]
+        if split not in HF_SPLITS or not os.path.isfile(path):
+            continue
+        out.append(_one(path, (), split, None, {}, files, display))
+    return tuple(out)
