@@ -69,6 +69,10 @@ RACY_NS = 3_000_000_000
 #: run entries kept (the most recent ones); parse entries expire after PARSE_TTL seconds
 MAX_RUNS = 64
 PARSE_TTL = 30 * 24 * 3600
+#: the tables of the database: parse results, run results, repository indexes (index.py)
+TABLES = ("parse", "runs", "repo_index")
+#: tables that keep only their most recent entries (how many)
+KEEP_LATEST = {"runs": MAX_RUNS, "repo_index": 32}  # index.MAX_INDEXES
 BUSY_TIMEOUT = 5.0
 BATCH = 500
 #: environment variables that can change what a run reports (besides SYNTHGOV_*)
@@ -238,7 +242,7 @@ def is_pure(loader: Any) -> bool:
 
 
 class Store:
-    """Signed blobs in two tables (``parse``, ``runs``) of one SQLite database."""
+    """Signed blobs in the tables of one SQLite database (:data:`TABLES`)."""
 
     def __init__(self, conn: Any, path: str, secret: bytes) -> None:
         self._conn = conn
@@ -266,7 +270,7 @@ class Store:
                 conn.execute("PRAGMA trusted_schema=OFF")
                 conn.execute("PRAGMA journal_mode=WAL")
                 conn.execute("PRAGMA synchronous=NORMAL")
-                for table in ("parse", "runs"):
+                for table in TABLES:
                     conn.execute(
                         f"CREATE TABLE IF NOT EXISTS {table} "
                         "(key TEXT PRIMARY KEY, blob BLOB NOT NULL, created INTEGER NOT NULL)"
@@ -327,11 +331,11 @@ class Store:
                 self._conn.executemany(
                     f"INSERT OR REPLACE INTO {table} (key, blob, created) VALUES (?, ?, ?)", rows
                 )
-                if table == "runs":
+                if table in KEEP_LATEST:
                     self._conn.execute(
-                        "DELETE FROM runs WHERE key NOT IN "
-                        "(SELECT key FROM runs ORDER BY created DESC, key LIMIT ?)",
-                        (MAX_RUNS,),
+                        f"DELETE FROM {table} WHERE key NOT IN "
+                        f"(SELECT key FROM {table} ORDER BY created DESC, key LIMIT ?)",
+                        (KEEP_LATEST[table],),
                     )
                 else:
                     self._conn.execute("DELETE FROM parse WHERE created < ?", (now - PARSE_TTL,))

@@ -307,29 +307,47 @@ def run_check(options: CheckOptions, setup: Setup) -> RunResult:
         missing_context = roots
     else:
         missing_context = [r for r in roots if not _covers(options, r)]
-    if missing_context:
-        ctx_found = discover(
-            missing_context,
-            cwd=cwd,
-            root=config.root,
-            include=config.include,
-            exclude=config.exclude,
+    plan = None  # a commit-time run through the repository index (synthgov/index.py)
+    if found.explicit and diff is None and cache is not None:
+        from synthgov.index import RunParts, plan_commit_run
+
+        parts = RunParts(
+            load=lambda paths: load_files(paths, registry.loaders, cwd, config.limits, cache),
+            files=_local_files(options, config, None),
+            registry_factory=_registry_factory(registry, config, policy),
+            selection=selection,
         )
-        files.update(ctx_found.files)
-    if cache is not None:
-        fast = not found.explicit and not found.missing and files == targets
-        hit = cache.lookup(sorted(files), reload, fast=fast)
-        if hit is not None:
-            return hit
-    say = options.status if len(files) >= PROGRESS_MIN_FILES else None
-    if say is not None:
-        say(f"reading {len(files)} files")
-    loaded = load_files(sorted(files), registry.loaders, cwd, config.limits, cache)
+        plan = plan_commit_run(options, setup, cache, found, tuple(roots), parts)
+    say = None
+    if plan is not None:
+        files.update(plan.files)
+        loaded = Loaded(plan.documents, plan.problems, plan.claimed, plan.unread)
+    else:
+        if missing_context:
+            ctx_found = discover(
+                missing_context,
+                cwd=cwd,
+                root=config.root,
+                include=config.include,
+                exclude=config.exclude,
+            )
+            files.update(ctx_found.files)
+        if cache is not None:
+            fast = not found.explicit and not found.missing and files == targets
+            hit = cache.lookup(sorted(files), reload, fast=fast)
+            if hit is not None:
+                return hit
+        say = options.status if len(files) >= PROGRESS_MIN_FILES else None
+        if say is not None:
+            say(f"reading {len(files)} files")
+        loaded = load_files(sorted(files), registry.loaders, cwd, config.limits, cache)
     documents = loaded.documents
     warnings.extend(_unread_notes(loaded.unread, found, documents, cwd))
     if say is not None:
         say(f"checking {len(documents)} documents")
-    if found.explicit:  # data files given explicitly (pre-commit) select the cards naming them
+    if plan is not None:
+        targets.update(plan.naming)
+    elif found.explicit:  # data files given explicitly (pre-commit) select the cards naming them
         targets.update(_cards_naming(found.explicit, documents, cwd))
     problems = (*loaded.problems, *_unreadable_folders(found, cwd))
     if diff is not None:
@@ -377,10 +395,23 @@ def run_check(options: CheckOptions, setup: Setup) -> RunResult:
     if options.baseline:
         findings, baselined = _apply_baseline(findings, options, run.files)
     fail_on = Severity.parse(options.fail_on or config.fail_on)
+    everything: Any = documents  # a tuple, or the index's lazily loaded documents
+    if plan is not None:  # the report names every document; the rest is loaded on demand
+        from synthgov.index import documents_of
+
+        everything = documents_of(plan, reload)
     report = build_report(
-        findings, registry, policy, n_files, n_docs, options.color, documents, baselined
+        findings,
+        registry,
+        policy,
+        n_files,
+        n_docs,
+        options.color,
+        plan.ids if plan is not None else documents,
+        baselined,
     )
-    report = replace(report, graph=lambda: run.graph, fail_on=fail_on)
+    graph = _graph_of(everything) if plan is not None else lambda: run.graph
+    report = replace(report, graph=graph, fail_on=fail_on)
     if run.verification is not None:
         report = replace(report, verification=tuple(run.verification.all_claims()))
     result = RunResult(
@@ -388,12 +419,21 @@ def run_check(options: CheckOptions, setup: Setup) -> RunResult:
         exit_code(findings, fail_on),
         tuple(warnings),
         config,
-        tuple(documents),
+        everything if plan is not None else tuple(documents),
         run.verification,
     )
     if cache is not None:
         cache.save(result)
     return result
+
+
+def _graph_of(documents: Sequence[Document]) -> Callable[[], Any]:
+    def build() -> Any:
+        from synthgov.graph import LineageGraph
+
+        return LineageGraph.build(documents)
+
+    return build
 
 
 def repository_roots(options: CheckOptions, config: Config) -> tuple[str, ...]:
@@ -783,7 +823,7 @@ def build_report(
     files: int,
     documents: int | Sequence[Document],
     color: bool,
-    docs: Sequence[Document] = (),
+    docs: Sequence[Any] = (),  # documents, or index.IdPath (id and path)
     baselined: int = 0,
 ) -> Report:
     from synthgov import __version__

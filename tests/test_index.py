@@ -1,0 +1,245 @@
+"""The repository index (issue 15, synthgov/index.py): a commit-time run (explicit files)
+re-reads only what changed and evaluates the targets against the context the rules reach,
+with results identical to a ``--no-cache`` run in every case.
+
+Runs are in-process against real git repositories made by ``bench/generate.py``; outputs are
+compared as rendered JSON, byte for byte.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from synthgov.cache import DB_NAME
+from synthgov.runner import CheckOptions, prepare, run_check
+from tests.conftest import ROOT
+from tests.test_robustness import FUZZ
+
+sys.path.insert(0, str(ROOT / "bench"))
+from generate import generate_repo
+
+#: each example builds a git repository and runs a dozen checks: few examples in ``ci``
+SEQUENCES = settings(FUZZ, max_examples=max(4, FUZZ.max_examples // 10))
+
+
+#: the base entries of the indexes in a cache database (each also has a delta entry)
+BASES = "SELECT count(*) FROM repo_index WHERE key NOT LIKE 'delta:%'"
+
+
+@contextmanager
+def _cache_dir(cache: Path) -> Iterator[None]:
+    previous = os.environ.get("SYNTHGOV_CACHE_DIR")
+    os.environ["SYNTHGOV_CACHE_DIR"] = str(cache)
+    try:
+        yield
+    finally:
+        if previous is None:
+            del os.environ["SYNTHGOV_CACHE_DIR"]
+        else:
+            os.environ["SYNTHGOV_CACHE_DIR"] = previous
+
+
+def _run(repo: Path, cache: Path, paths: tuple[str, ...], **options: Any) -> tuple[str, int, bool]:
+    """(JSON, Markdown and SARIF output, exit code, whether the index chose the context),
+    in-process."""
+    with _cache_dir(cache):
+        opts = CheckOptions(cwd=str(repo), paths=paths, **options)
+        setup = prepare(opts)
+        result = run_check(opts, setup)
+        reporters = setup.registry.reporters
+        text = "\n".join(reporters[f](result.report) for f in ("json", "markdown", "sarif"))
+    indexed = type(result.documents).__name__ == "IndexedDocuments"
+    return text, result.exit_code, indexed
+
+
+def _same_as_cold(repo: Path, cache: Path, paths: tuple[str, ...]) -> bool:
+    warm, warm_code, indexed = _run(repo, cache, paths)
+    cold, cold_code, _ = _run(repo, cache, paths, use_cache=False)
+    assert warm == cold, f"index run differs from --no-cache for {paths}"
+    assert warm_code == cold_code
+    return indexed
+
+
+def _backdate(repo: Path) -> None:
+    """Make every file and folder look older than the racy window (as if time passed)."""
+    past = time.time() - 60
+    for folder, dirs, files in os.walk(repo):
+        dirs[:] = [d for d in dirs if d != ".git"]
+        for name in files:
+            os.utime(os.path.join(folder, name), (past, past))
+        os.utime(folder, (past, past))
+
+
+def _cards(repo: Path) -> list[Path]:
+    return sorted(repo.glob("datasets/*/*/card.yaml"))
+
+
+def _load(path: Path) -> dict[str, Any]:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def _dump(path: Path, card: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(card, sort_keys=False), encoding="utf-8")
+
+
+def _rel(repo: Path, path: Path) -> str:
+    return path.relative_to(repo).as_posix()
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    return generate_repo(tmp_path / "repo", 30).root
+
+
+def test_commit_run_uses_the_index_and_matches_cold(repo: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    _backdate(repo)
+    card = _cards(repo)[7]
+    paths = (_rel(repo, card),)
+    _same_as_cold(repo, cache, paths)  # fills the index
+    assert _same_as_cold(repo, cache, paths)  # served by it
+    # an edit of a card that others derive from: the dependants' findings follow
+    data = _load(card)
+    data["metadata"]["id"] = "renamed-away"
+    _dump(card, data)
+    _backdate(repo)
+    for other in _cards(repo):
+        sources = _load(other).get("sources") or []
+        if any(isinstance(s, dict) and s.get("dataset") for s in sources):
+            assert _same_as_cold(repo, cache, (_rel(repo, other),))
+    pipeline = sorted(repo.glob("pipelines/*.yaml"))[0]
+    assert _same_as_cold(repo, cache, (_rel(repo, pipeline),))
+    with sqlite3.connect(cache / DB_NAME) as conn:
+        (count,) = conn.execute(BASES).fetchone()
+    assert count == 1
+
+
+def test_a_damaged_index_entry_is_a_miss(repo: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    _backdate(repo)
+    paths = (_rel(repo, _cards(repo)[3]),)
+    _same_as_cold(repo, cache, paths)
+    query = "SELECT length(blob) FROM repo_index WHERE key NOT LIKE 'delta:%'"
+    with sqlite3.connect(cache / DB_NAME) as conn:  # as if killed mid-write, or tampered
+        (size,) = conn.execute(query).fetchone()
+        conn.execute("UPDATE repo_index SET blob = substr(blob, 1, length(blob) / 2)")
+    _same_as_cold(repo, cache, paths)  # not trusted: built afresh, same answer
+    with sqlite3.connect(cache / DB_NAME) as conn:
+        assert conn.execute(query).fetchone() == (size,)
+    assert _same_as_cold(repo, cache, paths)
+
+
+def test_an_index_from_another_tree_is_never_used(repo: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    _backdate(repo)
+    paths = (_rel(repo, _cards(repo)[5]),)
+    _same_as_cold(repo, cache, paths)
+    other = tmp_path / "other"
+    shutil.copytree(repo, other, symlinks=True)
+    card = other / paths[0]
+    data = _load(card)
+    data["metadata"].pop("owner", None)
+    _dump(card, data)
+    _backdate(other)
+    _same_as_cold(other, cache, paths)  # its own index is built, not the first one
+    with sqlite3.connect(cache / DB_NAME) as conn:
+        (count,) = conn.execute(BASES).fetchone()
+    assert count == 2
+
+
+def test_gate_mode_never_uses_the_index(repo: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    _backdate(repo)
+    paths = (_rel(repo, _cards(repo)[2]),)
+    _same_as_cold(repo, cache, paths)
+    text, _, indexed = _run(repo, cache, paths, policy_from_ref="HEAD")
+    cold, _, _ = _run(repo, cache, paths, policy_from_ref="HEAD", use_cache=False)
+    assert not indexed and text == cold
+
+
+def test_a_named_data_file_takes_the_full_path(repo: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    _backdate(repo)
+    data_file = next(iter(sorted(repo.glob("datasets/*/*/data/*.jsonl"))))
+    paths = (_rel(repo, data_file),)
+    _same_as_cold(repo, cache, paths)
+    assert not _same_as_cold(repo, cache, paths)
+
+
+OPS = st.sampled_from(
+    ["edit", "drop_owner", "rename_id", "retarget", "duplicate_id", "add", "remove", "move"]
+)
+
+
+@SEQUENCES
+@given(
+    steps=st.lists(
+        st.tuples(OPS, st.integers(0, 99), st.integers(0, 99), st.booleans()),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_warm_runs_match_cold_runs_through_random_edits(
+    steps: list[tuple[str, int, int, bool]],
+) -> None:
+    """Edits, additions, removals and renames of cards and of ids other cards name, in
+    random sequences: after each, a commit-time run with the index gives the bytes of a
+    ``--no-cache`` run, for the edited card and for the cards around it."""
+    with tempfile.TemporaryDirectory() as tmp:
+        repo = generate_repo(Path(tmp) / "repo", 12).root
+        cache = Path(tmp) / "cache"
+        _backdate(repo)
+        _same_as_cold(repo, cache, (_rel(repo, _cards(repo)[0]),))
+        for number, (op, i, j, backdate) in enumerate(steps):
+            cards = _cards(repo)
+            card, peer = cards[i % len(cards)], cards[j % len(cards)]
+            data, peer_id = _load(card), _load(peer)["metadata"]["id"]
+            touched = card
+            if op == "edit":
+                data["metadata"]["description"] = f"edited {number}"
+                _dump(card, data)
+            elif op == "drop_owner":
+                data["metadata"].pop("owner", None)
+                _dump(card, data)
+            elif op == "rename_id":
+                data["metadata"]["id"] = f"{data['metadata']['id']}-r{number}"
+                _dump(card, data)
+            elif op == "retarget":  # may close a cycle, or point at itself
+                data["sources"] = [{"dataset": peer_id}]
+                _dump(card, data)
+            elif op == "duplicate_id":
+                data["metadata"]["id"] = peer_id
+                _dump(card, data)
+            elif op == "add":
+                data["metadata"]["id"] = f"added-{number}"
+                data["sources"] = [{"dataset": peer_id}]
+                data.pop("files", None)
+                touched = repo / "datasets" / "added" / f"a{number}" / "card.yaml"
+                _dump(touched, data)
+            elif op == "remove" and len(cards) > 2:
+                card.unlink()
+                touched = peer if peer != card else cards[0 if card != cards[0] else 1]
+            elif op == "move":
+                touched = repo / "datasets" / "moved" / f"m{number}" / "card.yaml"
+                touched.parent.mkdir(parents=True)
+                card.rename(touched)
+            if backdate:
+                _backdate(repo)
+            for target in {touched, peer}:
+                if target.exists():
+                    _same_as_cold(repo, cache, (_rel(repo, target),))
