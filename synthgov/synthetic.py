@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeGuard
 
 from synthgov.lazyre import LazyRegex
@@ -66,13 +66,20 @@ _GENERIC = frozenset({"llm", "llms", "language model", "language models"})
 
 @dataclass(frozen=True)
 class Evidence:
-    """One reason to think a dataset is synthetic, and where it is written."""
+    """One reason to think a dataset is synthetic, and where it is written.
+
+    The position is looked up only when a finding quotes it: a card loaded in a worker keeps
+    its positions aside, and resolving them re-reads the file (every card is classified)."""
 
     status: str  # DECLARED or SUSPECTED
     reason: str
     pointer: Pointer
-    position: Position
+    doc: Document = field(repr=False, compare=False)
     models: tuple[str, ...] = ()
+
+    @property
+    def position(self) -> Position:
+        return self.doc.position(self.pointer)
 
 
 @dataclass(frozen=True)
@@ -137,7 +144,7 @@ def _recorded(doc: Document) -> tuple[Evidence, ...]:
                 str(item["status"]),
                 str(item.get("reason", "")),
                 (EVIDENCE_KEY, i),
-                doc.position((EVIDENCE_KEY, i)),
+                doc,
                 tuple(m for m in models if isinstance(m, str)) if isinstance(models, list) else (),
             )
         )
@@ -153,16 +160,14 @@ def synthetic_status(doc: Document) -> SyntheticStatus:
         return SyntheticStatus(NONE, recorded, dismissed=True)
     own: list[Evidence] = []
     if explicit is True:
-        own.append(
-            Evidence(DECLARED, "synthetic: true", ("synthetic",), doc.position(("synthetic",)))
-        )
+        own.append(Evidence(DECLARED, "synthetic: true", ("synthetic",), doc))
     comp = data.get("composition")
     if isinstance(comp, Mapping) and ("synthetic_rows" in comp or "synthetic_fraction" in comp):
         rows, frac = comp.get("synthetic_rows"), comp.get("synthetic_fraction")
         if (_number(rows) and rows > 0) or (_number(frac) and frac > 0):
             key = "synthetic_rows" if "synthetic_rows" in comp else "synthetic_fraction"
             pointer: Pointer = ("composition", key)
-            own.append(Evidence(DECLARED, f"composition.{key}", pointer, doc.position(pointer)))
+            own.append(Evidence(DECLARED, f"composition.{key}", pointer, doc))
         elif explicit is not True:
             return SyntheticStatus(NONE, recorded, dismissed=True)
     generation = data.get("generation")
@@ -172,13 +177,13 @@ def synthetic_status(doc: Document) -> SyntheticStatus:
             role = role if isinstance(role, str) and role else "generator"
             if doc.source_format == "native" or role in ROW_ROLES:
                 pointer = ("generation", i)
-                own.append(Evidence(DECLARED, "a generation entry", pointer, doc.position(pointer)))
+                own.append(Evidence(DECLARED, "a generation entry", pointer, doc))
                 break
     elif generation and doc.source_format == "native":
-        own.append(Evidence(DECLARED, "generation", ("generation",), doc.position(("generation",))))
+        own.append(Evidence(DECLARED, "generation", ("generation",), doc))
     if data.get(LEGACY_HINT_KEY):
         pointer = (LEGACY_HINT_KEY,)
-        own.append(Evidence(DECLARED, "marked synthetic", pointer, doc.position(pointer)))
+        own.append(Evidence(DECLARED, "marked synthetic", pointer, doc))
     evidence = (*own, *recorded)
     if any(e.status == DECLARED for e in evidence):
         return SyntheticStatus(DECLARED, evidence)
