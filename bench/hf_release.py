@@ -45,10 +45,10 @@ def export_cards(git_dir: str, commit: str, into: Path) -> int:
 
 
 def statuses(root: Path) -> tuple[Counter[str], Counter[str]]:
-    from synthgov.loading.limits import Limits
-    from synthgov.plugins import load_registry
-    from synthgov.runner import load_one
-    from synthgov.synthetic import synthetic_status
+    from synthgov.app.runner import load_one
+    from synthgov.lineage.synthetic import synthetic_status
+    from synthgov.plugins.manager import load_registry
+    from synthgov.repo.parsing.limits import Limits
 
     registry = load_registry(entry_points=False)
     status: Counter[str] = Counter()

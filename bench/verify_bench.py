@@ -159,10 +159,10 @@ def exact(files: list[Path], sketch_root: Path) -> tuple[float, int, int]:
 
 
 def full(root: Path, cache: Path) -> tuple[float, object]:
-    from synthgov.files import LocalFiles
-    from synthgov.graph import LineageGraph
+    from synthgov.app.runner import CheckOptions, load_files, prepare
+    from synthgov.lineage.graph import LineageGraph
     from synthgov.loaders.native import NativeLoader  # noqa: F401 - imported by load_files
-    from synthgov.runner import CheckOptions, load_files, prepare
+    from synthgov.repo.files import LocalFiles
     from synthgov.verify.measure import display_from, run_verification
     from synthgov.verify.model import MeasureParams
 

@@ -30,10 +30,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
 def _run(root: Path, cache: Path, engine: Any) -> tuple[float, Any]:
-    from synthgov.files import LocalFiles
-    from synthgov.graph import LineageGraph
+    from synthgov.app.runner import CheckOptions, load_files, prepare
+    from synthgov.lineage.graph import LineageGraph
     from synthgov.loaders.native import NativeLoader  # noqa: F401 - imported by load_files
-    from synthgov.runner import CheckOptions, load_files, prepare
+    from synthgov.repo.files import LocalFiles
     from synthgov.verify.measure import display_from, run_verification
     from synthgov.verify.model import MeasureParams
 

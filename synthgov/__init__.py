@@ -2,7 +2,7 @@
 
 Import-light on purpose: every pre-commit call pays for start-up, so importing this package
 imports nothing else. Plugins use ``synthgov.hookimpl`` (created on first access) to
-implement the hooks of :mod:`synthgov.hookspecs`.
+implement the hooks of :mod:`synthgov.core.hookspecs`.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ __all__ = ["PROJECT", "__version__", "hookimpl", "hookspec"]
 
 def __getattr__(name: str) -> Any:
     if name in ("hookimpl", "hookspec"):
-        from synthgov import markers
+        from synthgov.core import markers
 
         return getattr(markers, name)
     raise AttributeError(f"module 'synthgov' has no attribute {name!r}")

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from synthgov.console import run
+from synthgov.cli.console import run
 
 if __name__ == "__main__":  # pragma: no cover
     run()

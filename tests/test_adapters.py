@@ -16,12 +16,12 @@ from typing import Any
 import pytest
 import yaml
 
-from synthgov.graph import LineageGraph, is_synthetic, model_ref_id
-from synthgov.loading.limits import Limits
-from synthgov.model import Document, Finding, LoadResult
-from synthgov.plugins import load_registry
-from synthgov.runner import CheckOptions, load_one, prepare, run_check
-from synthgov.synthetic import synthetic_status
+from synthgov.app.runner import CheckOptions, load_one, prepare, run_check
+from synthgov.core.types import Document, Finding, LoadResult
+from synthgov.lineage.graph import LineageGraph, is_synthetic, model_ref_id
+from synthgov.lineage.synthetic import synthetic_status
+from synthgov.plugins.manager import load_registry
+from synthgov.repo.parsing.limits import Limits
 from tests.conftest import CORPUS, ROOT, run_cli, write_tree
 
 HANDWRITTEN = ROOT / "tests" / "fixtures" / "handwritten"
@@ -244,7 +244,7 @@ def test_hf_handwritten_distilabel_card(tmp_path: Path) -> None:
     outputs = [s.get("outputs") for s in pipeline.data["stages"]]
     assert outputs and all(o == ["support-chats-synth"] for o in outputs)
     # the graph connects them: the card's generators come from the pipeline's generate stages
-    from synthgov.lineage import generators
+    from synthgov.lineage.roles import generators
 
     graph = LineageGraph.build([doc, pipeline])
     assert {u.model for u in generators(graph, "support-chats-synth")} == {

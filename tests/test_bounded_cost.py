@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from synthgov import quickschema
-from synthgov.custom import EXPR_COST_LIMIT, compile_expr, expr_cost
-from synthgov.policy import default_reader, resolve
-from synthgov.regexcost import ANCHORED_LIMIT, UNANCHORED_LIMIT, bounded, subject_limit
-from synthgov.resources import schema
+from synthgov.core.resources import schema
+from synthgov.policy import quickschema
+from synthgov.policy.custom import EXPR_COST_LIMIT, compile_expr, expr_cost
+from synthgov.policy.regexcost import ANCHORED_LIMIT, UNANCHORED_LIMIT, bounded, subject_limit
+from synthgov.policy.resolve import default_reader, resolve
 from tests.conftest import run_cli, write_tree
 
 CATASTROPHIC = r"^([a-zA-Z0-9_.-]+)+@acme\.example$"
@@ -202,7 +202,7 @@ def _diamond(root: Path, refs: int = 10, levels: int = 8) -> None:
 
 
 def test_an_extends_diamond_reads_each_policy_once(tmp_path: Path) -> None:
-    from synthgov.plugins import load_registry
+    from synthgov.plugins.manager import load_registry
 
     _diamond(tmp_path)
     reads: list[str] = []
@@ -247,7 +247,7 @@ def test_a_shared_base_is_applied_before_everything_that_extends_it(tmp_path: Pa
             "top.yaml": head + "extends: [./left.yaml, ./right.yaml]\n",
         },
     )
-    from synthgov.plugins import load_registry
+    from synthgov.plugins.manager import load_registry
 
     policy = resolve(
         ["./top.yaml"],

@@ -1,4 +1,4 @@
-"""The cache (SPEC section 14, synthgov/cache.py): a warm re-run is served from the cache
+"""The cache (SPEC section 14, synthgov/app/cache.py): a warm re-run is served from the cache
 and gives the same bytes; anything that can change a finding misses it.
 
 Hits are observed in-process (a cached run's documents are loaded lazily, on demand);
@@ -20,9 +20,9 @@ from typing import Any
 
 import pytest
 
-import synthgov.cache
-from synthgov.cache import DB_NAME, LazyDocuments
-from synthgov.runner import CheckOptions, prepare, run_check
+import synthgov.app.cache
+from synthgov.app.cache import DB_NAME, LazyDocuments
+from synthgov.app.runner import CheckOptions, prepare, run_check
 from tests.conftest import ROOT, git, run_cli
 
 sys.path.insert(0, str(ROOT / "bench"))
@@ -84,7 +84,7 @@ def test_warm_rerun_is_served_and_identical(acme: Path, tmp_path: Path) -> None:
 def test_no_cache_and_config_switch_it_off(acme: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     _check(acme, cache, use_cache=False)
-    assert not (cache / DB_NAME).exists()  # start-up snapshots (synthgov/snapshot.py) only
+    assert not (cache / DB_NAME).exists()  # start-up snapshots (synthgov/repo/snapshot.py) only
     (acme / "synthgov.yaml").write_text("policies: [builtin:baseline]\ncache: {enabled: false}\n")
     _check(acme, cache)
     _, hit, _ = _check(acme, cache)
@@ -337,7 +337,7 @@ def test_skipping_discovery_still_sees_new_files(
 ) -> None:
     # forked-check: the folders are checked by a child process (cache.check_beside), as in
     # a warm run over thousands of cards
-    monkeypatch.setattr(synthgov.cache, "CHECK_BESIDE_FROM", 0 if beside else 10**9)
+    monkeypatch.setattr(synthgov.app.cache, "CHECK_BESIDE_FROM", 0 if beside else 10**9)
     cache = tmp_path / "cache"
     (acme / "datasets" / "empty").mkdir()
     if with_git:
@@ -366,7 +366,7 @@ def test_skipping_discovery_still_sees_new_files(
 
 
 def test_check_beside_gives_the_childs_verdict(tmp_path: Path) -> None:
-    from synthgov.cache import _dir_signature, all_unchanged, check_beside, signature
+    from synthgov.app.cache import _dir_signature, all_unchanged, check_beside, signature
 
     (tmp_path / "a").write_text("a")
     state = [("dir", str(tmp_path), _dir_signature(str(tmp_path)))]
@@ -382,7 +382,7 @@ def test_check_beside_gives_the_childs_verdict(tmp_path: Path) -> None:
 def test_check_beside_does_not_fork_a_threaded_process(tmp_path: Path) -> None:
     import threading
 
-    from synthgov.cache import check_beside
+    from synthgov.app.cache import check_beside
 
     release = threading.Event()
     worker = threading.Thread(target=release.wait)

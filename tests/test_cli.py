@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from synthgov import __version__
-from synthgov.plugins import load_registry
+from synthgov.plugins.manager import load_registry
 from tests.conftest import SPEC_RULE_CATALOG, run_cli, write_tree
 
 BAD_CARD = "apiVersion: synthgov/v1\nkind: DatasetCard\nmetadata:\n  id: x\n"
@@ -450,7 +450,7 @@ def _run_with_tty_stderr(args: list[str], cwd: Path) -> tuple[int, str, str]:
 
 
 def test_progress_on_a_terminal_for_long_runs_never_in_machine_formats(tmp_path: Path) -> None:
-    from synthgov.runner import PROGRESS_MIN_FILES
+    from synthgov.app.runner import PROGRESS_MIN_FILES
 
     write_tree(
         tmp_path,

@@ -16,12 +16,12 @@ from typing import Any
 import pytest
 import yaml
 
-from synthgov.graph import SOURCE, LineageGraph, dataset_node
-from synthgov.loading.limits import Limits
-from synthgov.model import DATASET_CARD, Document
-from synthgov.plugins import load_registry
-from synthgov.runner import load_one
-from synthgov.synthetic import synthetic_status
+from synthgov.app.runner import load_one
+from synthgov.core.types import DATASET_CARD, Document
+from synthgov.lineage.graph import SOURCE, LineageGraph, dataset_node
+from synthgov.lineage.synthetic import synthetic_status
+from synthgov.plugins.manager import load_registry
+from synthgov.repo.parsing.limits import Limits
 from tests.conftest import CORPUS, ROOT, run_cli
 
 # Documents: 39 Hugging Face cards (the card without front matter is not a document and the

@@ -289,7 +289,7 @@ COMPARE_MATRIX = [
 def test_compare_modes_do_what_the_registry_says(tmp_path: Path) -> None:
     """One pipeline per (judge, training generator) pair, checked in both modes: SG203 fires
     exactly where the registry relates the two models, by lineage or by provider."""
-    from synthgov.modelreg import ModelRegistry, related
+    from synthgov.models.registry import ModelRegistry, related
 
     registry = ModelRegistry.builtin()
     files = {"synthgov.yaml": "policies: [./policy.yaml]\n"}

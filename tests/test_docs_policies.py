@@ -146,8 +146,8 @@ def test_guide_examples_run(tmp_path: Path, workspace: str) -> None:
 
 def test_the_eu_ai_act_table_matches_the_pack() -> None:
     """The rule -> Article 10 table of the guide is the pack's mapping, not a copy of it."""
-    from synthgov.plugins import load_registry
-    from synthgov.policy import resolve
+    from synthgov.plugins.manager import load_registry
+    from synthgov.policy.resolve import resolve
 
     registry = load_registry(entry_points=False)
     pack = resolve(("builtin:eu-ai-act",), origin_label="t", origin_dir=".", rules=registry.rules)

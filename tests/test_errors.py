@@ -9,8 +9,11 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from synthgov import baselinefile, cli, config, errors
-from synthgov.errors import (
+from synthgov.app import baseline as baselinefile
+from synthgov.app.gitdiff import GitError
+from synthgov.cli import main as cli
+from synthgov.core import errors
+from synthgov.core.errors import (
     BaselineError,
     ConfigError,
     PluginError,
@@ -18,7 +21,7 @@ from synthgov.errors import (
     RegistryError,
     SynthgovError,
 )
-from synthgov.gitdiff import GitError
+from synthgov.policy import config
 
 
 def test_the_tree() -> None:
@@ -31,9 +34,9 @@ def test_the_tree() -> None:
 
 
 def test_the_old_import_paths_name_the_same_classes() -> None:
-    from synthgov.modelreg import RegistryError as FromRegistry
-    from synthgov.plugins import PluginError as FromPlugins
-    from synthgov.policy import PolicyError as FromPolicy
+    from synthgov.models.registry import RegistryError as FromRegistry
+    from synthgov.plugins.manager import PluginError as FromPlugins
+    from synthgov.policy.resolve import PolicyError as FromPolicy
 
     assert (FromPolicy, FromPlugins, FromRegistry) == (PolicyError, PluginError, RegistryError)
 

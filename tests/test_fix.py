@@ -137,7 +137,7 @@ def test_fix_leaves_what_it_cannot_edit_safely(tmp_path: Path) -> None:
 def test_fix_keeps_a_hex_digest_that_yaml_would_read_as_a_number_a_string(
     tmp_path: Path,
 ) -> None:
-    from synthgov.fix import _render
+    from synthgov.app.fix import _render
 
     assert _render("abc", "8e586970") == '"8e586970"'
     assert _render("abc", "12345") == '"12345"'

@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from synthgov.graph import (
+from synthgov.app.runner import CheckOptions, prepare, run_check
+from synthgov.core.types import Document
+from synthgov.lineage.graph import (
     GENERATED,
     INPUT,
     JUDGED,
@@ -22,10 +24,8 @@ from synthgov.graph import (
     dataset_node,
     model_node,
 )
-from synthgov.graphrender import render
-from synthgov.lineage import card_checkers, generators, pipeline_roles
-from synthgov.model import Document
-from synthgov.runner import CheckOptions, prepare, run_check
+from synthgov.lineage.render import render
+from synthgov.lineage.roles import card_checkers, generators, pipeline_roles
 from tests.conftest import ROOT, run_cli, write_tree
 
 ACME = ROOT / "examples" / "acme"

@@ -288,7 +288,7 @@ def test_a_plugin_installed_outside_the_work_tree_still_loads_in_the_gate(tmp_pa
     site.mkdir()
     (site / "acme_rules.py").write_text(
         "import pathlib\n"
-        "from synthgov.markers import hookimpl\n"
+        "from synthgov.core.markers import hookimpl\n"
         "pathlib.Path(__file__).with_name('LOADED').write_text('yes')\n"
         "@hookimpl\n"
         "def synthgov_register_rules():\n    return []\n",
@@ -479,7 +479,7 @@ def test_a_tampered_registry_snapshot_does_not_change_verdicts(tmp_path: Path) -
 
 
 def test_every_git_process_of_synthgov_goes_through_the_safe_options() -> None:
-    """No module starts git except through synthgov.gitsafe (subprocesses) or gitdiff's
+    """No module starts git except through synthgov.repo.gitsafe (subprocesses) or gitdiff's
     open_repo (GitPython, with the same options made persistent)."""
     import re
 
@@ -489,12 +489,12 @@ def test_every_git_process_of_synthgov_goes_through_the_safe_options() -> None:
     for path in sorted((ROOT / "synthgov").rglob("*.py")):
         text = path.read_text(encoding="utf-8")
         rel = path.relative_to(ROOT).as_posix()
-        if rel != "synthgov/gitsafe.py" and re.search(r"""\[\s*["']git["']""", text):
+        if rel != "synthgov/repo/gitsafe.py" and re.search(r"""\[\s*["']git["']""", text):
             offenders.append(f"{rel}: a git command line not built by gitsafe.git_command")
-        if rel != "synthgov/gitdiff.py" and re.search(r"\bgit\.(Repo|Git|cmd)\b", text):
+        if rel != "synthgov/app/gitdiff.py" and re.search(r"\bgit\.(Repo|Git|cmd)\b", text):
             offenders.append(f"{rel}: GitPython used outside gitdiff.open_repo")
     assert offenders == []
-    gitdiff = (ROOT / "synthgov" / "gitdiff.py").read_text(encoding="utf-8")
+    gitdiff = (ROOT / "synthgov" / "app" / "gitdiff.py").read_text(encoding="utf-8")
     assert gitdiff.count("git.Repo(") == 1 and "set_persistent_git_options" in gitdiff
 
 

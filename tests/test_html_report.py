@@ -13,11 +13,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from synthgov.report import Report
+from synthgov.app.runner import CheckOptions, prepare, run_check
+from synthgov.engine.report import Report
 from synthgov.reporters.html import render
 from synthgov.reporters.html.inputs import AuditInputs, MeasuredValue
 from synthgov.reporters.html.svg import ranks, wrap_rows
-from synthgov.runner import CheckOptions, prepare, run_check
 from tests.conftest import ROOT, git, imported_modules, run_cli, write_tree
 
 ACME = ROOT / "examples" / "acme"
@@ -330,14 +330,14 @@ def test_the_report_imports_no_gitpython_and_text_checks_no_html(tmp_path: Path)
     git(tmp_path, "commit", "-qm", "one")
     modules = imported_modules(["report", "--no-cache", "-o", "r.html"], tmp_path)
     assert "synthgov.reporters.html.svg" in modules  # the measurement saw the real run
-    assert "git" not in modules and "synthgov.gitdiff" not in modules
+    assert "git" not in modules and "synthgov.app.gitdiff" not in modules
     text = imported_modules(["check", "--no-cache", "card.yaml"], tmp_path)
-    assert not any(m.startswith(("synthgov.reporters.html", "synthgov.audit")) for m in text)
+    assert not any(m.startswith(("synthgov.reporters.html", "synthgov.app.audit")) for m in text)
 
 
 def test_every_active_finding_counts_in_one_family() -> None:
-    from synthgov.model import Finding, Severity
-    from synthgov.report import summarize
+    from synthgov.core.types import Finding, Severity
+    from synthgov.engine.report import summarize
     from synthgov.reporters.html.model import build
 
     findings = tuple(
@@ -388,9 +388,9 @@ _KEYS = (
 )
 def test_any_document_shape_renders_without_an_exception(kind: str, body: dict) -> None:
     """A malformed card is a finding already; the page shows 'not recorded', never fails."""
-    from synthgov.graph import LineageGraph
-    from synthgov.model import Document
-    from synthgov.report import summarize
+    from synthgov.core.types import Document
+    from synthgov.engine.report import summarize
+    from synthgov.lineage.graph import LineageGraph
 
     doc = Document(path="x/card.yaml", kind=kind, data=body)
     graph = LineageGraph.build([doc])
@@ -407,9 +407,9 @@ def test_any_document_shape_renders_without_an_exception(kind: str, body: dict) 
 
 
 def test_wrong_types_in_known_places_show_as_not_recorded() -> None:
-    from synthgov.graph import LineageGraph
-    from synthgov.model import Document
-    from synthgov.report import summarize
+    from synthgov.core.types import Document
+    from synthgov.engine.report import summarize
+    from synthgov.lineage.graph import LineageGraph
 
     data = {
         "metadata": {"id": "odd", "owner": ["a"], "tags": "text"},

@@ -1,4 +1,4 @@
-"""The repository index (issue 15, synthgov/index.py): a commit-time run (explicit files)
+"""The repository index (issue 15, synthgov/app/index.py): a commit-time run (explicit files)
 re-reads only what changed and evaluates the targets against the context the rules reach,
 with results identical to a ``--no-cache`` run in every case.
 
@@ -24,8 +24,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from synthgov.cache import DB_NAME
-from synthgov.runner import CheckOptions, prepare, run_check
+from synthgov.app.cache import DB_NAME
+from synthgov.app.runner import CheckOptions, prepare, run_check
 from tests.conftest import ROOT
 from tests.test_robustness import FUZZ
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from synthgov.scaffold import starter_files
+from synthgov.app.scaffold import starter_files
 from tests.conftest import run_cli
 
 TARGETS = sorted(starter_files())

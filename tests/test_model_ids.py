@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from synthgov.modelreg import ModelRegistry
+from synthgov.models.registry import ModelRegistry
 
 SHA = "0e9e39f249a16976918f6564b8830bc894c89659"  # any 40-hex commit sha
 

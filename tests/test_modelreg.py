@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from synthgov.modelreg import (
+from synthgov.models.registry import (
     OUTPUTS_TRAINING,
     ModelRegistry,
     RegistryError,

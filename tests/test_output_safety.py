@@ -19,15 +19,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from synthgov.escaping import (
+from synthgov.core.escaping import (
     command_safe_lines,
     display_path,
     markdown_code,
     markdown_text,
     printable,
 )
-from synthgov.model import Finding, Severity
-from synthgov.report import Report, summarize
+from synthgov.core.types import Finding, Severity
+from synthgov.engine.report import Report, summarize
 from synthgov.reporters import github, junit, markdown, text
 from tests.conftest import TODAY, run_cli, write_tree
 
@@ -279,7 +279,7 @@ def _check_with_umask(cwd: Path, mask: int, output: str) -> subprocess.Completed
     env.pop("GITHUB_ACTIONS", None)
     script = (
         f"import os, sys; os.umask({mask}); sys.argv = ['synthgov', *sys.argv[1:]]; "
-        "from synthgov.console import run; run()"
+        "from synthgov.cli.console import run; run()"
     )
     return subprocess.run(
         [sys.executable, "-c", script, "check", "--format", "json", "--output", output, "."],

@@ -1,7 +1,7 @@
 """The wheel ships every module: pyproject.toml lists packages explicitly (policies/ and
 schemas/ are mapped into the package), so a new subpackage must be listed there too, and every
 data file inside the package must be matched by a package-data pattern. A wheel without
-``synthgov/registry/`` once passed every test run from the source tree."""
+``synthgov/models/`` once passed every test run from the source tree."""
 
 from __future__ import annotations
 

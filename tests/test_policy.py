@@ -177,7 +177,7 @@ def test_every_rule_default_satisfies_its_parameter_schema() -> None:
     sound only while every default is valid."""
     import jsonschema
 
-    from synthgov.plugins import load_registry
+    from synthgov.plugins.manager import load_registry
 
     rules = load_registry(entry_points=False).rules
     checked = 0
@@ -191,7 +191,7 @@ def test_every_rule_default_satisfies_its_parameter_schema() -> None:
 
 
 def test_a_value_that_only_looks_like_the_default_is_still_validated(tmp_path) -> None:
-    from synthgov.policy import _same
+    from synthgov.policy.resolve import _same
 
     assert _same(0.8, 0.8) and _same(1, 1.0) and _same(["a"], ["a"])
     assert not _same(True, 1) and not _same("0.8", 0.8) and not _same([1], [True])

@@ -1,4 +1,4 @@
-"""The pure-Python validity proof (synthgov/quickschema.py) never contradicts jsonschema-rs.
+"""The pure-Python validity proof (synthgov/policy/quickschema.py) never contradicts jsonschema-rs.
 
 A ``True`` from :func:`prove_valid` lets a run skip jsonschema-rs, so it must only ever be
 said of an instance jsonschema-rs accepts; a ``False`` must be an instance it rejects. The
@@ -22,8 +22,8 @@ import yaml
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
-from synthgov import schemacheck
-from synthgov.quickschema import prove_valid
+from synthgov.policy import schemacheck
+from synthgov.policy.quickschema import prove_valid
 from tests.conftest import ROOT
 from tests.test_schemas import SCHEMA_FILES, load_schema, load_yaml
 

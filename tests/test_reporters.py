@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from synthgov.model import Finding, Severity
-from synthgov.report import Report, summarize
+from synthgov.core.types import Finding, Severity
+from synthgov.engine.report import Report, summarize
 from synthgov.reporters import github, junit
 from tests.conftest import ROOT, run_cli, write_tree
 

@@ -42,7 +42,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from synthgov.cli import main
+from synthgov.cli.main import main
 from tests.conftest import ROOT, TODAY
 
 settings.register_profile(

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 import yaml
 
-from synthgov.runner import CheckOptions, prepare, run_check
+from synthgov.app.runner import CheckOptions, prepare, run_check
 from tests.conftest import write_tree
 
 CASES_DIR = Path(__file__).parent / "rule_cases"
@@ -92,7 +92,7 @@ def test_rule_case(tmp_path: Path, rule: str, case: dict[str, Any]) -> None:
 
 
 def test_every_rule_has_cases() -> None:
-    from synthgov.plugins import load_registry
+    from synthgov.plugins.manager import load_registry
 
     covered = {p.values[0] for p in _load_cases()}
     missing = sorted(set(load_registry(entry_points=False).rules) - covered)

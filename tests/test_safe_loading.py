@@ -10,11 +10,11 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from synthgov.loading import safeyaml
-from synthgov.loading.jsonpos import load_json
-from synthgov.loading.limits import DEFAULT_LIMITS, MIB, Limits, size_problem
-from synthgov.loading.safeyaml import Parsed, decode, load_yaml, load_yaml_text
-from synthgov.model import FileProblem, Position
+from synthgov.core.types import FileProblem, Position
+from synthgov.repo.parsing import safeyaml
+from synthgov.repo.parsing.jsonpos import load_json
+from synthgov.repo.parsing.limits import DEFAULT_LIMITS, MIB, Limits, size_problem
+from synthgov.repo.parsing.safeyaml import Parsed, decode, load_yaml, load_yaml_text
 
 PARSERS = [
     pytest.param(safeyaml.PURE_PARSER, id="pure"),
@@ -418,7 +418,7 @@ def test_positions(parser, pointer, line, column):
 
 @pytest.mark.parametrize("parser", PARSERS)
 def test_every_pointer_has_a_position(parser):
-    from synthgov.model import walk
+    from synthgov.core.types import walk
 
     parsed = load(CARD, parser)
     assert {pointer for pointer, _ in walk(parsed.data)} == set(parsed.positions)
@@ -483,7 +483,7 @@ def test_json_positions(pointer, line, column):
 
 
 def test_json_every_pointer_has_a_position():
-    from synthgov.model import walk
+    from synthgov.core.types import walk
 
     parsed = load_json(JSON_DOC.encode())
     assert {pointer for pointer, _ in walk(parsed.data)} == set(parsed.positions)

@@ -1,4 +1,4 @@
-"""Start-up: what a one-card check imports and computes (synthgov/snapshot.py, the lazy
+"""Start-up: what a one-card check imports and computes (synthgov/repo/snapshot.py, the lazy
 model-registry patterns), and that the shortcuts give the same answers as the long way."""
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from synthgov import snapshot
-from synthgov.modelreg import ModelRegistry, compile_pattern
+from synthgov.models.registry import ModelRegistry, compile_pattern
+from synthgov.repo import snapshot
 from tests.conftest import ROOT, imported_modules
 
 MODELS_YAML = ROOT / "synthgov" / "data" / "models.yaml"
@@ -81,7 +81,7 @@ def test_needle_is_in_every_match(expr: str) -> None:
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
-    from synthgov.modelreg import _regex_needle
+    from synthgov.models.registry import _regex_needle
 
     needle = _regex_needle(expr)
     compiled = re.compile(expr, re.IGNORECASE)
@@ -121,7 +121,7 @@ def test_every_builtin_pattern_compiles() -> None:
 
 
 def test_config_patterns_are_compiled_eagerly_and_fail_closed() -> None:
-    from synthgov.modelreg import RegistryError
+    from synthgov.models.registry import RegistryError
 
     with pytest.raises(RegistryError, match="invalid pattern"):
         ModelRegistry.builtin().extended([{"match": ["^acme/(unclosed"], "family": "x"}])
@@ -221,6 +221,6 @@ def test_single_card_check_skips_metadata_resources_and_pickle(tmp_path: Path) -
     card = (ROOT / "examples/acme/datasets/support-eval/card.yaml").read_text(encoding="utf-8")
     (tmp_path / "card.yaml").write_text(card, encoding="utf-8")
     modules = _imported(["check", "--no-cache", "card.yaml"], tmp_path, tmp_path / "cache")
-    assert "synthgov.engine" in modules
+    assert "synthgov.engine.evaluate" in modules
     for heavy in ("importlib.metadata", "importlib.resources", "tempfile", "pickle", "sqlite3"):
         assert heavy not in modules, f"a one-card check imported {heavy}"

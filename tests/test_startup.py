@@ -42,10 +42,10 @@ def test_single_card_check_imports_nothing_heavy(tmp_path: Path, in_git: bool) -
     for heavy in HEAVY:
         assert heavy not in modules, f"a single-card check imported {heavy}"
     assert not any(m.startswith(("git.", "gitdb", "smmap")) for m in modules), "GitPython"
-    assert "synthgov.gitdiff" not in modules
-    assert "synthgov.engine" in modules  # the measurement saw the real run
+    assert "synthgov.app.gitdiff" not in modules
+    assert "synthgov.engine.evaluate" in modules  # the measurement saw the real run
     # the card, the config and the baseline pack are proved valid in pure Python
-    assert "synthgov.quickschema" in modules
+    assert "synthgov.policy.quickschema" in modules
     assert "jsonschema_rs" not in modules, "a valid card needs no jsonschema-rs"
 
 
@@ -70,7 +70,7 @@ def _console(args: list[str], cwd: Path, env: dict[str, str] | None = None):
 
 
 def test_fast_exit_keeps_exit_codes_and_flushes_all_output(tmp_path: Path) -> None:
-    """synthgov.console ends with os._exit: every exit code and every byte must survive."""
+    """synthgov.cli.console ends with os._exit: every exit code and every byte must survive."""
     for i in range(40):  # enough findings for output well past any stream buffer
         (tmp_path / f"c{i}.yaml").write_text(CARD.replace("id: one", f"id: card-{i}"))
     report = _console(["check", "--no-cache", "--format", "json"], tmp_path)

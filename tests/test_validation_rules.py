@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from synthgov.plugins import load_registry
-from synthgov.policy import resolve
+from synthgov.plugins.manager import load_registry
+from synthgov.policy.resolve import resolve
 from synthgov.rules.validation import required_sample
 from tests.conftest import run_cli, write_tree
 
@@ -220,7 +220,7 @@ def test_eu_ai_act_and_strict_combine_in_either_order() -> None:
 
 
 def test_every_pack_has_a_header_saying_who_it_is_for() -> None:
-    from synthgov import resources
+    from synthgov.core import resources
 
     for name in ("baseline", "strict", "eu-ai-act"):
         text = (resources.builtin_pack_bytes(name) or b"").decode("utf-8")

@@ -13,8 +13,8 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from synthgov.lazyre import LazyRegex
-from synthgov.model import Pointer, Position, walk
+from synthgov.core.lazyre import LazyRegex
+from synthgov.core.types import Pointer, Position, walk
 
 API_VERSION = "synthgov/v1"
 _DATE = LazyRegex(r"\d{4}-\d{2}-\d{2}")

@@ -32,10 +32,10 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from synthgov.lazyre import LazyRegex
+from synthgov.core.lazyre import LazyRegex
+from synthgov.core.types import DATASET_CARD, FileProblem, LoadResult, Pointer, Position
 from synthgov.loaders.adapting import Mapped, as_strings, folder_name, iso_date
-from synthgov.loading.limits import Limits
-from synthgov.model import DATASET_CARD, FileProblem, LoadResult, Pointer, Position
+from synthgov.repo.parsing.limits import Limits
 
 NAME = "croissant"
 SYNTHGOV_KEY = "synthgov"
@@ -112,7 +112,7 @@ class CroissantLoader:
 
     def load(self, path: str, raw: bytes, display_path: str, limits: Limits) -> LoadResult:
         from synthgov.loaders.native import to_document
-        from synthgov.loading.jsonpos import load_json
+        from synthgov.repo.parsing.jsonpos import load_json
 
         parsed = load_json(raw, limits)
         problems = tuple(parsed.problems)
@@ -153,7 +153,7 @@ def block_problems(
         )
         hint = 'write native fields in it, e.g. "synthgov": {"synthetic": false}'
         return (FileProblem("SG001", message, at.line, at.column, (SYNTHGOV_KEY,), hint),)
-    from synthgov.resources import schema
+    from synthgov.core.resources import schema
 
     card = schema("DatasetCard")
     found: list[FileProblem] = []
@@ -557,8 +557,15 @@ def _map_synthetic(
     positions: Mapping[Pointer, Position],
     out: Mapped,
 ) -> None:
-    """Evidence that the data is synthetic (:mod:`synthgov.synthetic`), each at its place."""
-    from synthgov.synthetic import DECLARED, SUSPECTED, evidence_entry, generated_by, llm_names
+    """Evidence that the data is synthetic (:mod:`synthgov.lineage.synthetic`), each at its
+    place."""
+    from synthgov.lineage.synthetic import (
+        DECLARED,
+        SUSPECTED,
+        evidence_entry,
+        generated_by,
+        llm_names,
+    )
 
     found: list[tuple[dict[str, Any], Position | None]] = []
     lowered = {k.lower(): v for k, v in names.items()}

@@ -27,10 +27,10 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from synthgov.lazyre import LazyRegex
+from synthgov.core.lazyre import LazyRegex
+from synthgov.core.types import DATASET_CARD, FileProblem, LoadResult, Pointer, Position
 from synthgov.loaders.adapting import Mapped, as_strings, basename, folder_name, iso_date
-from synthgov.loading.limits import Limits
-from synthgov.model import DATASET_CARD, FileProblem, LoadResult, Pointer, Position
+from synthgov.repo.parsing.limits import Limits
 
 NAME = "datadreamer"
 FILE_NAME = "datadreamer.json"
@@ -61,7 +61,7 @@ class DataDreamerLoader:
     def load(self, path: str, raw: bytes, display_path: str, limits: Limits) -> LoadResult:
         from synthgov.loaders.huggingface import readme_has_synthgov_block
         from synthgov.loaders.native import to_document
-        from synthgov.loading.jsonpos import load_json
+        from synthgov.repo.parsing.jsonpos import load_json
 
         parsed = load_json(raw, limits)
         problems = tuple(parsed.problems)
@@ -100,7 +100,7 @@ def map_metadata(
         value = data.get(key)
         if isinstance(value, str | int | float) and not isinstance(value, bool) and str(value):
             out.put(("metadata", native), str(value), positions.get((key,)))
-    from synthgov.synthetic import DECLARED, evidence_entry
+    from synthgov.lineage.synthetic import DECLARED, evidence_entry
 
     reason = "a DataDreamer datadreamer.json (its data is written by the steps' models)"
     out.put(("x-synthetic",), [evidence_entry(DECLARED, reason)], positions.get(("data_card",)))

@@ -29,10 +29,10 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from synthgov.lazyre import LazyRegex
+from synthgov.core.lazyre import LazyRegex
+from synthgov.core.types import PIPELINE, FileProblem, LoadResult, Pointer, Position
 from synthgov.loaders.adapting import Mapped, folder_name
-from synthgov.loading.limits import Limits
-from synthgov.model import PIPELINE, FileProblem, LoadResult, Pointer, Position
+from synthgov.repo.parsing.limits import Limits
 
 NAME = "distilabel"
 _TOP_KEY = LazyRegex(rb"^distilabel[ \t]*:", re.M)
@@ -104,7 +104,7 @@ class DistilabelLoader:
 
     def load(self, path: str, raw: bytes, display_path: str, limits: Limits) -> LoadResult:
         from synthgov.loaders.native import to_document
-        from synthgov.loading.safeyaml import load_yaml
+        from synthgov.repo.parsing.safeyaml import load_yaml
 
         parsed = load_yaml(raw, limits)
         problems = tuple(parsed.problems)

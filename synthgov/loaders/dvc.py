@@ -22,14 +22,14 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from synthgov.lazyre import LazyRegex
+from synthgov.core.lazyre import LazyRegex
+from synthgov.core.types import DATASET_CARD, PIPELINE, FileProblem, LoadResult, Pointer, Position
 from synthgov.loaders.adapting import Mapped, basename, folder_name
-from synthgov.loading.limits import Limits
-from synthgov.model import DATASET_CARD, PIPELINE, FileProblem, LoadResult, Pointer, Position
+from synthgov.repo.parsing.limits import Limits
 
 if TYPE_CHECKING:  # pragma: no cover
-    from synthgov.graphtypes import Edge
-    from synthgov.model import Document
+    from synthgov.core.types import Document
+    from synthgov.lineage.types import Edge
 
 NAME = "dvc"
 FILE_NAMES = ("dvc.yaml", "dvc.yml")
@@ -67,7 +67,7 @@ class DvcLoader:
 
     def load(self, path: str, raw: bytes, display_path: str, limits: Limits) -> LoadResult:
         from synthgov.loaders.native import to_document
-        from synthgov.loading.safeyaml import load_yaml
+        from synthgov.repo.parsing.safeyaml import load_yaml
 
         parsed = load_yaml(raw, limits)
         problems = tuple(parsed.problems)
@@ -192,7 +192,7 @@ def _cards_for(path: str, named: Mapping[str, str], ordered: Sequence[str]) -> l
 
 def file_link_edges(documents: Sequence[Document]) -> list[Edge]:
     """Stage input/output edges for DVC stages whose deps/outs are files named by cards."""
-    from synthgov.graphtypes import INPUT, OUTPUT, Edge, dataset_node, stage_node
+    from synthgov.lineage.types import INPUT, OUTPUT, Edge, dataset_node, stage_node
 
     named = card_files(documents)
     if not named:

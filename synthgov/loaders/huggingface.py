@@ -15,9 +15,9 @@ README. What maps to the native DatasetCard:
 * ``configs`` in the current form (mappings with ``data_files``) -> ``files`` for every
   literal path (glob patterns are kept only in ``x-huggingface``); the old form (a list of
   config names) maps to nothing;
-* evidence of the synthetic status (:mod:`synthgov.synthetic`) under ``x-synthetic``: the tag
-  ``synthetic`` declares it; ``machine-generated`` creators, tags naming an LLM or a generation
-  tool, ``pretty_name`` or README text saying a model generated the data, and a distilabel
+* evidence of the synthetic status (:mod:`synthgov.lineage.synthetic`) under ``x-synthetic``:
+  the tag ``synthetic`` declares it; ``machine-generated`` creators, tags naming an LLM or a
+  generation tool, ``pretty_name`` or README text saying a model generated the data, and a distilabel
   ``pipeline.yaml`` beside the README make it suspected;
 * the whole front matter is kept under ``x-huggingface`` (for custom rules);
 * a ``synthgov:`` mapping holds native fields; they take precedence (``metadata`` is merged
@@ -38,10 +38,10 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from synthgov.lazyre import LazyRegex
+from synthgov.core.lazyre import LazyRegex
+from synthgov.core.types import DATASET_CARD, FileProblem, LoadResult, Pointer, Position
 from synthgov.loaders.adapting import Mapped, as_strings, basename, folder_name
-from synthgov.loading.limits import Limits
-from synthgov.model import DATASET_CARD, FileProblem, LoadResult, Pointer, Position
+from synthgov.repo.parsing.limits import Limits
 
 NAME = "huggingface"
 README = "readme.md"
@@ -113,7 +113,7 @@ class HuggingFaceCardLoader:
 
     def load(self, path: str, raw: bytes, display_path: str, limits: Limits) -> LoadResult:
         from synthgov.loaders.native import to_document
-        from synthgov.loading.safeyaml import decode, load_yaml_text
+        from synthgov.repo.parsing.safeyaml import decode, load_yaml_text
 
         text = decode(raw)
         if isinstance(text, FileProblem):
@@ -348,8 +348,14 @@ def _map_evidence(
     path: str,
     body: tuple[str, int],
 ) -> None:
-    """Why the card may be synthetic (:mod:`synthgov.synthetic`), each at its line."""
-    from synthgov.synthetic import DECLARED, SUSPECTED, evidence_entry, generated_by, llm_names
+    """Why the card may be synthetic (:mod:`synthgov.lineage.synthetic`), each at its line."""
+    from synthgov.lineage.synthetic import (
+        DECLARED,
+        SUSPECTED,
+        evidence_entry,
+        generated_by,
+        llm_names,
+    )
 
     found: list[tuple[dict[str, Any], Position | None]] = []
     for i, tag in as_strings(fm.get("tags")):

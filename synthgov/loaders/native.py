@@ -7,8 +7,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from synthgov.loading.limits import Limits
-from synthgov.model import DOCUMENT_KINDS, Document, FileProblem, LoadResult
+from synthgov.core.types import DOCUMENT_KINDS, Document, FileProblem, LoadResult
+from synthgov.repo.parsing.limits import Limits
 
 # YAML: a top-level key at the start of a line; JSON: the key anywhere in the head
 _YAML_MARKER = re.compile(rb"""^["']?apiVersion["']?[ \t]*:[ \t]*["']?synthgov/v1""", re.M)
@@ -38,11 +38,11 @@ class NativeLoader:
 
     def load(self, path: str, raw: bytes, display_path: str, limits: Limits) -> LoadResult:
         if path.lower().endswith(JSON_SUFFIXES):
-            from synthgov.loading.jsonpos import load_json
+            from synthgov.repo.parsing.jsonpos import load_json
 
             parsed = load_json(raw, limits)
         else:
-            from synthgov.loading.safeyaml import load_yaml
+            from synthgov.repo.parsing.safeyaml import load_yaml
 
             parsed = load_yaml(raw, limits)
         problems = tuple(parsed.problems)

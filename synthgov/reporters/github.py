@@ -5,15 +5,15 @@
 CR and LF become ``%25``, ``%0D`` and ``%0A``; in property values ``:`` and ``,`` are escaped
 too (``%3A``, ``%2C``), so a value never adds a line and can never start a workflow command
 of its own (``::stop-commands::``, a forged ``::error``). Other control characters (ANSI
-escapes, bidirectional overrides) are made visible (:func:`synthgov.escaping.printable`).
+escapes, bidirectional overrides) are made visible (:func:`synthgov.core.escaping.printable`).
 Waived findings are not annotated. The hint follows the message on its own line.
 """
 
 from __future__ import annotations
 
-from synthgov.escaping import printable
-from synthgov.model import Finding, Severity
-from synthgov.report import Report
+from synthgov.core.escaping import printable
+from synthgov.core.types import Finding, Severity
+from synthgov.engine.report import Report
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from synthgov.escaping import json_wellformed
-from synthgov.report import Report
+from synthgov.core.escaping import json_wellformed
+from synthgov.engine.report import Report
 
 
 def render(report: Report) -> str:

@@ -16,9 +16,9 @@ import xml.etree.ElementTree as ET
 from collections import defaultdict
 from typing import Any
 
-from synthgov.escaping import printable, xml_command_safe
-from synthgov.model import Finding, Severity
-from synthgov.report import Report
+from synthgov.core.escaping import printable, xml_command_safe
+from synthgov.core.types import Finding, Severity
+from synthgov.engine.report import Report
 
 # characters XML 1.0 cannot hold, even escaped
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -26,7 +26,7 @@ _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]
 
 def _clean(text: object) -> str:
     """Text from documents for an attribute or a line of a failure's body: control
-    characters made visible (:func:`synthgov.escaping.printable`), then anything XML 1.0
+    characters made visible (:func:`synthgov.core.escaping.printable`), then anything XML 1.0
     cannot hold replaced."""
     return _INVALID_XML.sub("\ufffd", printable(text))
 

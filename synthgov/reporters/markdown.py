@@ -4,7 +4,7 @@ A summary table (counts, and findings per rule), the findings grouped per datase
 pipeline; findings outside any document by file), the references each rule maps to (for
 example regulation clauses from the ``eu-ai-act`` pack), and the lineage graph as a Mermaid
 diagram when the report carries the graph and a Mermaid renderer is installed
-(:mod:`synthgov.graphrender`). Text from documents is escaped (:mod:`synthgov.escaping`), so
+(:mod:`synthgov.lineage.render`). Text from documents is escaped (:mod:`synthgov.core.escaping`), so
 a message cannot break the table, inject HTML, links or images, or mention anyone; code spans
 and fences are longer than any backtick run inside them. Deterministic.
 """
@@ -15,14 +15,14 @@ import importlib
 from collections import defaultdict
 from collections.abc import Iterable
 
-from synthgov.escaping import fence_for, markdown_code, markdown_text
-from synthgov.model import Finding, Severity
-from synthgov.report import Report
+from synthgov.core.escaping import fence_for, markdown_code, markdown_text
+from synthgov.core.types import Finding, Severity
+from synthgov.engine.report import Report
 
 #: at most this many finding rows (GitHub caps a comment at 65,536 characters and a job
 #: summary at 1 MiB); SARIF and JSON always carry every finding
 MAX_ROWS = 500
-RENDERER_MODULE = "synthgov.graphrender"
+RENDERER_MODULE = "synthgov.lineage.render"
 #: larger graphs are not drawn (Mermaid in a comment or job summary becomes unreadable)
 MAX_NODES = 300
 
@@ -33,7 +33,7 @@ def cell(text: object) -> str:
 
 
 def code(text: object) -> str:
-    """Inline code that no text can close (see :func:`synthgov.escaping.markdown_code`)."""
+    """Inline code that no text can close (see :func:`synthgov.core.escaping.markdown_code`)."""
     return markdown_code(text)
 
 
@@ -163,7 +163,7 @@ def _lineage(report: Report) -> list[str]:
 
 def lineage_mermaid(report: Report) -> str | None:
     """The Mermaid text of the run's lineage graph, or None when the report has no graph or
-    no renderer is installed. The renderer (:mod:`synthgov.graphrender`, the one behind
+    no renderer is installed. The renderer (:mod:`synthgov.lineage.render`, the one behind
     ``synthgov graph``) is imported only here; findings that name graph nodes are
     highlighted by it. A graph too large to read comes back as a ``%%`` note."""
     if report.graph is None:

@@ -20,10 +20,10 @@ import json
 from typing import Any
 from urllib.parse import quote
 
-from synthgov.baselinefile import fingerprints
-from synthgov.escaping import json_wellformed
-from synthgov.model import Finding, Severity
-from synthgov.report import Report, RuleMeta
+from synthgov.app.baseline import fingerprints
+from synthgov.core.escaping import json_wellformed
+from synthgov.core.types import Finding, Severity
+from synthgov.engine.report import Report, RuleMeta
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}

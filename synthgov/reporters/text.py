@@ -1,13 +1,13 @@
 """``--format text``: grouped by file, ``path:line:col: ID [severity] message``, hint below.
 
-Text from documents is escaped (:mod:`synthgov.escaping`): no control characters reach the
+Text from documents is escaped (:mod:`synthgov.core.escaping`): no control characters reach the
 terminal and no line reads as a CI workflow command."""
 
 from __future__ import annotations
 
-from synthgov.escaping import command_safe_lines, display_path, printable
-from synthgov.model import Severity
-from synthgov.report import Report
+from synthgov.core.escaping import command_safe_lines, display_path, printable
+from synthgov.core.types import Severity
+from synthgov.engine.report import Report
 
 _COLORS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
 

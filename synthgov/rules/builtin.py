@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from synthgov.markers import hookimpl
+from synthgov.core.markers import hookimpl
 
 
 @hookimpl

@@ -1,6 +1,6 @@
 """SG405-SG406: rules that only run in diff mode (``check --diff-base REF``, SPEC section 11).
 
-Both read ``ctx.diff`` (:class:`synthgov.context.DiffInfo`), which the runner fills from git.
+Both read ``ctx.diff`` (:class:`synthgov.engine.context.DiffInfo`), which the runner fills from git.
 SG406 is an ordinary per-card rule. SG405 is about policy and config files, which are not
 documents: the runner turns ``DiffInfo.policy_changed`` into findings located at those files
 with :func:`policy_changed_problems`, so the finding points at the file that changed.
@@ -12,8 +12,7 @@ import os
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from synthgov.context import DiffInfo, RuleContext
-from synthgov.model import (
+from synthgov.core.types import (
     DATASET_CARD,
     Document,
     FileProblem,
@@ -23,6 +22,7 @@ from synthgov.model import (
     RuleDoc,
     Severity,
 )
+from synthgov.engine.context import DiffInfo, RuleContext
 
 
 def named_files(doc: Document) -> Iterator[tuple[Pointer, str]]:

@@ -1,6 +1,6 @@
 """SG201-SG207: model diversity ("model inbreeding") across cards, pipelines and the registry.
 
-Roles come from :mod:`synthgov.lineage`; relatedness from the model registry under
+Roles come from :mod:`synthgov.lineage.roles`; relatedness from the model registry under
 ``settings.diversity.compare``. Every message tells the whole chain in words, names both
 models and what they share, and gives the ``file:line`` of the far end of the chain.
 """
@@ -10,9 +10,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from synthgov.context import RuleContext
-from synthgov.graph import OUTPUT, SOURCE, Edge, LineageGraph, dataset_node
-from synthgov.lineage import (
+from synthgov.core.types import (
+    DATASET_CARD,
+    PIPELINE,
+    Document,
+    Issue,
+    Pointer,
+    Rule,
+    RuleDoc,
+    Severity,
+)
+from synthgov.engine.context import RuleContext
+from synthgov.lineage.graph import OUTPUT, SOURCE, Edge, LineageGraph, dataset_node
+from synthgov.lineage.roles import (
     Comparator,
     DataUse,
     ModelUse,
@@ -23,7 +33,6 @@ from synthgov.lineage import (
     generators,
     pipeline_roles,
 )
-from synthgov.model import DATASET_CARD, PIPELINE, Document, Issue, Pointer, Rule, RuleDoc, Severity
 
 Hit = tuple[ModelUse, frozenset[str]]
 

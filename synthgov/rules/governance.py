@@ -1,6 +1,6 @@
 """SG401-SG407: owners, approvals and waivers.
 
-The waiver rules (SG403, SG404, SG407) are evaluated by :mod:`synthgov.waivers` after every
+The waiver rules (SG403, SG404, SG407) are evaluated by :mod:`synthgov.engine.waivers` after every
 other rule, since they depend on the other findings; the classes here carry their id,
 severity, parameters and documentation.
 """
@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from synthgov.context import RuleContext
-from synthgov.model import DATASET_CARD, PIPELINE, Document, Issue, Rule, RuleDoc, Severity
+from synthgov.core.types import DATASET_CARD, PIPELINE, Document, Issue, Rule, RuleDoc, Severity
+from synthgov.engine.context import RuleContext
 
 _WAIVER_EXAMPLE = (
     "governance:\n  waivers:\n    - rule: SG302\n      reason: review of batch 2 scheduled\n"

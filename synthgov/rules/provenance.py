@@ -7,10 +7,19 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from synthgov.context import RuleContext
-from synthgov.files import INVALID_PATH, OUTSIDE_ROOT, FileInfo, digest_of
-from synthgov.graph import is_synthetic, model_ref_id
-from synthgov.model import DATASET_CARD, PIPELINE, Document, Issue, Pointer, Rule, RuleDoc, Severity
+from synthgov.core.types import (
+    DATASET_CARD,
+    PIPELINE,
+    Document,
+    Issue,
+    Pointer,
+    Rule,
+    RuleDoc,
+    Severity,
+)
+from synthgov.engine.context import RuleContext
+from synthgov.lineage.graph import is_synthetic, model_ref_id
+from synthgov.repo.files import INVALID_PATH, OUTSIDE_ROOT, FileInfo, digest_of
 
 
 def _list(value: Any) -> list[Any]:
@@ -85,9 +94,9 @@ class GeneratorUndeclared(Rule):
     )
 
     def check(self, doc: Document, ctx: RuleContext) -> Iterator[Issue]:
-        from synthgov.formats import generation_hint
-        from synthgov.lineage import generators
-        from synthgov.synthetic import synthetic_status
+        from synthgov.lineage.roles import generators
+        from synthgov.lineage.synthetic import synthetic_status
+        from synthgov.repo.formats import generation_hint
 
         if any(use_role(u) == "generator" for _, u in generation_uses(doc)):
             return

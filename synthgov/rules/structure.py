@@ -5,8 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from synthgov.context import RuleContext
-from synthgov.model import DATASET_CARD, DOCUMENT_KINDS, PIPELINE, Document, Issue, Rule, RuleDoc
+from synthgov.core.types import (
+    DATASET_CARD,
+    DOCUMENT_KINDS,
+    PIPELINE,
+    Document,
+    Issue,
+    Rule,
+    RuleDoc,
+)
+from synthgov.engine.context import RuleContext
 
 
 class ParseError(Rule):
@@ -58,7 +66,7 @@ class SchemaViolation(Rule):
                 value=doc.data.get("kind"),
             )
             return
-        from synthgov.schemacheck import iter_schema_errors
+        from synthgov.policy.schemacheck import iter_schema_errors
 
         for err in iter_schema_errors(self._validator(doc.kind), doc.data):
             hint = (
@@ -70,8 +78,8 @@ class SchemaViolation(Rule):
 
     def _validator(self, kind: str) -> Any:
         if kind not in self._validators:
-            from synthgov import resources
-            from synthgov.schemacheck import compile_schema
+            from synthgov.core import resources
+            from synthgov.policy.schemacheck import compile_schema
 
             self._validators[kind] = compile_schema(resources.schema(kind), lazy=True)
         return self._validators[kind]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from synthgov.context import RuleContext
-from synthgov.formats import declare_where
-from synthgov.model import DATASET_CARD, Document, Issue, Rule, RuleDoc, Severity
-from synthgov.synthetic import SUSPECTED, synthetic_status
+from synthgov.core.types import DATASET_CARD, Document, Issue, Rule, RuleDoc, Severity
+from synthgov.engine.context import RuleContext
+from synthgov.lineage.synthetic import SUSPECTED, synthetic_status
+from synthgov.repo.formats import declare_where
 
 
 class SyntheticSuspected(Rule):

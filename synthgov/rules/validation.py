@@ -7,10 +7,10 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from synthgov.context import RuleContext
-from synthgov.dates import parse_date
-from synthgov.graph import INPUT, STAGE, dataset_node, model_ref_id, pipeline_node
-from synthgov.model import DATASET_CARD, Document, Issue, Pointer, Rule, RuleDoc, Severity
+from synthgov.core.dates import parse_date
+from synthgov.core.types import DATASET_CARD, Document, Issue, Pointer, Rule, RuleDoc, Severity
+from synthgov.engine.context import RuleContext
+from synthgov.lineage.graph import INPUT, STAGE, dataset_node, model_ref_id, pipeline_node
 from synthgov.rules.provenance import generation_uses, use_role
 
 REVIEW_DEFAULTS = {"confidence": 0.95, "margin": 0.05, "expected_proportion": 0.5}

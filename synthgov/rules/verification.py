@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from synthgov.context import RuleContext
-from synthgov.model import DATASET_CARD, Document, Issue, Rule, RuleDoc, Severity
+from synthgov.core.types import DATASET_CARD, Document, Issue, Rule, RuleDoc, Severity
+from synthgov.engine.context import RuleContext
 
 _CARD = (
     "apiVersion: synthgov/v1\nkind: DatasetCard\nmetadata: {id: intents}\n"

@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from synthgov.model import Document, Pointer
+from synthgov.core.types import Document, Pointer
 from synthgov.verify.model import (
     MISMATCH,
     PII_DETECTORS,

@@ -8,7 +8,7 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from synthgov.model import DATASET_CARD, Document
+from synthgov.core.types import DATASET_CARD, Document
 from synthgov.verify.model import FileResult, FileSpec
 
 #: suffix -> (format, compression); longest suffixes first

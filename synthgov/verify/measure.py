@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-from synthgov.model import DATASET_CARD, PIPELINE, Document
+from synthgov.core.types import DATASET_CARD, PIPELINE, Document
 from synthgov.verify.cache import MeasureCache
 from synthgov.verify.inputs import card_files
 from synthgov.verify.model import DatasetMeasure, FileResult, MeasureParams, Verification
@@ -35,7 +35,7 @@ def contamination_pairs(documents: Sequence[Document], graph: Any) -> dict[str, 
                     pairs.setdefault(doc.id, set()).add(other)
                 else:
                     pairs.setdefault(other, set()).add(doc.id)
-    from synthgov.lineage import pipeline_roles
+    from synthgov.lineage.roles import pipeline_roles
 
     for doc in documents:
         if doc.kind != PIPELINE:
@@ -239,7 +239,7 @@ def _measure_all(
 
 
 def display_from(cwd: str) -> Callable[[str], str]:
-    from synthgov.discovery import display_path
+    from synthgov.repo.discovery import display_path
 
     def show(path: str) -> str:
         return display_path(path, cwd) if os.path.isabs(path) else path

@@ -205,7 +205,7 @@ class Claim:
     hint: str = ""
 
     def to_json(self) -> dict[str, Any]:
-        from synthgov.model import pointer_to_json
+        from synthgov.core.types import pointer_to_json
 
         return {
             "rule": self.rule,

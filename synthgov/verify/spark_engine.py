@@ -24,7 +24,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from synthgov.files import FileInfo, LocalFiles
+from synthgov.repo.files import FileInfo, LocalFiles
 from synthgov.verify import sql
 from synthgov.verify.model import (
     PII_DETECTORS,

@@ -20,8 +20,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from synthgov.loading.limits import Limits
-from synthgov.model import FileProblem, LoadResult, Pointer, Position
+from synthgov.core.types import FileProblem, LoadResult, Pointer, Position
+from synthgov.repo.parsing.limits import Limits
 
 _MARKER = re.compile(rb"^acme_sheet[ \t]*:[ \t]*1[ \t]*$", re.M)
 # sheet key -> pointer in the native DatasetCard
@@ -41,7 +41,7 @@ class DatasetSheetLoader:
 
     def load(self, path: str, raw: bytes, display_path: str, limits: Limits) -> LoadResult:
         from synthgov.loaders.native import to_document
-        from synthgov.loading.safeyaml import load_yaml
+        from synthgov.repo.parsing.safeyaml import load_yaml
 
         parsed = load_yaml(raw, limits)  # safe, with positions, duplicate keys as SG003
         if not parsed.ok:

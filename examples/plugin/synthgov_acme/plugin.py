@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from synthgov.markers import hookimpl
+from synthgov.core.markers import hookimpl
 from synthgov_acme import __version__
 
 __all__ = ["__version__"]  # shown by `synthgov plugins` when loaded through `plugins:`

@@ -1,6 +1,6 @@
 """The ``acme-csv`` output format: one CSV row per finding, for Acme's compliance tracker.
 
-A reporter is a callable that takes the run's :class:`synthgov.report.Report` and returns
+A reporter is a callable that takes the run's :class:`synthgov.engine.report.Report` and returns
 the whole output as text; ``synthgov check --format acme-csv`` prints it or writes it to
 ``--output``. Keep it deterministic: same findings, same bytes.
 """

@@ -1,7 +1,7 @@
 """ACME100: synthetic dataset cards must say what the data is for.
 
 Custom rule ids must not start with ``SG`` (those are synthgov's). A rule is a subclass of
-:class:`synthgov.model.Rule`: class attributes describe it, :meth:`check` yields issues
+:class:`synthgov.core.types.Rule`: class attributes describe it, :meth:`check` yields issues
 (a pointer into the document, a message and a hint); the engine adds severity, file, line and
 column.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from synthgov.model import DATASET_CARD, Document, Issue, Rule, RuleDoc, Severity
+from synthgov.core.types import DATASET_CARD, Document, Issue, Rule, RuleDoc, Severity
 
 
 class IntendedUseMissing(Rule):

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from synthgov.report import Report
+from synthgov.engine.report import Report
 
 if TYPE_CHECKING:  # pragma: no cover
-    from synthgov.graphrender import ModelDescriber
+    from synthgov.lineage.render import ModelDescriber
     from synthgov.reporters.html.inputs import AuditInputs
 
 
@@ -29,7 +29,7 @@ def render(report: Report) -> str:
     keys: dict[str, str] = {}
     svg = "<p>The lineage graph is not available to this report.</p>"
     if view.graph is not None:
-        from synthgov.graph import dataset_node, pipeline_node
+        from synthgov.lineage.graph import dataset_node, pipeline_node
 
         for ds in view.datasets:
             anchors[dataset_node(ds.id)] = ds.anchor

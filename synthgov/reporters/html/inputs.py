@@ -1,6 +1,6 @@
-"""What the HTML audit report needs beyond a :class:`synthgov.report.Report`.
+"""What the HTML audit report needs beyond a :class:`synthgov.engine.report.Report`.
 
-The CLI gathers these (:mod:`synthgov.audit` does the I/O: the git commit, the policy files'
+The CLI gathers these (:mod:`synthgov.app.audit` does the I/O: the git commit, the policy files'
 digests, the eu-ai-act pack's references) and attaches them to the report; the reporter
 itself reads nothing. Every field has an empty default, so a report without them still
 renders (a plugin calling the reporter with a bare ``Report`` gets the findings, the counts
@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from synthgov.model import Document
+from synthgov.core.types import Document
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ class PolicySource:
 
 @dataclass(frozen=True, eq=False, repr=False)  # plumbing: no __eq__, __hash__ or __repr__
 class AuditInputs:
-    """Context of a run for the audit report; gathered by :func:`synthgov.audit.gather`."""
+    """Context of a run for the audit report; gathered by :func:`synthgov.app.audit.gather`."""
 
     documents: tuple[Document, ...] = ()
     commit: str = ""  # the git commit checked ("" when not in a git work tree)

@@ -1,6 +1,6 @@
 """The audit report's content, computed from a report and its inputs; no I/O, no HTML.
 
-:func:`build` turns a :class:`~synthgov.report.Report` (findings, counts, the lineage graph)
+:func:`build` turns a :class:`~synthgov.engine.report.Report` (findings, counts, the lineage graph)
 and :class:`~synthgov.reporters.html.inputs.AuditInputs` (documents, commit, policies,
 references, verification results) into an :class:`AuditView`: frozen records that
 :mod:`synthgov.reporters.html.page` renders. Every value read from a document is checked for
@@ -16,8 +16,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from synthgov.model import DATASET_CARD, PIPELINE, Document, Finding, Severity
-from synthgov.report import Report
+from synthgov.core.types import DATASET_CARD, PIPELINE, Document, Finding, Severity
+from synthgov.engine.report import Report
 from synthgov.reporters.html.inputs import AuditInputs, MeasuredValue, ModelFacts, PolicySource
 
 #: rule families by the hundreds digit of a built-in id (SPEC section 6)
@@ -440,7 +440,7 @@ def _dataset(
     inputs: AuditInputs,
     measured: tuple[MeasuredValue, ...],
 ) -> DatasetView:
-    from synthgov.graph import is_evaluation, is_synthetic
+    from synthgov.lineage.graph import is_evaluation, is_synthetic
 
     data = doc.data
     meta = _mapping(data.get("metadata"))
@@ -636,7 +636,7 @@ def _by_lineage(datasets: Sequence[DatasetView]) -> tuple[tuple[str, int, int], 
 def _waivers(documents: Sequence[Document], findings: Sequence[Finding]) -> tuple[WaiverView, ...]:
     """Every waiver of every document, with the status the run gave it: invalid (SG403),
     expired (SG404), unused (SG407) or active; the three rules point at the waiver."""
-    from synthgov.waivers import waiver_problems
+    from synthgov.engine.waivers import waiver_problems
 
     verdict = {"SG403": "invalid", "SG404": "expired", "SG407": "unused"}
     marked: dict[tuple[str, str], str] = {}

@@ -1,6 +1,6 @@
 """The lineage graph as inline SVG: a layered left-to-right layout computed in Python.
 
-Nodes, labels, classes and the edges to draw come from :mod:`synthgov.graphrender` (the
+Nodes, labels, classes and the edges to draw come from :mod:`synthgov.lineage.render` (the
 layout that the Mermaid and DOT renderings share), so the three drawings agree on what the
 graph holds and what is highlighted. This module adds coordinates:
 
@@ -24,12 +24,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
-from synthgov.graph import LineageGraph, Node
-from synthgov.graphrender import (  # the layout the Mermaid and DOT drawings share
+from synthgov.core.types import Finding, Severity
+from synthgov.lineage.graph import LineageGraph, Node
+from synthgov.lineage.render import (  # the layout the Mermaid and DOT drawings share
     ModelDescriber,
     _Layout,
 )
-from synthgov.model import Finding, Severity
 
 NODE_W = 200
 NODE_H = 46
@@ -225,7 +225,7 @@ def _is_member(node_id: str) -> bool:
 
 def _worst_by_node(findings: Sequence[Finding], anchors: dict[str, str]) -> dict[str, Severity]:
     """The worst active finding of each dataset or pipeline node's own document."""
-    from synthgov.graph import dataset_node, pipeline_node
+    from synthgov.lineage.graph import dataset_node, pipeline_node
 
     worst: dict[str, Severity] = {}
     for f in findings:

@@ -1,0 +1,1 @@
+"""The bottom layer: the data types, errors and small helpers every other layer uses. No I/O."""

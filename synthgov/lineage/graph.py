@@ -1,0 +1,481 @@
+"""The lineage graph of a run (SPEC section 5).
+
+One graph over every document of a run: datasets (cards), pipelines, their stages and the
+models they name. Each edge remembers the document and pointer that declared it, so a
+finding about an edge can point at the exact line. Built once per run, shared by all rules.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from typing import Any
+
+from synthgov.core.types import DATASET_CARD, PIPELINE, Document
+from synthgov.lineage.types import (
+    BASE,
+    GENERATED,
+    INPUT,
+    JUDGED,
+    OUTPUT,
+    SOURCE,
+    STAGE,
+    USES,
+    Edge,
+    Linker,
+    Node,
+    dataset_node,
+    model_node,
+    pipeline_node,
+    stage_node,
+)
+
+# Node, Edge and the node names live in graphtypes (below the loaders, which build edges
+# through the `linkers` hook of LineageGraph.build); they are re-exported here.
+__all__ = [
+    "BASE",
+    "GENERATED",
+    "INPUT",
+    "JUDGED",
+    "OUTPUT",
+    "SOURCE",
+    "STAGE",
+    "USES",
+    "Edge",
+    "LineageGraph",
+    "Linker",
+    "Node",
+    "dataset_node",
+    "document_node",
+    "is_evaluation",
+    "is_synthetic",
+    "model_ref_id",
+    "model_node",
+    "pipeline_node",
+    "stage_node",
+]
+
+
+def document_node(doc: Document) -> str | None:
+    """The graph node a document declares (a card's dataset, a pipeline), if any."""
+    if not doc.id:
+        return None
+    if doc.kind == DATASET_CARD:
+        return dataset_node(doc.id)
+    if doc.kind == PIPELINE:
+        return pipeline_node(doc.id)
+    return None
+
+
+def model_ref_id(ref: Any) -> str | None:
+    if isinstance(ref, str) and ref.strip():
+        return ref.strip()
+    if isinstance(ref, Mapping) and isinstance(ref.get("id"), str) and ref["id"].strip():
+        return ref["id"].strip()
+    return None
+
+
+def is_synthetic(doc: Document) -> bool:
+    """Declared synthetic (:mod:`synthgov.lineage.synthetic`): the synthetic-only rules apply."""
+    from synthgov.lineage.synthetic import is_synthetic as declared
+
+    return declared(doc)
+
+
+def is_evaluation(doc: Document) -> bool:
+    purpose = doc.data.get("purpose")
+    if isinstance(purpose, str):
+        return purpose == "evaluation"
+    return isinstance(purpose, list) and "evaluation" in purpose
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _id_list(value: Any) -> list[tuple[int | None, str]]:
+    if isinstance(value, str):
+        return [(None, value)]
+    if isinstance(value, list):
+        return [(i, v) for i, v in enumerate(value) if isinstance(v, str)]
+    return []
+
+
+class LineageGraph:
+    """Nodes, edges and the derived queries the rules need. Immutable after build()."""
+
+    def __init__(self, nodes: Mapping[str, Node], edges: Sequence[Edge]) -> None:
+        self.nodes: Mapping[str, Node] = dict(nodes)
+        self.edges: tuple[Edge, ...] = tuple(edges)
+        out: dict[str, list[Edge]] = defaultdict(list)
+        inc: dict[str, list[Edge]] = defaultdict(list)
+        out_kind: dict[tuple[str, str], list[Edge]] = defaultdict(list)
+        in_kind: dict[tuple[str, str], list[Edge]] = defaultdict(list)
+        for edge in self.edges:
+            out[edge.src].append(edge)
+            inc[edge.dst].append(edge)
+            out_kind[(edge.src, edge.kind)].append(edge)
+            in_kind[(edge.dst, edge.kind)].append(edge)
+        self._out = dict(out)
+        self._in = dict(inc)
+        self._out_kind = dict(out_kind)
+        self._in_kind = dict(in_kind)
+        # lazily derived, computed once per graph (the graph itself never changes)
+        self._depth: dict[str, int] = {}
+        self._deriv: list[tuple[str, str, Edge]] | None = None
+        self._parents_of: dict[str, list[tuple[str, Edge]]] | None = None
+        self._children_of: dict[str, set[str]] | None = None
+        self._cycles: list[Edge] | None = None
+        self._memo: dict[Hashable, Any] = {}
+
+    # -- construction -------------------------------------------------------------------
+    @classmethod
+    def build(
+        cls, documents: Iterable[Document], linkers: Sequence[Linker] | None = None
+    ) -> LineageGraph:
+        """The graph of ``documents``. ``linkers`` add format-specific edges; by default
+        those of the built-in loaders whose format occurs among the documents."""
+        nodes: dict[str, Node] = {}
+        edges: list[Edge] = []
+        docs = list(documents)
+        for doc in docs:
+            if doc.kind == DATASET_CARD and doc.id:
+                nodes.setdefault(
+                    dataset_node(doc.id),
+                    Node(dataset_node(doc.id), "dataset", doc.id, synthetic=is_synthetic(doc)),
+                )
+        for doc in docs:
+            if doc.kind == DATASET_CARD and doc.id:
+                _card_edges(doc, nodes, edges)
+            elif doc.kind == PIPELINE and doc.id:
+                _pipeline_edges(doc, nodes, edges)
+        # format-specific edges (e.g. DVC stages name files, not dataset ids) come from the
+        # loaders that read the documents, through their `lineage_edges` hook
+        for linker in _default_linkers(docs) if linkers is None else linkers:
+            edges.extend(linker(docs))
+        return cls(nodes, edges)
+
+    # -- queries ------------------------------------------------------------------------
+    def out_edges(self, node: str, kind: str | None = None) -> list[Edge]:
+        if kind is None:
+            return list(self._out.get(node, ()))
+        return list(self._out_kind.get((node, kind), ()))
+
+    def in_edges(self, node: str, kind: str | None = None) -> list[Edge]:
+        if kind is None:
+            return list(self._in.get(node, ()))
+        return list(self._in_kind.get((node, kind), ()))
+
+    def focus(self, seeds: Iterable[str]) -> LineageGraph:
+        """The lineage around some datasets and pipelines, for drawing.
+
+        A seed dataset brings everything upstream and downstream of it and the pipelines
+        that read or write any of those; a seed pipeline brings the datasets its stages read
+        and write and everything upstream of them. Every dataset brings the pipelines whose
+        stages wrote it and the models that generated or judged it; every pipeline its
+        stages, their models and datasets, and its base model."""
+        datasets: set[str] = set()
+        consumed: set[str] = set()  # datasets whose readers matter (seeds and downstream)
+        pipelines: set[str] = set()
+        for seed in seeds:
+            node = self.nodes.get(seed)
+            if node is None:
+                continue
+            if node.kind == "pipeline":
+                pipelines.add(seed)
+                for stage in self.out_edges(seed, STAGE):
+                    for ds in [e.src for e in self.in_edges(stage.dst, INPUT)] + [
+                        e.dst for e in self.out_edges(stage.dst, OUTPUT)
+                    ]:
+                        datasets |= {ds} | self.upstream(ds)
+            elif node.kind == "dataset":
+                down = self.downstream(seed)
+                datasets |= {seed} | self.upstream(seed) | down
+                consumed |= {seed} | down
+        for ds in datasets:
+            stages = [e.src for e in self.in_edges(ds, OUTPUT)]
+            if ds in consumed:
+                stages += [e.dst for e in self.out_edges(ds, INPUT)]
+            pipelines.update(pipeline_node(st.split(":", 1)[1].partition("/")[0]) for st in stages)
+        keep = set(datasets) | {p for p in pipelines if p in self.nodes}
+        for pipe in pipelines:
+            keep.update(e.src for e in self.in_edges(pipe, BASE))
+            for stage in self.out_edges(pipe, STAGE):
+                keep.add(stage.dst)
+                keep.update(e.src for e in self.in_edges(stage.dst))
+                keep.update(e.dst for e in self.out_edges(stage.dst))
+        for ds in datasets:
+            keep.update(e.src for e in self.in_edges(ds) if e.kind in (GENERATED, JUDGED))
+        nodes = {k: v for k, v in self.nodes.items() if k in keep}
+        return LineageGraph(nodes, [e for e in self.edges if e.src in keep and e.dst in keep])
+
+    def memo(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        """A value derived from this (immutable) graph, computed once per run."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
+
+    def derivation_edges(self) -> list[tuple[str, str, Edge]]:
+        """Dataset -> dataset derivations: sources, and stage input -> stage output."""
+        pairs: list[tuple[str, str, Edge]] = []
+        for edge in self.edges:
+            if edge.kind == SOURCE:
+                pairs.append((edge.src, edge.dst, edge))
+            elif edge.kind == INPUT:
+                for out in self.out_edges(edge.dst, OUTPUT):
+                    pairs.append((edge.src, out.dst, out))
+        return pairs
+
+    def parents(self, dataset: str) -> list[str]:
+        """Datasets the given dataset node is derived from (direct)."""
+        return sorted({src for src, _ in self.derivations_into(dataset)})
+
+    def derivations_into(self, dataset: str) -> list[tuple[str, Edge]]:
+        """(parent dataset node, declaring edge) for each direct derivation of ``dataset``."""
+        if self._parents_of is None:
+            parents_of: dict[str, list[tuple[str, Edge]]] = defaultdict(list)
+            for src, dst, edge in self.derivation_edges_cached():
+                parents_of[dst].append((src, edge))
+            self._parents_of = dict(parents_of)
+        return list(self._parents_of.get(dataset, ()))
+
+    def derivation_edges_cached(self) -> list[tuple[str, str, Edge]]:
+        if self._deriv is None:
+            self._deriv = self.derivation_edges()
+        return self._deriv
+
+    def upstream(self, dataset: str) -> set[str]:
+        """Every dataset node this one derives from, transitively (cycle-safe)."""
+        seen: set[str] = set()
+        stack = [dataset]
+        while stack:
+            for parent, _ in self.derivations_into(stack.pop()):
+                if parent not in seen:
+                    seen.add(parent)
+                    stack.append(parent)
+        seen.discard(dataset)
+        return seen
+
+    def downstream(self, dataset: str) -> set[str]:
+        if self._children_of is None:
+            children_of: dict[str, set[str]] = defaultdict(set)
+            for src, dst, _ in self.derivation_edges_cached():
+                children_of[src].add(dst)
+            self._children_of = dict(children_of)
+        seen: set[str] = set()
+        stack = [dataset]
+        while stack:
+            for child in self._children_of.get(stack.pop(), ()):
+                if child not in seen:
+                    seen.add(child)
+                    stack.append(child)
+        seen.discard(dataset)
+        return seen
+
+    def cycle_edges(self) -> list[Edge]:
+        """Derivation edges that lie on a cycle (both ends in one strongly connected set)."""
+        if self._cycles is None:
+            self._cycles = self._find_cycle_edges()
+        return list(self._cycles)
+
+    def _find_cycle_edges(self) -> list[Edge]:
+        pairs = self.derivation_edges_cached()
+        adjacency: dict[str, list[str]] = defaultdict(list)
+        for src, dst, _ in pairs:
+            adjacency[src].append(dst)
+        component = _strongly_connected(adjacency)
+        sizes: dict[int, int] = defaultdict(int)
+        for comp in component.values():
+            sizes[comp] += 1
+        result = []
+        for src, dst, edge in pairs:
+            same = component.get(src) is not None and component.get(src) == component.get(dst)
+            if src == dst or (same and sizes[component[src]] > 1):
+                result.append(edge)
+        return result
+
+    def synthetic_depth(self, dataset: str) -> int:
+        """0 for real data; 1 + the largest depth among its sources for synthetic data."""
+        if dataset in self._depth:
+            return self._depth[dataset]
+        # iterative post-order; nodes on the current path count as depth 0 (cycles: SG006)
+        on_path: set[str] = set()
+        stack: list[tuple[str, bool]] = [(dataset, False)]
+        while stack:
+            node, expanded = stack.pop()
+            if node in self._depth:
+                continue
+            if expanded:
+                on_path.discard(node)
+                info = self.nodes.get(node)
+                if info is None or not info.synthetic:
+                    self._depth[node] = 0
+                else:
+                    best = max(
+                        (self._depth.get(p, 0) for p, _ in self.derivations_into(node)), default=0
+                    )
+                    self._depth[node] = 1 + best
+                continue
+            on_path.add(node)
+            stack.append((node, True))
+            for parent, _ in self.derivations_into(node):
+                if parent not in self._depth and parent not in on_path:
+                    stack.append((parent, False))
+        return self._depth[dataset]
+
+
+def _default_linkers(docs: Sequence[Document]) -> list[Linker]:
+    """The ``lineage_edges`` hooks of the built-in loaders whose format some document has.
+
+    Loaders are imported only when a document is not native (start-up); a plugin's loader
+    hook is passed explicitly by callers that hold the plugin registry."""
+    formats = {doc.source_format for doc in docs} - {"native"}
+    if not formats:
+        return []
+    from synthgov.loaders.builtin import synthgov_register_loaders
+
+    return [
+        loader.lineage_edges
+        for loader in synthgov_register_loaders()
+        if getattr(loader, "name", None) in formats and hasattr(loader, "lineage_edges")
+    ]
+
+
+def _card_edges(doc: Document, nodes: dict[str, Node], edges: list[Edge]) -> None:
+    me = dataset_node(doc.id or "")
+    sources = doc.data.get("sources")
+    if isinstance(sources, list):
+        for i, src in enumerate(sources):
+            if isinstance(src, Mapping) and isinstance(src.get("dataset"), str):
+                other = dataset_node(src["dataset"])
+                _ensure_dataset(nodes, src["dataset"])
+                edges.append(Edge(other, me, SOURCE, doc, ("sources", i, "dataset")))
+    generation = doc.data.get("generation")
+    if isinstance(generation, list):
+        for i, use in enumerate(generation):
+            if not isinstance(use, Mapping):
+                continue
+            mid = model_ref_id(use.get("model"))
+            if mid:
+                _ensure_model(nodes, mid)
+                role = use.get("role") if isinstance(use.get("role"), str) else ""
+                role = role or "generator"
+                edges.append(
+                    Edge(
+                        model_node(mid),
+                        me,
+                        GENERATED,
+                        doc,
+                        ("generation", i, "model"),
+                        {"role": role, "rows": use.get("rows"), "ref": use.get("model")},
+                    )
+                )
+    judge = doc.get(("validation", "judge", "model"))
+    mid = model_ref_id(judge)
+    if mid:
+        _ensure_model(nodes, mid)
+        edges.append(
+            Edge(model_node(mid), me, JUDGED, doc, ("validation", "judge", "model"), {"ref": judge})
+        )
+
+
+def _pipeline_edges(doc: Document, nodes: dict[str, Node], edges: list[Edge]) -> None:
+    pid = doc.id or ""
+    me = pipeline_node(pid)
+    primary = model_ref_id(doc.get(("primary_model", "id")))
+    nodes.setdefault(me, Node(me, "pipeline", pid, detail=primary or ""))
+    base = doc.get(("primary_model", "base"))
+    mid = model_ref_id(base)
+    if mid:
+        _ensure_model(nodes, mid)
+        edges.append(Edge(model_node(mid), me, BASE, doc, ("primary_model", "base"), {"ref": base}))
+    stages = doc.data.get("stages")
+    if not isinstance(stages, list):
+        return
+    for i, stage in enumerate(stages):
+        if not isinstance(stage, Mapping) or not isinstance(stage.get("id"), str):
+            continue
+        sid = stage_node(pid, stage["id"])
+        stype = stage.get("type") if isinstance(stage.get("type"), str) else ""
+        label = f"{stage['id']} ({stype})" if stype and stype != stage["id"] else stage["id"]
+        nodes.setdefault(sid, Node(sid, "stage", label))
+        edges.append(Edge(me, sid, STAGE, doc, ("stages", i), {"type": stype}))
+        mid = model_ref_id(stage.get("model"))
+        if mid:
+            _ensure_model(nodes, mid)
+            edges.append(
+                Edge(
+                    model_node(mid),
+                    sid,
+                    USES,
+                    doc,
+                    ("stages", i, "model"),
+                    {"type": stype, "ref": stage.get("model")},
+                )
+            )
+        for j, ds in _id_list(stage.get("inputs")):
+            _ensure_dataset(nodes, ds)
+            ptr = ("stages", i, "inputs") if j is None else ("stages", i, "inputs", j)
+            edges.append(Edge(dataset_node(ds), sid, INPUT, doc, ptr, {"type": stype}))
+        for j, ds in _id_list(stage.get("outputs")):
+            _ensure_dataset(nodes, ds)
+            ptr = ("stages", i, "outputs") if j is None else ("stages", i, "outputs", j)
+            edges.append(Edge(sid, dataset_node(ds), OUTPUT, doc, ptr, {"type": stype}))
+
+
+def _ensure_dataset(nodes: dict[str, Node], ds_id: str) -> None:
+    key = dataset_node(ds_id)
+    if key not in nodes:
+        nodes[key] = Node(key, "dataset", ds_id, declared=False)
+
+
+def _ensure_model(nodes: dict[str, Node], model_id: str) -> None:
+    key = model_node(model_id)
+    if key not in nodes:
+        nodes[key] = Node(key, "model", model_id)
+
+
+def _strongly_connected(adjacency: Mapping[str, list[str]]) -> dict[str, int]:
+    """Tarjan's algorithm, iterative: node -> component number."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    component: dict[str, int] = {}
+    counter = 0
+    comp_no = 0
+    all_nodes = set(adjacency)
+    for targets in adjacency.values():
+        all_nodes.update(targets)
+    for root in sorted(all_nodes):
+        if root in index:
+            continue
+        work: list[tuple[str, int]] = [(root, 0)]
+        while work:
+            node, child_i = work.pop()
+            if child_i == 0:
+                index[node] = low[node] = counter
+                counter += 1
+                stack.append(node)
+                on_stack.add(node)
+            children = adjacency.get(node, [])
+            if child_i < len(children):
+                work.append((node, child_i + 1))
+                child = children[child_i]
+                if child not in index:
+                    work.append((child, 0))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            if low[node] == index[node]:
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component[member] = comp_no
+                    if member == node:
+                        break
+                comp_no += 1
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+    return component

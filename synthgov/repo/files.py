@@ -1,0 +1,285 @@
+"""Access to the data files that cards name: existence, size, sha256, Git LFS pointers.
+
+The engine never touches the file system itself; rules receive an object with this
+interface through the run context, so tests can substitute their own.
+
+Confinement (docs/security.md, docs/limits.md): a :class:`LocalFiles` built with ``roots``
+answers only for paths whose real path (symlinks resolved) lies inside one of them. A path
+outside is reported as :data:`OUTSIDE_ROOT` and is never opened, not even ``stat``-ed, so a
+card cannot make a CI runner disclose the size or fingerprint of a file elsewhere on the
+machine. Only regular files are opened, with ``O_NONBLOCK`` and a ``fstat`` on the open
+descriptor (a FIFO or device swapped in cannot block the run), and hashing reads at most the
+size ``fstat`` reported, at most ``max_hash_bytes``, within the run's ``hash_seconds``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from synthgov.core.lazyre import LazyRegex
+
+OUTSIDE_ROOT = "outside the repository"
+INVALID_PATH = "not a valid path (it contains a NUL character)"
+LFS_VERSION = "https://git-lfs.github.com/spec/v1"
+LFS_MAX_BYTES = 1024  # the Git LFS specification: a pointer is smaller than 1024 bytes
+DEFAULT_MAX_HASH_BYTES = 64 * 1024**3  # 64 GiB per data file (Limits.max_hash_bytes)
+DEFAULT_HASH_SECONDS = 600.0  # hashing time of one run, all files together
+_CHUNK = 1 << 20
+_LFS_EXT = LazyRegex(r"ext-\d-[a-z0-9.-]+")
+
+
+@dataclass(frozen=True)
+class FileInfo:
+    """What a rule may know of a file named by a card: existence, size, sha256, LFS pointer."""
+
+    exists: bool
+    is_file: bool = False
+    size: int = 0
+    lfs_oid: str | None = None  # set when the file is a Git LFS pointer
+    lfs_size: int | None = None
+    error: str = ""  # OUTSIDE_ROOT, or why the file cannot be read (it then cannot be hashed)
+
+
+@dataclass(frozen=True)
+class Digest:
+    """The sha256 of a file, or why there is none."""
+
+    sha256: str | None
+    error: str = ""
+
+
+class FileAccess(Protocol):
+    def info(self, path: str) -> FileInfo: ...
+
+    def sha256(self, path: str) -> str | None: ...
+
+    def read_bytes(self, path: str, limit: int) -> bytes | None: ...
+
+
+def digest_of(files: FileAccess, path: str) -> Digest:
+    """``files.digest(path)`` when the implementation has it, else from ``sha256``."""
+    digest = getattr(files, "digest", None)
+    if digest is not None:
+        return digest(path)
+    value = files.sha256(path)
+    return Digest(value, "" if value is not None else "cannot be read")
+
+
+class LocalFiles:
+    """The real file system. Answers are memoised per instance (one instance per run).
+
+    With ``roots``, nothing outside them is read: a card in a pull request must not make the
+    CI runner hash (and so disclose a fingerprint of) files elsewhere on the machine. ``also``
+    lists single files the operator named (``--baseline``) that may lie elsewhere.
+    """
+
+    def __init__(
+        self,
+        roots: Sequence[str] | str | None = None,
+        *,
+        also: Sequence[str] = (),
+        max_hash_bytes: int = DEFAULT_MAX_HASH_BYTES,
+        hash_seconds: float = DEFAULT_HASH_SECONDS,
+    ) -> None:
+        if isinstance(roots, str):
+            roots = (roots,)
+        self._roots = tuple(os.path.realpath(r) for r in roots or ())
+        self._also = frozenset(os.path.realpath(p) for p in also)  # files the operator named
+        self._max_hash = max_hash_bytes
+        self._budget = hash_seconds
+        self._spent = 0.0
+        self._digests: dict[str, Digest] = {}
+        self._infos: dict[str, FileInfo] = {}
+
+    def real(self, path: str) -> str | None:
+        """The real path of ``path`` when it lies inside the roots (or there are none).
+
+        Raises ValueError for a path the operating system cannot take (a NUL character).
+        """
+        real = os.path.realpath(path)
+        if not self._roots or real in self._also:
+            return real
+        for root in self._roots:
+            if real == root or real.startswith(root.rstrip(os.sep) + os.sep):
+                return real
+        return None
+
+    def inside(self, path: str) -> bool:
+        try:
+            return self.real(path) is not None
+        except ValueError:
+            return False
+
+    def info(self, path: str) -> FileInfo:
+        cached = self._infos.get(path)
+        if cached is None:
+            try:
+                real = self.real(path)
+            except ValueError:
+                cached = FileInfo(exists=False, error=INVALID_PATH)
+            else:
+                cached = FileInfo(exists=False, error=OUTSIDE_ROOT) if real is None else _stat(real)
+            self._infos[path] = cached
+        return cached
+
+    def digest(self, path: str) -> Digest:
+        cached = self._digests.get(path)
+        if cached is None:
+            cached = self._digest(path)
+            self._digests[path] = cached
+        return cached
+
+    def _digest(self, path: str) -> Digest:
+        try:
+            real = self.real(path)
+        except ValueError:
+            return Digest(None, INVALID_PATH)
+        if real is None:
+            return Digest(None, OUTSIDE_ROOT)
+        started = time.monotonic()
+        found = _sha256(real, self._max_hash, started + self._budget - self._spent)
+        self._spent += time.monotonic() - started
+        return found
+
+    def sha256(self, path: str) -> str | None:
+        return self.digest(path).sha256
+
+    def read_bytes(self, path: str, limit: int) -> bytes | None:
+        if not self.inside(path):
+            return None
+        real = self.real(path)
+        if real is None:
+            return None
+        fd = _open_regular(real)
+        if isinstance(fd, str):
+            return None
+        try:
+            with os.fdopen(fd, "rb") as handle:
+                return handle.read(limit)
+        except OSError:
+            return None
+
+
+def _open_regular(path: str) -> int | str:
+    """A read-only descriptor of the regular file at ``path``, or why there is none.
+
+    ``O_NONBLOCK`` so that opening a FIFO never waits for a writer; the type is checked on
+    the descriptor itself, so a file swapped for a device after a ``stat`` is still refused.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        return exc.strerror or type(exc).__name__
+    except ValueError as exc:  # an embedded NUL
+        return str(exc)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            os.close(fd)
+            return "not a regular file"
+    except OSError as exc:
+        os.close(fd)
+        return exc.strerror or type(exc).__name__
+    return fd
+
+
+def _stat(path: str) -> FileInfo:
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        return FileInfo(exists=False, error=exc.strerror or type(exc).__name__)
+    except ValueError as exc:
+        return FileInfo(exists=False, error=str(exc))
+    if not stat.S_ISREG(st.st_mode):
+        return FileInfo(exists=True, is_file=False, size=0)
+    fd = _open_regular(path)  # a file that cannot be opened cannot be checked: say so
+    if isinstance(fd, str):
+        return FileInfo(exists=True, is_file=True, size=st.st_size, error=fd)
+    oid = lfs_size = None
+    try:
+        if st.st_size < LFS_MAX_BYTES:
+            with os.fdopen(fd, "rb") as handle:
+                fd = -1
+                pointer = parse_lfs_pointer(handle.read(LFS_MAX_BYTES))
+            if pointer is not None:
+                oid, lfs_size = pointer
+    except OSError as exc:
+        return FileInfo(exists=True, is_file=True, size=st.st_size, error=exc.strerror or "")
+    finally:
+        if fd >= 0:
+            os.close(fd)
+    return FileInfo(exists=True, is_file=True, size=st.st_size, lfs_oid=oid, lfs_size=lfs_size)
+
+
+def parse_lfs_pointer(raw: bytes) -> tuple[str, int] | None:
+    """(oid, size) when ``raw`` is exactly a Git LFS pointer file, else None.
+
+    The pointer format (git-lfs docs/spec.md): smaller than 1024 bytes, UTF-8 lines of
+    ``key value`` each ending in a line feed, ``version`` first, the other keys (``oid``,
+    ``size`` and ``ext-N-name`` extensions only) in alphabetical order, each once,
+    ``oid sha256:<64 hex>`` and ``size <digits>`` present.
+    Anything else, such as a pointer followed by extra bytes, is ordinary content and is
+    hashed as such.
+    """
+    if len(raw) >= LFS_MAX_BYTES or not raw.endswith(b"\n"):
+        return None
+    try:
+        text = raw.decode("ascii")
+    except UnicodeDecodeError:
+        return None
+    lines = text[:-1].split("\n")
+    fields: dict[str, str] = {}
+    previous = ""
+    for number, line in enumerate(lines):
+        key, sep, value = line.partition(" ")
+        if not sep or not value or not key or key in fields:
+            return None
+        if key not in ("version", "oid", "size") and not _LFS_EXT.fullmatch(key):
+            return None
+        if number == 0:
+            if key != "version" or value != LFS_VERSION:
+                return None
+        elif key <= previous and previous != "version":
+            return None
+        fields[key] = value
+        previous = key
+    oid, size = fields.get("oid", ""), fields.get("size", "")
+    if not oid.startswith("sha256:") or not size.isdigit() or size != str(int(size)):
+        return None
+    hexdigest = oid[len("sha256:") :]
+    if len(hexdigest) != 64 or any(c not in "0123456789abcdef" for c in hexdigest):
+        return None
+    return hexdigest, int(size)
+
+
+def _sha256(path: str, max_bytes: int, deadline: float) -> Digest:
+    fd = _open_regular(path)
+    if isinstance(fd, str):
+        return Digest(None, fd)
+    digest = hashlib.sha256()
+    try:
+        with os.fdopen(fd, "rb", buffering=0) as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > max_bytes:
+                return Digest(None, f"larger than the {max_bytes:,}-byte hashing limit")
+            buf = bytearray(_CHUNK)
+            view = memoryview(buf)
+            left = size + 1  # one byte more than stat reported shows a file that grows
+            while left > 0:
+                if time.monotonic() > deadline:
+                    return Digest(None, "the run's hashing time limit was reached")
+                n = handle.readinto(view[: min(_CHUNK, left)])
+                if not n:
+                    break
+                left -= n
+                digest.update(view[:n])
+            if left <= 0:
+                return Digest(None, "its content is longer than its size (it changed while read)")
+    except OSError as exc:
+        return Digest(None, exc.strerror or type(exc).__name__)
+    return Digest(digest.hexdigest())
