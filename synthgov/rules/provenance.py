@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from synthgov.core.fileinfo import INVALID_PATH, OUTSIDE_ROOT, FileInfo, digest_of
 from synthgov.core.types import (
     DATASET_CARD,
     PIPELINE,
@@ -19,7 +20,6 @@ from synthgov.core.types import (
 )
 from synthgov.engine.context import RuleContext
 from synthgov.lineage.graph import is_synthetic, model_ref_id
-from synthgov.repo.files import INVALID_PATH, OUTSIDE_ROOT, FileInfo, digest_of
 
 
 def _list(value: Any) -> list[Any]:
