@@ -19,8 +19,9 @@ def synthgov_register_rules() -> list[Any]:
         validation,
         verification,
     )
+    from synthgov.rules.pending_references import MOVES_TO_CLASS_AT_MERGE
 
-    return [
+    rules: list[Any] = [
         *structure.RULES,
         *provenance.RULES,
         *suspected.RULES,
@@ -30,3 +31,7 @@ def synthgov_register_rules() -> list[Any]:
         *diffmode.RULES,
         *verification.RULES,
     ]
+    for rule in rules:  # idempotent; goes away when the classes carry their references
+        if rule.id in MOVES_TO_CLASS_AT_MERGE and not rule.references:
+            rule.references = MOVES_TO_CLASS_AT_MERGE[rule.id]
+    return rules

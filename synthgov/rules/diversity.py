@@ -83,6 +83,8 @@ def _roles(doc: Document, ctx: RuleContext) -> PipelineRoles | None:
 class JudgeOwnData(Rule):
     id = "SG201"
     name = "judge-own-data"
+    # Art. 10(2)(f): examination for possible biases, also where outputs feed future inputs
+    references = ("EU AI Act Art. 10(2)(f)",)
     severity = Severity.ERROR
     kinds = frozenset({DATASET_CARD, PIPELINE})
     doc = RuleDoc(
@@ -163,6 +165,8 @@ class JudgeOwnData(Rule):
 class TrainEvalSameLineage(Rule):
     id = "SG202"
     name = "train-eval-same-lineage"
+    # Art. 10(2)(f): examination for possible biases, also where outputs feed future inputs
+    references = ("EU AI Act Art. 10(2)(f)",)
     severity = Severity.ERROR
     kinds = frozenset({PIPELINE})
     doc = RuleDoc(
@@ -247,6 +251,8 @@ def _first_pair(
 class JudgeTrainedStyle(Rule):
     id = "SG203"
     name = "judge-trained-style"
+    # Art. 10(2)(f): examination for possible biases, also where outputs feed future inputs
+    references = ("EU AI Act Art. 10(2)(f)",)
     severity = Severity.ERROR
     kinds = frozenset({PIPELINE})
     doc = RuleDoc(
@@ -305,6 +311,8 @@ class JudgeTrainedStyle(Rule):
 class SelfJudging(Rule):
     id = "SG204"
     name = "self-judging"
+    # Art. 10(2)(f): examination for possible biases, also where outputs feed future inputs
+    references = ("EU AI Act Art. 10(2)(f)",)
     severity = Severity.ERROR
     kinds = frozenset({PIPELINE})
     doc = RuleDoc(
@@ -357,6 +365,8 @@ class SelfJudging(Rule):
 class GeneratorConcentration(Rule):
     id = "SG205"
     name = "generator-concentration"
+    # Art. 10(2)(f): examination for possible biases, also where outputs feed future inputs
+    references = ("EU AI Act Art. 10(2)(f)",)
     severity = Severity.INFO
     kinds = frozenset({DATASET_CARD})
     synthetic_only = True
@@ -458,6 +468,8 @@ def _synthetic_rows(doc: Document) -> float | None:
 class SyntheticDepth(Rule):
     id = "SG206"
     name = "synthetic-depth"
+    # Art. 10(2)(f): examination for possible biases, also where outputs feed future inputs
+    references = ("EU AI Act Art. 10(2)(f)",)
     severity = Severity.WARNING
     kinds = frozenset({DATASET_CARD})
     synthetic_only = True
@@ -575,6 +587,8 @@ def _source_pointer(doc: Document, step: tuple[str, Edge]) -> Pointer:
 class SelfDistillation(Rule):
     id = "SG207"
     name = "self-distillation"
+    # Art. 10(2)(f): examination for possible biases, also where outputs feed future inputs
+    references = ("EU AI Act Art. 10(2)(f)",)
     severity = Severity.WARNING
     kinds = frozenset({PIPELINE})
     doc = RuleDoc(

@@ -77,6 +77,8 @@ def _file_problem(info: FileInfo) -> str:
 class GeneratorUndeclared(Rule):
     id = "SG101"
     name = "generator-undeclared"
+    # Art. 10: data collection processes and the origin of data
+    references = ("EU AI Act Art. 10(2)(b)",)
     synthetic_only = True
     kinds = frozenset({DATASET_CARD})
     doc = RuleDoc(
@@ -120,6 +122,8 @@ class GeneratorUndeclared(Rule):
 class ModelUnpinned(Rule):
     id = "SG102"
     name = "model-unpinned"
+    # Art. 10: data collection processes and the origin of data
+    references = ("EU AI Act Art. 10(2)(b)",)
     doc = RuleDoc(
         summary="A model id is a moving alias rather than a dated snapshot or pinned revision.",
         description=(
@@ -157,6 +161,8 @@ class ModelUnpinned(Rule):
 class ModelUnknown(Rule):
     id = "SG103"
     name = "model-unknown"
+    # Art. 10: data collection processes and the origin of data
+    references = ("EU AI Act Art. 10(2)(b)",)
     severity = Severity.WARNING
     doc = RuleDoc(
         summary="A model matches no registry entry and gives no family.",
@@ -191,6 +197,8 @@ class ModelUnknown(Rule):
 class PromptUntracked(Rule):
     id = "SG104"
     name = "prompt-untracked"
+    # Art. 10: the prompt is a design choice (a) and part of how the data was collected (b)
+    references = ("EU AI Act Art. 10(2)(a)", "EU AI Act Art. 10(2)(b)")
     synthetic_only = True
     kinds = frozenset({DATASET_CARD})
     doc = RuleDoc(
@@ -254,6 +262,8 @@ class PromptUntracked(Rule):
 class SourceUndocumented(Rule):
     id = "SG105"
     name = "source-undocumented"
+    # Art. 10: for personal data, 10(2)(b) asks for the original purpose of the collection
+    references = ("EU AI Act Art. 10(2)(b)",)
     synthetic_only = True
     kinds = frozenset({DATASET_CARD})
     doc = RuleDoc(
@@ -339,6 +349,8 @@ def training_feeds(doc: Document) -> Iterator[tuple[Pointer, Any, str]]:
 class OutputTermsConflict(Rule):
     id = "SG106"
     name = "output-terms-conflict"
+    # Art. 10: data collection processes and the origin of data
+    references = ("EU AI Act Art. 10(2)(b)",)
     severity = Severity.WARNING
     kinds = frozenset({DATASET_CARD, PIPELINE})
     doc = RuleDoc(
@@ -396,6 +408,8 @@ def _use_date(value: Any) -> str | None:
 class ModelRetired(Rule):
     id = "SG111"
     name = "model-retired"
+    # Art. 10: data collection processes and the origin of data
+    references = ("EU AI Act Art. 10(2)(b)",)
     severity = Severity.WARNING
     kinds = frozenset({DATASET_CARD, PIPELINE})
     doc = RuleDoc(
@@ -455,6 +469,8 @@ class ModelRetired(Rule):
 class DataChecksumMismatch(Rule):
     id = "SG107"
     name = "data-checksum-mismatch"
+    # Art. 10: data changed without the card following: an undocumented updating operation
+    references = ("EU AI Act Art. 10(2)(c)",)
     kinds = frozenset({DATASET_CARD})
     doc = RuleDoc(
         summary="A file's sha256 or size differs from the card.",
@@ -512,6 +528,8 @@ class DataChecksumMismatch(Rule):
 class DataFileMissing(Rule):
     id = "SG108"
     name = "data-file-missing"
+    # Art. 10: the data set the card describes is not available
+    references = ("EU AI Act Art. 10(2)(e)",)
     kinds = frozenset({DATASET_CARD})
     doc = RuleDoc(
         summary="A file named by the card does not exist, cannot be read, or is outside.",
@@ -543,6 +561,8 @@ class DataFileMissing(Rule):
 class GenerationParamsMissing(Rule):
     id = "SG109"
     name = "generation-params-missing"
+    # Art. 10: data collection processes and the origin of data
+    references = ("EU AI Act Art. 10(2)(b)",)
     severity = Severity.WARNING
     synthetic_only = True
     kinds = frozenset({DATASET_CARD})
@@ -575,6 +595,8 @@ class GenerationParamsMissing(Rule):
 class SyntheticShareUndeclared(Rule):
     id = "SG110"
     name = "synthetic-share-undeclared"
+    # Art. 10: how much of the data is synthetic: quantity and suitability of the data sets
+    references = ("EU AI Act Art. 10(2)(e)",)
     severity = Severity.WARNING
     synthetic_only = True
     kinds = frozenset({DATASET_CARD})

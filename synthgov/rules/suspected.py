@@ -13,6 +13,8 @@ from synthgov.repo.formats import declare_where
 class SyntheticSuspected(Rule):
     id = "SG112"
     name = "synthetic-suspected"
+    # Art. 10: origin of the data unstated: machine-written or not
+    references = ("EU AI Act Art. 10(2)(b)",)
     severity = Severity.WARNING
     kinds = frozenset({DATASET_CARD})
     doc = RuleDoc(

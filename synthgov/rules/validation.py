@@ -118,6 +118,8 @@ def _review_setting(ctx: RuleContext, key: str) -> float:
 class ValidationMissing(Rule):
     id = "SG301"
     name = "validation-missing"
+    # Art. 10: free of errors and complete
+    references = ("EU AI Act Art. 10(3)",)
     synthetic_only = True
     kinds = frozenset({DATASET_CARD})
     doc = RuleDoc(
@@ -161,6 +163,8 @@ class ValidationMissing(Rule):
 class ReviewSampleTooSmall(Rule):
     id = "SG302"
     name = "review-sample-too-small"
+    # Art. 10: free of errors and complete
+    references = ("EU AI Act Art. 10(3)",)
     synthetic_only = True
     kinds = frozenset({DATASET_CARD})
     doc = RuleDoc(
@@ -235,6 +239,8 @@ class ReviewSampleTooSmall(Rule):
 class AutomatedCheckMissing(Rule):
     id = "SG303"
     name = "automated-check-missing"
+    # Art. 10: dedup and PII scans are cleaning operations (c) that support error-free data (3)
+    references = ("EU AI Act Art. 10(2)(c)", "EU AI Act Art. 10(3)")
     synthetic_only = True
     kinds = frozenset({DATASET_CARD})
     parameters = {
@@ -327,6 +333,8 @@ _AGREEMENT_METRICS = {
 class JudgeUncalibrated(Rule):
     id = "SG304"
     name = "judge-uncalibrated"
+    # Art. 10: a judge that scores or filters rows performs annotation and labelling
+    references = ("EU AI Act Art. 10(2)(c)", "EU AI Act Art. 10(3)")
     synthetic_only = True
     kinds = frozenset({DATASET_CARD})
     parameters = {
@@ -442,6 +450,8 @@ _VALIDATION_DATES: tuple[tuple[str, ...], ...] = (
 class ValidationStale(Rule):
     id = "SG305"
     name = "validation-stale"
+    # Art. 10: validation that predates an update of the data does not cover it
+    references = ("EU AI Act Art. 10(2)(c)", "EU AI Act Art. 10(3)")
     synthetic_only = True
     kinds = frozenset({DATASET_CARD})
     doc = RuleDoc(
@@ -509,6 +519,8 @@ def _validation_dates(doc: Document) -> Iterator[tuple[Pointer, str, Any]]:
 class RepresentationGap(Rule):
     id = "SG306"
     name = "representation-gap"
+    # Art. 10: sufficiently representative (3), the setting of use (4), detecting bias (g)
+    references = ("EU AI Act Art. 10(2)(g)", "EU AI Act Art. 10(3)", "EU AI Act Art. 10(4)")
     severity = Severity.WARNING
     synthetic_only = True
     kinds = frozenset({DATASET_CARD})
@@ -594,6 +606,8 @@ class RepresentationGap(Rule):
 class ContaminationUnchecked(Rule):
     id = "SG307"
     name = "contamination-unchecked"
+    # Art. 10: a test set that leaked into training is not suitable for testing
+    references = ("EU AI Act Art. 10(2)(e)", "EU AI Act Art. 10(3)")
     evaluation_only = True
     kinds = frozenset({DATASET_CARD})
     doc = RuleDoc(

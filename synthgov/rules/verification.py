@@ -41,6 +41,8 @@ class _DataRule(Rule):
 class ClaimUnverified(_DataRule):
     id = "SG500"
     name = "data-claim-unverified"
+    # Art. 10: a claim nobody could measure: availability of the data (e)
+    references = ("EU AI Act Art. 10(2)(e)",)
     severity = Severity.WARNING
     doc = RuleDoc(
         summary="A claim about the data could not be measured (unverified, not passed).",
@@ -67,6 +69,8 @@ class ClaimUnverified(_DataRule):
 class RowsMismatch(_DataRule):
     id = "SG501"
     name = "data-rows-mismatch"
+    # Art. 10: quantity (e) and completeness (3)
+    references = ("EU AI Act Art. 10(2)(e)", "EU AI Act Art. 10(3)")
     parameters = {
         "type": "object",
         "properties": {
@@ -94,6 +98,8 @@ class RowsMismatch(_DataRule):
 class SchemaMismatch(_DataRule):
     id = "SG502"
     name = "data-schema-mismatch"
+    # Art. 10: the data itself against what its card declares
+    references = ("EU AI Act Art. 10(3)",)
     parameters = {
         "type": "object",
         "properties": {
@@ -124,6 +130,8 @@ class SchemaMismatch(_DataRule):
 class ExactDuplicates(_DataRule):
     id = "SG503"
     name = "data-exact-duplicates"
+    # Art. 10: duplicates: cleaning operations (c), error-free data (3)
+    references = ("EU AI Act Art. 10(2)(c)", "EU AI Act Art. 10(3)")
     parameters = {
         "type": "object",
         "properties": {
@@ -166,6 +174,8 @@ class ExactDuplicates(_DataRule):
 class NearDuplicates(_DataRule):
     id = "SG504"
     name = "data-near-duplicates"
+    # Art. 10: duplicates: cleaning operations (c), error-free data (3)
+    references = ("EU AI Act Art. 10(2)(c)", "EU AI Act Art. 10(3)")
     severity = Severity.WARNING
     parameters = {
         "type": "object",
@@ -226,6 +236,8 @@ class NearDuplicates(_DataRule):
 class Contamination(_DataRule):
     id = "SG505"
     name = "data-contamination"
+    # Art. 10: test data that overlaps training data is not relevant to what it should measure (3)
+    references = ("EU AI Act Art. 10(3)",)
     parameters = {
         "type": "object",
         "properties": {
@@ -270,6 +282,8 @@ class Contamination(_DataRule):
 class SyntheticShare(_DataRule):
     id = "SG506"
     name = "data-synthetic-share-mismatch"
+    # Art. 10: the origin of the data (b)
+    references = ("EU AI Act Art. 10(2)(b)",)
     parameters = {
         "type": "object",
         "properties": {
@@ -310,6 +324,8 @@ class SyntheticShare(_DataRule):
 class RepresentationMismatch(_DataRule):
     id = "SG507"
     name = "data-representation-mismatch"
+    # Art. 10: representative data (3), examination for bias (f)
+    references = ("EU AI Act Art. 10(2)(f)", "EU AI Act Art. 10(3)")
     severity = Severity.WARNING
     parameters = {
         "type": "object",
@@ -341,6 +357,8 @@ class RepresentationMismatch(_DataRule):
 class PersonalData(_DataRule):
     id = "SG508"
     name = "data-pii-detected"
+    # Art. 10: the data itself against what its card declares
+    references = ("EU AI Act Art. 10(2)(c)",)
     parameters = {
         "type": "object",
         "properties": {
@@ -382,6 +400,8 @@ class PersonalData(_DataRule):
 class Unreadable(_DataRule):
     id = "SG509"
     name = "data-unreadable"
+    # Art. 10: the data itself against what its card declares
+    references = ("EU AI Act Art. 10(3)",)
     doc = RuleDoc(
         summary="A data file, or some of its rows, cannot be read (malformed JSON, invalid "
         "UTF-8, a line over the size limit, a broken Parquet file).",
