@@ -12,8 +12,11 @@ def synthgov_register_rules() -> list[Any]:
     from synthgov.rules import (
         diffmode,
         diversity,
+        diversity_data,
         governance,
         provenance,
+        provenance_files,
+        provenance_terms,
         structure,
         suspected,
         validation,
@@ -24,8 +27,11 @@ def synthgov_register_rules() -> list[Any]:
     rules: list[Any] = [
         *structure.RULES,
         *provenance.RULES,
+        *provenance_files.RULES,
+        *provenance_terms.RULES,
         *suspected.RULES,
         *diversity.RULES,
+        *diversity_data.RULES,
         *validation.RULES,
         *governance.RULES,
         *diffmode.RULES,
