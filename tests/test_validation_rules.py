@@ -13,7 +13,7 @@ import pytest
 
 from synthgov.plugins.manager import load_registry
 from synthgov.policy.resolve import resolve
-from synthgov.rules.validation import required_sample
+from synthgov.rules.validation_stats import required_sample
 from tests.conftest import run_cli, write_tree
 
 HEADER = "apiVersion: synthgov/v1\nkind: DatasetCard\n"

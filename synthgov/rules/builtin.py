@@ -20,7 +20,9 @@ def synthgov_register_rules() -> list[Any]:
         structure,
         suspected,
         validation,
+        validation_stats,
         verification,
+        verification_content,
     )
     from synthgov.rules.pending_references import MOVES_TO_CLASS_AT_MERGE
 
@@ -33,9 +35,11 @@ def synthgov_register_rules() -> list[Any]:
         *diversity.RULES,
         *diversity_data.RULES,
         *validation.RULES,
+        *validation_stats.RULES,
         *governance.RULES,
         *diffmode.RULES,
         *verification.RULES,
+        *verification_content.RULES,
     ]
     for rule in rules:  # idempotent; goes away when the classes carry their references
         if rule.id in MOVES_TO_CLASS_AT_MERGE and not rule.references:
