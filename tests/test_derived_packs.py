@@ -113,3 +113,29 @@ def test_rules_from_is_refused_in_a_users_policy(tmp_path: Path) -> None:
 def test_an_unknown_derivation_fails_closed() -> None:
     with pytest.raises(KeyError):
         derive_rules("refrences", {})
+
+
+def test_the_catalog_hook_regenerates_docs_rules_md(tmp_path: Path) -> None:
+    """The project's pre-commit hook writes the catalog `synthgov rules --format markdown`
+    prints, and leaves a current file untouched."""
+    import subprocess
+    import sys
+
+    import yaml
+
+    from tests.conftest import ROOT, run_cli
+
+    config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    hooks = {h["id"]: h for repo in config["repos"] for h in repo["hooks"]}
+    hook = hooks["synthgov-rule-catalog"]
+    assert hook["entry"] == "python -m synthgov.app.explain docs/rules.md"
+    assert hook["pass_filenames"] is False
+    target = tmp_path / "rules.md"
+    target.write_text("# stale\n", encoding="utf-8")
+    argv = [sys.executable, "-m", "synthgov.app.explain", str(target)]
+    first = subprocess.run(argv, capture_output=True, text=True, timeout=120, check=False)
+    assert first.returncode == 0, first.stderr
+    assert "rewrote" in first.stderr
+    assert target.read_text(encoding="utf-8") == run_cli("rules", "--format", "markdown").stdout
+    again = subprocess.run(argv, capture_output=True, text=True, timeout=120, check=False)
+    assert again.returncode == 0 and again.stderr == ""
