@@ -78,8 +78,6 @@ ALLOWED_CYCLES: tuple[frozenset[str], ...] = (
 ALLOWED_ENGINE_IO: set[tuple[str, str]] = {
     # issue 12 (being removed): RunContext.models falls back to the packaged registry
     ("synthgov.models.registry", "synthgov.repo.snapshot"),
-    # issue 12 (being removed): FileInfo/digest_of share a module with real file access
-    ("synthgov.rules.provenance", "synthgov.repo.files"),
 }
 
 # Imports that point up a layer, known and accepted for now.

@@ -19,7 +19,6 @@ from typing import Any
 from synthgov.repo.discovery import display_path
 from synthgov.reporters.html.inputs import AuditInputs, MeasuredValue, ModelFacts, PolicySource
 
-REGULATION_PACK = "eu-ai-act"
 GIT_TIMEOUT = 20
 
 
@@ -77,24 +76,13 @@ def git_state(cwd: str) -> tuple[str, bool, str]:
     return head.strip(), bool(status and status.strip()), prefix.strip()
 
 
-def regulation_map() -> dict[str, tuple[str, ...]]:
-    """Rule id -> references, as the built-in eu-ai-act pack gives them."""
-    from synthgov.core import resources
-    from synthgov.repo.parsing.safeyaml import load_yaml
+def regulation_map(rules: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
+    """Rule id -> references, as the built-in eu-ai-act pack gives them (derived from the
+    rule classes, see synthgov/policy/derived.py)."""
+    from synthgov.policy.derived import derive_rules
 
-    raw = resources.builtin_pack_bytes(REGULATION_PACK)
-    if raw is None:
-        return {}
-    parsed = load_yaml(raw)
-    data = parsed.data if isinstance(parsed.data, Mapping) else {}
-    rules = data.get("rules")
-    out: dict[str, tuple[str, ...]] = {}
-    if isinstance(rules, Mapping):
-        for rule, setting in rules.items():
-            refs = setting.get("references") if isinstance(setting, Mapping) else None
-            if isinstance(refs, list):
-                out[str(rule)] = tuple(str(r) for r in refs)
-    return out
+    derived = derive_rules("references", rules)
+    return {rule_id: tuple(entry["references"]) for rule_id, entry in derived.items()}
 
 
 def policy_sources(setup: Any, cwd: str) -> tuple[PolicySource, ...]:
@@ -180,7 +168,7 @@ def gather(
         repo_url=url,
         path_prefix=prefix,
         policies=policy_sources(setup, cwd),
-        regulation=regulation_map(),
+        regulation=regulation_map(setup.registry.rules),
         describe_model=describer(setup),
         review=dict(setup.policy.settings.get("review") or {}),
         verification=verification,

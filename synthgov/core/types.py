@@ -217,6 +217,9 @@ class Rule:
     #: rules that only make sense in diff mode (SPEC section 11)
     diff_only: ClassVar[bool] = False
     plugin: ClassVar[str] = "synthgov"
+    #: regulation clauses a finding of this rule is evidence for (e.g. "EU AI Act Art.
+    #: 10(2)(b)"); the builtin:eu-ai-act pack takes them from here, the catalog lists them
+    references: ClassVar[tuple[str, ...]] = ()
 
     def check(self, doc: Document, ctx: RuleContext) -> Iterable[Issue]:
         return iter(())

@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING, Any
 from synthgov.core.types import Document
 
 if TYPE_CHECKING:  # pragma: no cover
+    from synthgov.core.fileinfo import FileAccess
     from synthgov.lineage.graph import LineageGraph
     from synthgov.models.registry import ModelRegistry
-    from synthgov.repo.files import FileAccess
 
 
 @dataclass(frozen=True, eq=False)  # compared by identity; no __eq__ or __hash__ to build

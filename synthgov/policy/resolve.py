@@ -196,7 +196,7 @@ class _Resolver:
                     referrer.label, line, f"unknown built-in policy {ref!r} (known: {known})"
                 )
             self.builder.names.append(ref)
-            return self._parse(raw, ref, None)
+            return self._derive(self._parse(raw, ref, None))
         if _looks_like_path(ref):
             if referrer.base_dir is None:
                 raise PolicyError(
@@ -240,6 +240,18 @@ class _Resolver:
         if not isinstance(parsed.data, Mapping):
             raise PolicyError(label, 1, "a policy must be a YAML mapping")
         return _Layer(label, parsed.data, parsed.positions, base_dir)
+
+    def _derive(self, layer: _Layer) -> _Layer:
+        """A built-in pack's per-rule part, derived from the rule classes (policy/derived)."""
+        from synthgov.policy import derived
+
+        try:
+            data = derived.expand(layer.data, self.rules)
+        except KeyError:
+            known = ", ".join(sorted(derived.DERIVATIONS))
+            line = layer.line((derived.KEY,))
+            raise PolicyError(layer.label, line, f"unknown rules_from (known: {known})") from None
+        return _Layer(layer.label, data, layer.positions, layer.base_dir)
 
     # -- merging ------------------------------------------------------------------------
     def _apply_layer(self, layer: _Layer, stack: tuple[str, ...]) -> None:

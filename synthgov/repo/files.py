@@ -19,56 +19,34 @@ import os
 import stat
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Protocol
 
+from synthgov.core.fileinfo import (
+    INVALID_PATH,
+    OUTSIDE_ROOT,
+    Digest,
+    FileAccess,
+    FileInfo,
+    digest_of,
+)
 from synthgov.core.lazyre import LazyRegex
 
-OUTSIDE_ROOT = "outside the repository"
-INVALID_PATH = "not a valid path (it contains a NUL character)"
+__all__ = [
+    "INVALID_PATH",
+    "OUTSIDE_ROOT",
+    "Digest",
+    "FileAccess",
+    "FileInfo",
+    "LocalFiles",
+    "digest_of",
+    "parse_lfs_pointer",
+]
+
 LFS_VERSION = "https://git-lfs.github.com/spec/v1"
 LFS_MAX_BYTES = 1024  # the Git LFS specification: a pointer is smaller than 1024 bytes
 DEFAULT_MAX_HASH_BYTES = 64 * 1024**3  # 64 GiB per data file (Limits.max_hash_bytes)
 DEFAULT_HASH_SECONDS = 600.0  # hashing time of one run, all files together
 _CHUNK = 1 << 20
 _LFS_EXT = LazyRegex(r"ext-\d-[a-z0-9.-]+")
-
-
-@dataclass(frozen=True)
-class FileInfo:
-    """What a rule may know of a file named by a card: existence, size, sha256, LFS pointer."""
-
-    exists: bool
-    is_file: bool = False
-    size: int = 0
-    lfs_oid: str | None = None  # set when the file is a Git LFS pointer
-    lfs_size: int | None = None
-    error: str = ""  # OUTSIDE_ROOT, or why the file cannot be read (it then cannot be hashed)
-
-
-@dataclass(frozen=True)
-class Digest:
-    """The sha256 of a file, or why there is none."""
-
-    sha256: str | None
-    error: str = ""
-
-
-class FileAccess(Protocol):
-    def info(self, path: str) -> FileInfo: ...
-
-    def sha256(self, path: str) -> str | None: ...
-
-    def read_bytes(self, path: str, limit: int) -> bytes | None: ...
-
-
-def digest_of(files: FileAccess, path: str) -> Digest:
-    """``files.digest(path)`` when the implementation has it, else from ``sha256``."""
-    digest = getattr(files, "digest", None)
-    if digest is not None:
-        return digest(path)
-    value = files.sha256(path)
-    return Digest(value, "" if value is not None else "cannot be read")
 
 
 class LocalFiles:

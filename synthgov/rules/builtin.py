@@ -12,21 +12,36 @@ def synthgov_register_rules() -> list[Any]:
     from synthgov.rules import (
         diffmode,
         diversity,
+        diversity_data,
         governance,
         provenance,
+        provenance_files,
+        provenance_terms,
         structure,
         suspected,
         validation,
+        validation_stats,
         verification,
+        verification_content,
     )
+    from synthgov.rules.pending_references import MOVES_TO_CLASS_AT_MERGE
 
-    return [
+    rules: list[Any] = [
         *structure.RULES,
         *provenance.RULES,
+        *provenance_files.RULES,
+        *provenance_terms.RULES,
         *suspected.RULES,
         *diversity.RULES,
+        *diversity_data.RULES,
         *validation.RULES,
+        *validation_stats.RULES,
         *governance.RULES,
         *diffmode.RULES,
         *verification.RULES,
+        *verification_content.RULES,
     ]
+    for rule in rules:  # idempotent; goes away when the classes carry their references
+        if rule.id in MOVES_TO_CLASS_AT_MERGE and not rule.references:
+            rule.references = MOVES_TO_CLASS_AT_MERGE[rule.id]
+    return rules

@@ -1,9 +1,14 @@
-"""SG101-SG111: provenance of synthetic data."""
+"""SG101-SG103, SG105, SG109, SG110: provenance of synthetic data - which models made it,
+from which sources, with which parameters, and how much of it.
+
+The helpers that walk a card's model references are shared by the other provenance modules:
+:mod:`synthgov.rules.provenance_files` (the files a card names: SG104, SG107, SG108) and
+:mod:`synthgov.rules.provenance_terms` (the models' terms and lifecycle: SG106, SG111).
+"""
 
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -18,16 +23,15 @@ from synthgov.core.types import (
     Severity,
 )
 from synthgov.engine.context import RuleContext
-from synthgov.lineage.graph import is_synthetic, model_ref_id
-from synthgov.repo.files import INVALID_PATH, OUTSIDE_ROOT, FileInfo, digest_of
+from synthgov.lineage.graph import model_ref_id
 
 
-def _list(value: Any) -> list[Any]:
+def as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
 def generation_uses(doc: Document) -> Iterator[tuple[int, Mapping[str, Any]]]:
-    for i, use in enumerate(_list(doc.data.get("generation"))):
+    for i, use in enumerate(as_list(doc.data.get("generation"))):
         if isinstance(use, Mapping):
             yield i, use
 
@@ -50,7 +54,7 @@ def model_references(doc: Document) -> Iterator[tuple[Pointer, Any, str]]:
         base = doc.get(("primary_model", "base"))
         if base is not None:
             yield ("primary_model", "base"), base, "base"
-        for i, stage in enumerate(_list(doc.data.get("stages"))):
+        for i, stage in enumerate(as_list(doc.data.get("stages"))):
             if isinstance(stage, Mapping) and "model" in stage:
                 yield ("stages", i, "model"), stage["model"], f"stage {stage.get('id', i)}"
 
@@ -59,24 +63,11 @@ def resolve_path(doc: Document, rel: str) -> str:
     return os.path.normpath(os.path.join(doc.abs_dir, rel))
 
 
-def _file_problem(info: FileInfo) -> str:
-    """Why a named file cannot be checked: outside, missing, not a file, unreadable."""
-    if info.error in (OUTSIDE_ROOT, INVALID_PATH):
-        return (
-            "points outside the repository; synthgov does not read it"
-            if info.error == OUTSIDE_ROOT
-            else f"is {INVALID_PATH}"
-        )
-    if not info.exists:
-        return "does not exist"
-    if not info.is_file:
-        return "is not a regular file"
-    return f"cannot be read: {info.error}"
-
-
 class GeneratorUndeclared(Rule):
     id = "SG101"
     name = "generator-undeclared"
+    # Art. 10: data collection processes and the origin of data
+    references = ("EU AI Act Art. 10(2)(b)",)
     synthetic_only = True
     kinds = frozenset({DATASET_CARD})
     doc = RuleDoc(
@@ -120,6 +111,8 @@ class GeneratorUndeclared(Rule):
 class ModelUnpinned(Rule):
     id = "SG102"
     name = "model-unpinned"
+    # Art. 10: data collection processes and the origin of data
+    references = ("EU AI Act Art. 10(2)(b)",)
     doc = RuleDoc(
         summary="A model id is a moving alias rather than a dated snapshot or pinned revision.",
         description=(
@@ -157,6 +150,8 @@ class ModelUnpinned(Rule):
 class ModelUnknown(Rule):
     id = "SG103"
     name = "model-unknown"
+    # Art. 10: data collection processes and the origin of data
+    references = ("EU AI Act Art. 10(2)(b)",)
     severity = Severity.WARNING
     doc = RuleDoc(
         summary="A model matches no registry entry and gives no family.",
@@ -188,72 +183,11 @@ class ModelUnknown(Rule):
             )
 
 
-class PromptUntracked(Rule):
-    id = "SG104"
-    name = "prompt-untracked"
-    synthetic_only = True
-    kinds = frozenset({DATASET_CARD})
-    doc = RuleDoc(
-        summary="A generation use has no prompt, its file is missing, or its sha256 differs.",
-        description=(
-            "The prompt is half of what made the data. Keep it in the repository and record its "
-            "path (relative to the card) and sha256, so a changed prompt cannot hide behind an "
-            "unchanged card."
-        ),
-        bad="generation:\n  - {model: gpt-4o-2024-08-06, role: generator}\n",
-        good=(
-            "generation:\n  - model: gpt-4o-2024-08-06\n    role: generator\n"
-            "    prompt: {path: prompts/intents.txt, sha256: 3f5a...}\n"
-        ),
-    )
-
-    def check(self, doc: Document, ctx: RuleContext) -> Iterator[Issue]:
-        for i, use in generation_uses(doc):
-            if use_role(use) not in ("generator", "paraphraser"):
-                continue
-            prompt = use.get("prompt")
-            if not isinstance(prompt, Mapping) or not isinstance(prompt.get("path"), str):
-                yield Issue(
-                    ("generation", i),
-                    f"generation use #{i + 1} ({model_ref_id(use.get('model')) or 'no model'}) "
-                    "records no prompt",
-                    "add prompt: {path: <file next to the card>, sha256: <hex>}",
-                )
-                continue
-            path = resolve_path(doc, prompt["path"])
-            info = ctx.files.info(path)
-            if not info.exists or not info.is_file or info.error:
-                yield Issue(
-                    ("generation", i, "prompt", "path"),
-                    f"prompt file {prompt['path']} {_file_problem(info)}",
-                    "commit the prompt file, or fix its path (relative to the card)",
-                    value=prompt["path"],
-                )
-                continue
-            expected = prompt.get("sha256")
-            if isinstance(expected, str):
-                digest = digest_of(ctx.files, path)
-                actual = digest.sha256
-                if actual is None:
-                    yield Issue(
-                        ("generation", i, "prompt", "sha256"),
-                        f"prompt file {prompt['path']} could not be hashed: {digest.error}",
-                        "make the prompt file a readable regular file (docs/limits.md)",
-                        value=expected,
-                    )
-                elif actual != expected.lower():
-                    yield Issue(
-                        ("generation", i, "prompt", "sha256"),
-                        f"prompt file {prompt['path']} has sha256 {actual}, the card says "
-                        f"{expected}",
-                        "update the card's sha256 if the prompt change is intended",
-                        value=expected,
-                    )
-
-
 class SourceUndocumented(Rule):
     id = "SG105"
     name = "source-undocumented"
+    # Art. 10: for personal data, 10(2)(b) asks for the original purpose of the collection
+    references = ("EU AI Act Art. 10(2)(b)",)
     synthetic_only = True
     kinds = frozenset({DATASET_CARD})
     doc = RuleDoc(
@@ -272,7 +206,7 @@ class SourceUndocumented(Rule):
     )
 
     def check(self, doc: Document, ctx: RuleContext) -> Iterator[Issue]:
-        for i, src in enumerate(_list(doc.data.get("sources"))):
+        for i, src in enumerate(as_list(doc.data.get("sources"))):
             if not isinstance(src, Mapping) or "dataset" in src:
                 continue
             label = src.get("name") or src.get("url") or f"#{i + 1}"
@@ -294,255 +228,11 @@ class SourceUndocumented(Rule):
                 )
 
 
-FEEDING_ROLES = frozenset({"generator", "paraphraser", "labeler"})
-FEEDING_STAGES = frozenset({"generate", "label"})
-
-
-def _rewrites(use: Mapping[str, Any]) -> bool:
-    return use.get("rewrites") is True
-
-
-def training_feeds(doc: Document) -> Iterator[tuple[Pointer, Any, str]]:
-    """Every model use whose outputs become training data: (pointer, ref, what it is).
-
-    Cards: generation uses of role generator, paraphraser or labeler, and filters that
-    rewrite rows (``rewrites: true``), when the card's purpose includes training.
-    Pipelines: generate and label stages (and rewriting filters) whose outputs a train stage
-    reads; a feeding stage that names no outputs counts when the pipeline trains at all."""
-    if doc.kind == DATASET_CARD:
-        purpose = doc.data.get("purpose")
-        purposes = [purpose] if isinstance(purpose, str) else _list(purpose)
-        if "training" not in purposes or not is_synthetic(doc):
-            return
-        for i, use in generation_uses(doc):
-            role = use_role(use)
-            if role in FEEDING_ROLES or (role == "filter" and _rewrites(use)):
-                if model_ref_id(use.get("model")) is not None:
-                    yield ("generation", i, "model"), use["model"], role
-        return
-    stages = [(i, s) for i, s in enumerate(_list(doc.data.get("stages"))) if isinstance(s, Mapping)]
-    trained = {
-        str(x) for _, s in stages if s.get("type") == "train" for x in _list(s.get("inputs"))
-    }
-    trains = any(s.get("type") == "train" for _, s in stages)
-    for i, stage in stages:
-        kind = stage.get("type")
-        if kind not in FEEDING_STAGES and not (kind == "filter" and _rewrites(stage)):
-            continue
-        if model_ref_id(stage.get("model")) is None:
-            continue
-        outputs = {str(x) for x in _list(stage.get("outputs"))}
-        if (outputs and outputs & trained) or (not outputs and trains):
-            yield ("stages", i, "model"), stage["model"], f"{kind} stage {stage.get('id', i)}"
-
-
-class OutputTermsConflict(Rule):
-    id = "SG106"
-    name = "output-terms-conflict"
-    severity = Severity.WARNING
-    kinds = frozenset({DATASET_CARD, PIPELINE})
-    doc = RuleDoc(
-        summary="Training data from a model whose terms restrict or condition that use.",
-        description=(
-            "Some providers' terms forbid using outputs to train (competing) models, or attach "
-            "conditions (naming, attribution, licence pass-through). Every use that feeds "
-            "training data is checked: on synthetic cards whose purpose includes training, "
-            "generation uses of role generator, paraphraser or labeler and filters that "
-            "rewrite rows (`rewrites: true`); in pipelines, generate and label stages (and "
-            "rewriting filters) whose outputs a train stage reads. The message quotes the "
-            "conditions from the model registry with their source, the date they were read and "
-            "a confidence: `verified` (the primary text was read and the clause is quoted in "
-            "the registry) or `reported` (a secondary source; read the primary text before "
-            "relying on it). On some routes other terms apply (a Mistral model on Bedrock is "
-            "governed by AWS's terms, not La Plateforme's). `synthgov models ID` shows the "
-            "entry. Lifecycle is checked by SG111: the registry records the deprecation and "
-            "retirement dates providers publish, and a use dated after retirement, or a pinned "
-            "snapshot past it, is reported there. Not legal advice: it tells you whom to ask."
-        ),
-        bad="purpose: [training]\ngeneration:\n  - {model: gpt-4o-2024-08-06, role: generator}\n",
-        good=(
-            "purpose: [training]\ngeneration:\n"
-            "  - model: {id: mistralai/Mixtral-8x7B-Instruct-v0.1,\n"
-            "      revision: 41bd4c9cc4b8f18e6b07e0b4f0e0fc39883aa51c}\n"
-            "    role: generator\n"
-        ),
-    )
-
-    def check(self, doc: Document, ctx: RuleContext) -> Iterator[Issue]:
-        for pointer, ref, what in training_feeds(doc):
-            info = ctx.models.resolve(ref)
-            terms = info.terms
-            if terms is None or terms.outputs_training not in ("restricted", "conditional"):
-                continue
-            confidence = terms.confidence or "unstated"
-            yield Issue(
-                pointer,
-                f"{what} {info.id}: outputs used for training are {terms.outputs_training} "
-                f"under {terms.name}: {terms.conditions} (source: {terms.source}, read "
-                f"{terms.read_on}, {confidence})",
-                "check the terms with your legal team, or waive with the approval on record",
-                value=info.id,
-            )
-
-
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
-
-
-def _use_date(value: Any) -> str | None:
-    text = str(value) if value is not None else ""
-    return text[:10] if _ISO_DATE.match(text) else None
-
-
-class ModelRetired(Rule):
-    id = "SG111"
-    name = "model-retired"
-    severity = Severity.WARNING
-    kinds = frozenset({DATASET_CARD, PIPELINE})
-    doc = RuleDoc(
-        summary="A model used after its retirement date, or a pinned snapshot past retirement.",
-        description=(
-            "Providers retire model ids on published dates (the registry records "
-            "`deprecated_on`, `retired_on` and the page they come from). A generation use dated "
-            "after the model's retirement cannot be right: the date or the model id is wrong. "
-            "A pinned snapshot that is retired (as of today, which `SYNTHGOV_TODAY` fixes) "
-            "can no longer be called, so the data cannot be regenerated or extended with the "
-            "same model: record that, or move to a live snapshot. A deprecated model with a "
-            "retirement date still ahead is reported too, with that date."
-        ),
-        bad=("generation:\n  - {model: text-davinci-003, role: generator, date: 2024-03-01}\n"),
-        good="generation:\n  - {model: gpt-4o-2024-08-06, role: generator, date: 2024-09-01}\n",
-    )
-
-    def check(self, doc: Document, ctx: RuleContext) -> Iterator[Issue]:
-        dates: dict[Pointer, str | None] = {}
-        if doc.kind == DATASET_CARD:
-            for i, use in generation_uses(doc):
-                dates[("generation", i, "model")] = _use_date(use.get("date"))
-        for pointer, ref, what in model_references(doc):
-            mid = model_ref_id(ref)
-            if mid is None:
-                continue
-            info = ctx.models.resolve(ref)
-            retired, deprecated = info.retired_on, info.deprecated_on
-            source = f" (source: {info.lifecycle_source})" if info.lifecycle_source else ""
-            used_on = dates.get(pointer)
-            if retired and used_on and used_on > retired:
-                yield Issue(
-                    pointer,
-                    f"{what} model {mid} was retired on {retired}{source}, but this use is "
-                    f"dated {used_on}",
-                    "correct the use's date or the model id (which model really generated?)",
-                    value=mid,
-                )
-            elif retired and retired <= ctx.today and info.pinned:
-                yield Issue(
-                    pointer,
-                    f"{what} model {mid} was retired on {retired}{source}: the data cannot be "
-                    "regenerated or extended with it",
-                    "record this in the card (limitations) or regenerate with a live snapshot",
-                    value=mid,
-                )
-            elif deprecated and deprecated <= ctx.today and (not retired or retired > ctx.today):
-                when = f", retiring on {retired}" if retired else ""
-                yield Issue(
-                    pointer,
-                    f"{what} model {mid} is deprecated since {deprecated}{when}{source}",
-                    "plan the move to its replacement before the retirement date",
-                    value=mid,
-                )
-
-
-class DataChecksumMismatch(Rule):
-    id = "SG107"
-    name = "data-checksum-mismatch"
-    kinds = frozenset({DATASET_CARD})
-    doc = RuleDoc(
-        summary="A file's sha256 or size differs from the card.",
-        description=(
-            "The card describes specific bytes. When a data file changes, its sha256 and size "
-            "must be updated with it, so reviewers see that the data changed. A Git LFS pointer "
-            "is checked by the oid and size it records, without fetching the content (only an "
-            "exact pointer is one). A file that cannot be hashed within the limits "
-            "(docs/limits.md) is reported too: an unchecked checksum does not pass."
-        ),
-        bad="files:\n  - {path: data/train.jsonl, sha256: 0000...0000, size: 10}\n",
-        good="files:\n  - {path: data/train.jsonl, sha256: <sha256sum output>, size: 48211}\n",
-    )
-
-    def check(self, doc: Document, ctx: RuleContext) -> Iterator[Issue]:
-        for i, entry in enumerate(_list(doc.data.get("files"))):
-            if not isinstance(entry, Mapping) or not isinstance(entry.get("path"), str):
-                continue
-            path = resolve_path(doc, entry["path"])
-            info = ctx.files.info(path)
-            if not info.exists or not info.is_file or info.error:
-                continue  # SG108
-            want_sha, want_size = entry.get("sha256"), entry.get("size")
-            if info.lfs_oid is not None:
-                actual_sha, actual_size, how = info.lfs_oid, info.lfs_size, " (Git LFS pointer)"
-            else:
-                actual_sha, actual_size, how = None, info.size, ""
-                if isinstance(want_sha, str):
-                    digest = digest_of(ctx.files, path)
-                    actual_sha = digest.sha256
-                    if actual_sha is None:
-                        yield Issue(
-                            ("files", i, "sha256"),
-                            f"{entry['path']} could not be hashed: {digest.error}",
-                            "make the data file a readable regular file, or raise "
-                            "limits.max_hash_bytes (docs/limits.md)",
-                            value=want_sha,
-                        )
-            if isinstance(want_sha, str) and actual_sha and actual_sha != want_sha.lower():
-                yield Issue(
-                    ("files", i, "sha256"),
-                    f"{entry['path']}{how} has sha256 {actual_sha}, the card says {want_sha}",
-                    "if the data change is intended, update sha256 (and size, rows) in the card",
-                    value=want_sha,
-                )
-            if isinstance(want_size, int) and actual_size is not None and actual_size != want_size:
-                yield Issue(
-                    ("files", i, "size"),
-                    f"{entry['path']}{how} is {actual_size} bytes, the card says {want_size}",
-                    "if the data change is intended, update size (and sha256, rows) in the card",
-                    value=want_size,
-                )
-
-
-class DataFileMissing(Rule):
-    id = "SG108"
-    name = "data-file-missing"
-    kinds = frozenset({DATASET_CARD})
-    doc = RuleDoc(
-        summary="A file named by the card does not exist, cannot be read, or is outside.",
-        description=(
-            "Paths in `files` are relative to the card. A missing file usually means a rename "
-            "that the card did not follow, or data that was never committed. A path that "
-            "leaves the repository (`..`, an absolute path, a symlink out) is reported and "
-            "never read; so is a file that is not a regular file or cannot be read."
-        ),
-        bad="files:\n  - {path: data/trian.jsonl}\n",
-        good="files:\n  - {path: data/train.jsonl}\n",
-    )
-
-    def check(self, doc: Document, ctx: RuleContext) -> Iterator[Issue]:
-        for i, entry in enumerate(_list(doc.data.get("files"))):
-            if not isinstance(entry, Mapping) or not isinstance(entry.get("path"), str):
-                continue
-            info = ctx.files.info(resolve_path(doc, entry["path"]))
-            if info.exists and info.is_file and not info.error:
-                continue
-            yield Issue(
-                ("files", i, "path"),
-                f"data file {entry['path']} {_file_problem(info)}",
-                "fix the path (relative to the card) or commit the file",
-                value=entry["path"],
-            )
-
-
 class GenerationParamsMissing(Rule):
     id = "SG109"
     name = "generation-params-missing"
+    # Art. 10: data collection processes and the origin of data
+    references = ("EU AI Act Art. 10(2)(b)",)
     severity = Severity.WARNING
     synthetic_only = True
     kinds = frozenset({DATASET_CARD})
@@ -575,6 +265,8 @@ class GenerationParamsMissing(Rule):
 class SyntheticShareUndeclared(Rule):
     id = "SG110"
     name = "synthetic-share-undeclared"
+    # Art. 10: how much of the data is synthetic: quantity and suitability of the data sets
+    references = ("EU AI Act Art. 10(2)(e)",)
     severity = Severity.WARNING
     synthetic_only = True
     kinds = frozenset({DATASET_CARD})
@@ -603,12 +295,7 @@ RULES = [
     GeneratorUndeclared,
     ModelUnpinned,
     ModelUnknown,
-    PromptUntracked,
     SourceUndocumented,
-    OutputTermsConflict,
-    DataChecksumMismatch,
-    DataFileMissing,
     GenerationParamsMissing,
     SyntheticShareUndeclared,
-    ModelRetired,
 ]

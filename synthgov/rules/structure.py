@@ -20,6 +20,8 @@ from synthgov.engine.context import RuleContext
 class ParseError(Rule):
     id = "SG001"
     name = "parse-error"
+    # Art. 10: the records that the governance practices of Art. 10(2) rest on
+    references = ("EU AI Act Art. 10(2)",)
     kinds = frozenset({"*"})
     engine_managed = True
     doc = RuleDoc(
@@ -39,6 +41,8 @@ class ParseError(Rule):
 class SchemaViolation(Rule):
     id = "SG002"
     name = "schema-violation"
+    # Art. 10: the records that the governance practices of Art. 10(2) rest on
+    references = ("EU AI Act Art. 10(2)",)
     kinds = frozenset({"*"})
     doc = RuleDoc(
         summary="A document breaks its JSON Schema.",
@@ -88,6 +92,8 @@ class SchemaViolation(Rule):
 class DuplicateKey(Rule):
     id = "SG003"
     name = "duplicate-key"
+    # Art. 10: the records that the governance practices of Art. 10(2) rest on
+    references = ("EU AI Act Art. 10(2)",)
     kinds = frozenset({"*"})
     engine_managed = True
     doc = RuleDoc(
@@ -138,6 +144,8 @@ def _list(value: Any) -> list[Any]:
 class UnresolvedReference(Rule):
     id = "SG004"
     name = "unresolved-reference"
+    # Art. 10: a dataset named as a source or stage input must be documented: origin of data
+    references = ("EU AI Act Art. 10(2)(b)",)
     doc = RuleDoc(
         summary="A dataset id in sources, inputs, outputs or contamination names no card.",
         description=(
@@ -165,6 +173,8 @@ class UnresolvedReference(Rule):
 class DuplicateId(Rule):
     id = "SG005"
     name = "duplicate-id"
+    # Art. 10: the records that the governance practices of Art. 10(2) rest on
+    references = ("EU AI Act Art. 10(2)",)
     doc = RuleDoc(
         summary="Two documents declare the same id.",
         description=(
@@ -194,6 +204,8 @@ class DuplicateId(Rule):
 class LineageCycle(Rule):
     id = "SG006"
     name = "lineage-cycle"
+    # Art. 10: the records that the governance practices of Art. 10(2) rest on
+    references = ("EU AI Act Art. 10(2)(b)",)
     doc = RuleDoc(
         summary="The lineage graph has a cycle.",
         description=(

@@ -8,11 +8,14 @@ from synthgov.core.types import DATASET_CARD, Document, Issue, Rule, RuleDoc, Se
 from synthgov.engine.context import RuleContext
 from synthgov.lineage.synthetic import SUSPECTED, synthetic_status
 from synthgov.repo.formats import declare_where
+from synthgov.rules.evidence import at_line
 
 
 class SyntheticSuspected(Rule):
     id = "SG112"
     name = "synthetic-suspected"
+    # Art. 10: origin of the data unstated: machine-written or not
+    references = ("EU AI Act Art. 10(2)(b)",)
     severity = Severity.WARNING
     kinds = frozenset({DATASET_CARD})
     doc = RuleDoc(
@@ -53,7 +56,7 @@ class SyntheticSuspected(Rule):
         status = synthetic_status(doc)
         if status.status != SUSPECTED:
             return
-        quotes = "; ".join(f"{e.reason} ({doc.path}:{e.position.line})" for e in status.evidence)
+        quotes = "; ".join(f"{e.reason} ({at_line(doc, e.position.line)})" for e in status.evidence)
         models = status.models
         named = f"; models named: {', '.join(models)}" if models else ""
         where = declare_where(doc)

@@ -1,37 +1,37 @@
-"""SG301-SG307: validation coverage of synthetic and evaluation data."""
+"""SG301, SG303, SG305, SG307: validation coverage of synthetic and evaluation data - a
+validation section, the automated checks, validation newer than the data, contamination
+checks against the training data.
+
+The measured parts of validation (the review sample's size SG302, the judge's calibration
+SG304, the representation of categories SG306) are in :mod:`synthgov.rules.validation_stats`,
+which shares the small readers here.
+"""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from synthgov.core.dates import parse_date
-from synthgov.core.types import DATASET_CARD, Document, Issue, Pointer, Rule, RuleDoc, Severity
+from synthgov.core.types import DATASET_CARD, Document, Issue, Pointer, Rule, RuleDoc
 from synthgov.engine.context import RuleContext
 from synthgov.lineage.graph import INPUT, STAGE, dataset_node, model_ref_id, pipeline_node
-from synthgov.rules.provenance import generation_uses, use_role
+from synthgov.rules.provenance import as_list, generation_uses
 
-REVIEW_DEFAULTS = {"confidence": 0.95, "margin": 0.05, "expected_proportion": 0.5}
 EPSILON = 1e-9  # float noise when comparing shares and when rounding the sample size up
 
 
-def _list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
-
-
-def _mapping(value: Any) -> Mapping[str, Any] | None:
+def as_mapping(value: Any) -> Mapping[str, Any] | None:
     return value if isinstance(value, Mapping) else None
 
 
-def _number(value: Any) -> float | None:
+def as_number(value: Any) -> float | None:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return float(value)
     return None
 
 
-def _nearest(doc: Document, *pointers: Pointer) -> Pointer:
+def nearest(doc: Document, *pointers: Pointer) -> Pointer:
     """The first pointer that exists in the document (the root when none does)."""
     missing = object()
     for pointer in pointers:
@@ -40,84 +40,15 @@ def _nearest(doc: Document, *pointers: Pointer) -> Pointer:
     return ()
 
 
-def _pct(value: float) -> str:
+def pct(value: float) -> str:
     return f"{value * 100:g}%"
-
-
-# -- SG302: the review sample -------------------------------------------------------------
-
-
-@dataclass(frozen=True, eq=False)  # compared by identity; no __eq__ or __hash__ to build
-class SampleRequirement:
-    """The inputs and result of the finite-population sample size formula (SPEC section 6)."""
-
-    required: int
-    confidence: float
-    margin: float
-    proportion: float
-    z: float
-    n0: float
-    population: float | None  # None: unknown, no finite-population correction
-
-    def describe(self, origin: str = "") -> str:
-        if self.population is None:
-            pop = "N unknown, no finite-population correction"
-        else:
-            pop = f"N={self.population:g}" + (f" from {origin}" if origin else "")
-        return (
-            f"{pop}, confidence {_pct(self.confidence)} (z={self.z:.3f}), margin "
-            f"{_pct(self.margin)}, expected proportion p={self.proportion:g}"
-        )
-
-
-def required_sample(
-    population: float | None,
-    confidence: float = 0.95,
-    margin: float = 0.05,
-    proportion: float = 0.5,
-) -> SampleRequirement:
-    """n0 = z^2 p (1-p) / e^2; required = ceil(n0 / (1 + (n0 - 1) / N)).
-
-    z is the two-sided normal quantile of the confidence level. Without a population the
-    uncorrected n0 (an infinite population) is required.
-    """
-    from statistics import NormalDist
-
-    z = NormalDist().inv_cdf(1 - (1 - confidence) / 2)
-    n0 = z * z * proportion * (1 - proportion) / (margin * margin)
-    if population is not None and population > 0:
-        value = n0 / (1 + (n0 - 1) / population)
-    else:
-        population, value = None, n0
-    required = max(0, math.ceil(value - EPSILON))
-    return SampleRequirement(required, confidence, margin, proportion, z, n0, population)
-
-
-def review_population(doc: Document, review: Mapping[str, Any]) -> tuple[float | None, str]:
-    """The population the review sampled from, and where that number came from."""
-    declared = _number(review.get("population"))
-    if declared is not None and declared > 0:
-        return declared, "human_review.population"
-    comp = _mapping(doc.data.get("composition")) or {}
-    rows = _number(comp.get("synthetic_rows"))
-    if rows is not None and rows > 0:
-        return rows, "composition.synthetic_rows"
-    frac, total = _number(comp.get("synthetic_fraction")), _number(comp.get("total_rows"))
-    if frac is not None and total is not None and frac * total > 0:
-        return float(round(frac * total)), "composition.synthetic_fraction x total_rows"
-    return None, "unknown"
-
-
-def _review_setting(ctx: RuleContext, key: str) -> float:
-    value = _number(ctx.setting("review", key))
-    if value is None or not 0 < value < 1:
-        return REVIEW_DEFAULTS[key]
-    return value
 
 
 class ValidationMissing(Rule):
     id = "SG301"
     name = "validation-missing"
+    # Art. 10: free of errors and complete
+    references = ("EU AI Act Art. 10(3)",)
     synthetic_only = True
     kinds = frozenset({DATASET_CARD})
     doc = RuleDoc(
@@ -158,83 +89,11 @@ class ValidationMissing(Rule):
             )
 
 
-class ReviewSampleTooSmall(Rule):
-    id = "SG302"
-    name = "review-sample-too-small"
-    synthetic_only = True
-    kinds = frozenset({DATASET_CARD})
-    doc = RuleDoc(
-        summary="No human review, or a review sample smaller than the statistics require.",
-        description=(
-            "Eyeballing a few rows says little about thousands. The required sample is the "
-            "finite-population formula: n0 = z^2 p (1-p) / e^2 and required = "
-            "ceil(n0 / (1 + (n0 - 1) / N)), with z the two-sided normal quantile of the "
-            "confidence c, e the margin, p the expected proportion and N the population "
-            "(`human_review.population`, else the synthetic rows of `composition`). c, e and p "
-            "are policy settings: `settings.review.confidence` (0.95), `margin` (0.05), "
-            "`expected_proportion` (0.5, the most conservative); with `use_declared_rate: true` "
-            "a declared `error_rate` strictly between 0 and 1 replaces p. At the defaults 1,000 "
-            "rows need 278 reviewed and 9,600 rows need 370. A card with no validation section "
-            "at all has no human review either, so SG301 and SG302 both fire."
-        ),
-        bad=(
-            "composition: {total_rows: 12000, synthetic_rows: 9600}\n"
-            "validation:\n  human_review: {sample_size: 50, reviewers: 1}\n"
-        ),
-        good=(
-            "composition: {total_rows: 12000, synthetic_rows: 9600}\n"
-            "validation:\n  human_review: {sample_size: 370, reviewers: 2}\n"
-        ),
-    )
-
-    def check(self, doc: Document, ctx: RuleContext) -> Iterator[Issue]:
-        review = doc.get(("validation", "human_review"))
-        if not isinstance(review, Mapping):
-            yield Issue(
-                _nearest(doc, ("validation", "human_review"), ("validation",)),
-                "synthetic dataset records no human review",
-                "add validation.human_review: {sample_size: N, reviewers: R, date: YYYY-MM-DD}",
-            )
-            return
-        population, origin = review_population(doc, review)
-        origin = "" if origin == "unknown" else origin
-        proportion = _review_setting(ctx, "expected_proportion")
-        rate = _number(review.get("error_rate"))
-        if ctx.setting("review", "use_declared_rate") is True and rate is not None:
-            if 0 < rate < 1:
-                proportion = rate
-        need = required_sample(
-            population,
-            _review_setting(ctx, "confidence"),
-            _review_setting(ctx, "margin"),
-            proportion,
-        )
-        size = review.get("sample_size")
-        number = _number(size)
-        if number is None:
-            yield Issue(
-                ("validation", "human_review"),
-                f"human review records no sample_size; {need.required} rows are required "
-                f"({need.describe(origin)})",
-                f"add sample_size: (at least {need.required}) to validation.human_review",
-                value=need.required,
-            )
-            return
-        if number >= need.required:
-            return
-        yield Issue(
-            ("validation", "human_review", "sample_size"),
-            f"human review sample of {size:g} rows is below the required {need.required} "
-            f"({need.describe(origin)}); shortfall {need.required - number:g}",
-            f"review at least {need.required - number:g} more rows, or record the population "
-            "the sample was drawn from in human_review.population",
-            value=size,
-        )
-
-
 class AutomatedCheckMissing(Rule):
     id = "SG303"
     name = "automated-check-missing"
+    # Art. 10: dedup and PII scans are cleaning operations (c) that support error-free data (3)
+    references = ("EU AI Act Art. 10(2)(c)", "EU AI Act Art. 10(3)")
     synthetic_only = True
     kinds = frozenset({DATASET_CARD})
     parameters = {
@@ -277,158 +136,43 @@ class AutomatedCheckMissing(Rule):
     )
 
     def check(self, doc: Document, ctx: RuleContext) -> Iterator[Issue]:
-        required = [r for r in _list(ctx.params.get("required")) if isinstance(r, str)]
-        minimum = _number(ctx.params.get("min_coverage"))
+        required = [r for r in as_list(ctx.params.get("required")) if isinstance(r, str)]
+        minimum = as_number(ctx.params.get("min_coverage"))
         minimum = 1.0 if minimum is None else minimum
         entries = [
             (i, e)
-            for i, e in enumerate(_list(doc.get(("validation", "automated"))))
+            for i, e in enumerate(as_list(doc.get(("validation", "automated"))))
             if isinstance(e, Mapping) and isinstance(e.get("check"), str)
         ]
         for name in required:
             matches = [(i, e) for i, e in entries if e["check"].lower() == name.lower()]
             if not matches:
                 yield Issue(
-                    _nearest(doc, ("validation", "automated"), ("validation",)),
+                    nearest(doc, ("validation", "automated"), ("validation",)),
                     f"required automated check {name!r} is missing",
                     f"run {name} over every row and add validation.automated: "
                     f"[{{check: {name}, tool: ..., coverage: 1.0, date: YYYY-MM-DD}}]",
                     value=name,
                 )
                 continue
-            covered = [(i, _number(e.get("coverage"))) for i, e in matches]
+            covered = [(i, as_number(e.get("coverage"))) for i, e in matches]
             best_i, best = max(covered, key=lambda c: -1.0 if c[1] is None else c[1])
             if best is None:
                 yield Issue(
                     ("validation", "automated", best_i),
                     f"automated check {name!r} records no coverage (required: at least "
-                    f"{_pct(minimum)} of the rows)",
+                    f"{pct(minimum)} of the rows)",
                     "add coverage: the share of rows the check ran over (1.0 for all)",
                     value=name,
                 )
             elif best + EPSILON < minimum:
                 yield Issue(
                     ("validation", "automated", best_i, "coverage"),
-                    f"automated check {name!r} covers {_pct(best)} of the rows, below the "
-                    f"required {_pct(minimum)}",
+                    f"automated check {name!r} covers {pct(best)} of the rows, below the "
+                    f"required {pct(minimum)}",
                     f"run {name} over the remaining rows and update coverage",
                     value=best,
                 )
-
-
-_AGREEMENT_METRICS = {
-    "cohen_kappa": "Cohen's kappa",
-    "fleiss_kappa": "Fleiss' kappa",
-    "krippendorff_alpha": "Krippendorff's alpha",
-    "percent": "percent agreement",
-}
-
-
-class JudgeUncalibrated(Rule):
-    id = "SG304"
-    name = "judge-uncalibrated"
-    synthetic_only = True
-    kinds = frozenset({DATASET_CARD})
-    parameters = {
-        "type": "object",
-        "properties": {
-            "min_labels": {
-                "type": "integer",
-                "minimum": 0,
-                "default": 100,
-                "description": "Fewest human labels the judge must have been compared with.",
-            },
-            "min_agreement": {
-                "type": "number",
-                "minimum": -1,
-                "maximum": 1,
-                "default": 0.6,
-                "description": "Lowest acceptable judge-human agreement (any metric of 3.2).",
-            },
-        },
-        "additionalProperties": False,
-    }
-    doc = RuleDoc(
-        summary="An LLM judge without calibration, with too few human labels, or low agreement.",
-        description=(
-            "A judge that scores or filters rows is a measuring instrument: before trusting it, "
-            "compare it with human labels on the same rows. `validation.judge.calibration` "
-            "records how many human labels it was compared with (`human_labels`, at least "
-            "`min_labels`) and the agreement (`agreement: {metric, value}` with metric "
-            "cohen_kappa, fleiss_kappa, krippendorff_alpha or percent; value at least "
-            "`min_agreement`). A `generation` use with role judge counts as a judge too. Raw "
-            "percent agreement is inflated by chance agreement; prefer a kappa or alpha."
-        ),
-        bad="validation:\n  judge: {model: gemini-1.5-pro-002}\n",
-        good=(
-            "validation:\n  judge:\n    model: gemini-1.5-pro-002\n"
-            "    calibration: {human_labels: 150, agreement: {metric: cohen_kappa, value: 0.71}}\n"
-        ),
-    )
-
-    def check(self, doc: Document, ctx: RuleContext) -> Iterator[Issue]:
-        judge = doc.get(("validation", "judge"))
-        if not isinstance(judge, Mapping):
-            for i, use in generation_uses(doc):
-                if use_role(use) == "judge":
-                    label = model_ref_id(use.get("model")) or f"#{i + 1}"
-                    yield Issue(
-                        ("generation", i),
-                        f"judge model {label} is used but validation.judge records no "
-                        "calibration against human labels",
-                        "add validation.judge: {model: ..., calibration: {human_labels: N, "
-                        "agreement: {metric: cohen_kappa, value: K}}}",
-                        value=label,
-                    )
-            return
-        mid = model_ref_id(judge.get("model"))
-        who = f"judge {mid}" if mid else "the judge (no model named)"
-        min_labels = int(_number(ctx.params.get("min_labels")) or 0)
-        min_agreement = _number(ctx.params.get("min_agreement"))
-        min_agreement = 0.6 if min_agreement is None else min_agreement
-        calibration = judge.get("calibration")
-        if not isinstance(calibration, Mapping):
-            yield Issue(
-                ("validation", "judge"),
-                f"{who} has no calibration against human labels",
-                f"compare the judge with at least {min_labels} human labels and record "
-                "calibration: {human_labels: N, agreement: {metric: cohen_kappa, value: K}}",
-                value=mid,
-            )
-            return
-        base: Pointer = ("validation", "judge", "calibration")
-        labels = _number(calibration.get("human_labels"))
-        if labels is None or labels < min_labels:
-            have = (
-                "does not record how many human labels it was calibrated on"
-                if labels is None
-                else f"was calibrated on {labels:g} human labels"
-            )
-            yield Issue(
-                (*base, "human_labels") if labels is not None else base,
-                f"{who} {have}; at least {min_labels} are required",
-                f"label at least {min_labels} rows by hand and compare the judge with them",
-                value=labels,
-            )
-        agreement = calibration.get("agreement")
-        value = _number(agreement.get("value")) if isinstance(agreement, Mapping) else None
-        if value is None:
-            yield Issue(
-                (*base, "agreement") if isinstance(agreement, Mapping) else base,
-                f"{who} records no agreement with the human labels",
-                "add agreement: {metric: cohen_kappa, value: K} to the calibration",
-            )
-            return
-        metric = agreement.get("metric") if isinstance(agreement, Mapping) else None
-        metric_name = _AGREEMENT_METRICS.get(str(metric), str(metric or "agreement"))
-        if value + EPSILON < min_agreement:
-            yield Issue(
-                (*base, "agreement", "value"),
-                f"{who} agrees with humans at {metric_name} {value:g}, below the "
-                f"required {min_agreement:g}",
-                "improve the judge prompt or rubric and re-calibrate, or use a human review",
-                value=value,
-            )
 
 
 _VALIDATION_DATES: tuple[tuple[str, ...], ...] = (
@@ -442,6 +186,8 @@ _VALIDATION_DATES: tuple[tuple[str, ...], ...] = (
 class ValidationStale(Rule):
     id = "SG305"
     name = "validation-stale"
+    # Art. 10: validation that predates an update of the data does not cover it
+    references = ("EU AI Act Art. 10(2)(c)", "EU AI Act Art. 10(3)")
     synthetic_only = True
     kinds = frozenset({DATASET_CARD})
     doc = RuleDoc(
@@ -487,7 +233,7 @@ class ValidationStale(Rule):
 
 
 def _validation_dates(doc: Document) -> Iterator[tuple[Pointer, str, Any]]:
-    for i, entry in enumerate(_list(doc.get(("validation", "automated")))):
+    for i, entry in enumerate(as_list(doc.get(("validation", "automated")))):
         if isinstance(entry, Mapping) and "date" in entry:
             name = entry.get("check") if isinstance(entry.get("check"), str) else f"#{i + 1}"
             yield ("validation", "automated", i, "date"), f"automated check {name}", entry["date"]
@@ -497,7 +243,7 @@ def _validation_dates(doc: Document) -> Iterator[tuple[Pointer, str, Any]]:
     judge = doc.get(("validation", "judge"))
     if isinstance(judge, Mapping) and "date" in judge:
         yield ("validation", "judge", "date"), "judge run", judge["date"]
-    for i, entry in enumerate(_list(doc.get(("validation", "contamination")))):
+    for i, entry in enumerate(as_list(doc.get(("validation", "contamination")))):
         if isinstance(entry, Mapping) and "date" in entry:
             yield (
                 ("validation", "contamination", i, "date"),
@@ -506,94 +252,11 @@ def _validation_dates(doc: Document) -> Iterator[tuple[Pointer, str, Any]]:
             )
 
 
-class RepresentationGap(Rule):
-    id = "SG306"
-    name = "representation-gap"
-    severity = Severity.WARNING
-    synthetic_only = True
-    kinds = frozenset({DATASET_CARD})
-    parameters = {
-        "type": "object",
-        "properties": {
-            "tolerance": {
-                "type": "number",
-                "minimum": 0,
-                "maximum": 1,
-                "default": 0.05,
-                "description": "Largest allowed |observed - target| when an attribute gives no "
-                "tolerance of its own.",
-            }
-        },
-        "additionalProperties": False,
-    }
-    doc = RuleDoc(
-        summary="An observed share differs from its target by more than the tolerance.",
-        description=(
-            "Generators drift towards what they produce most easily: one language, one tone, "
-            "the majority class. For each `representation.attributes` entry, every category of "
-            "`target` must have an `observed` share within the tolerance (the attribute's own "
-            "`tolerance`, else the `tolerance` parameter, default 0.05). A category with a "
-            "target and no observed share is reported too."
-        ),
-        bad=(
-            "representation:\n  attributes:\n    - name: language\n"
-            "      target: {en: 0.5, es: 0.25, de: 0.25}\n"
-            "      observed: {en: 0.7, es: 0.2, de: 0.1}\n"
-        ),
-        good=(
-            "representation:\n  attributes:\n    - name: language\n"
-            "      target: {en: 0.5, es: 0.25, de: 0.25}\n"
-            "      observed: {en: 0.52, es: 0.26, de: 0.22}\n"
-        ),
-    )
-
-    def check(self, doc: Document, ctx: RuleContext) -> Iterator[Issue]:
-        default = _number(ctx.params.get("tolerance"))
-        default = 0.05 if default is None else default
-        for i, attr in enumerate(_list(doc.get(("representation", "attributes")))):
-            if not isinstance(attr, Mapping) or not isinstance(attr.get("target"), Mapping):
-                continue
-            name = attr.get("name") if isinstance(attr.get("name"), str) else f"#{i + 1}"
-            own = _number(attr.get("tolerance"))
-            tolerance = default if own is None else own
-            base: Pointer = ("representation", "attributes", i)
-            observed = attr.get("observed")
-            if not isinstance(observed, Mapping):
-                yield Issue(
-                    base,
-                    f"attribute {name} has a target but no observed shares",
-                    "measure the data and add observed: {category: share, ...}",
-                    value=name,
-                )
-                continue
-            for category, target in attr["target"].items():
-                want = _number(target)
-                if want is None:
-                    continue
-                got = _number(observed.get(category))
-                if got is None:
-                    yield Issue(
-                        (*base, "observed"),
-                        f"{name}: no observed share for {category} (target {want:g})",
-                        f"add {category}: <share> to observed",
-                        value=f"{name}/{category}",
-                    )
-                    continue
-                gap = abs(got - want)
-                if gap > tolerance + EPSILON:
-                    yield Issue(
-                        (*base, "observed", category),
-                        f"{name}: observed share of {category} is {got:g}, target {want:g} "
-                        f"(gap {gap:.3g} > tolerance {tolerance:g})",
-                        "rebalance the generation (prompts, sampling, filtering) or revise the "
-                        "target with its owner",
-                        value=f"{name}/{category}",
-                    )
-
-
 class ContaminationUnchecked(Rule):
     id = "SG307"
     name = "contamination-unchecked"
+    # Art. 10: a test set that leaked into training is not suitable for testing
+    references = ("EU AI Act Art. 10(2)(e)", "EU AI Act Art. 10(3)")
     evaluation_only = True
     kinds = frozenset({DATASET_CARD})
     doc = RuleDoc(
@@ -622,7 +285,7 @@ class ContaminationUnchecked(Rule):
             return
         me = dataset_node(doc.id)
         checked = _checked_against(doc)
-        pointer = _nearest(doc, ("validation", "contamination"), ("validation",))
+        pointer = nearest(doc, ("validation", "contamination"), ("validation",))
         needed: dict[str, set[str]] = {}  # training dataset -> pipelines that need it
         graph = ctx.graph
         for edge in graph.out_edges(me, INPUT):
@@ -661,23 +324,15 @@ class ContaminationUnchecked(Rule):
 
 def _checked_against(doc: Document) -> set[str]:
     found: set[str] = set()
-    for entry in _list(doc.get(("validation", "contamination"))):
+    for entry in as_list(doc.get(("validation", "contamination"))):
         if not isinstance(entry, Mapping):
             continue
         against = entry.get("against")
         if isinstance(against, str):
             found.add(against)
         else:
-            found.update(a for a in _list(against) if isinstance(a, str))
+            found.update(a for a in as_list(against) if isinstance(a, str))
     return found
 
 
-RULES = [
-    ValidationMissing,
-    ReviewSampleTooSmall,
-    AutomatedCheckMissing,
-    JudgeUncalibrated,
-    ValidationStale,
-    RepresentationGap,
-    ContaminationUnchecked,
-]
+RULES = [ValidationMissing, AutomatedCheckMissing, ValidationStale, ContaminationUnchecked]

@@ -530,7 +530,7 @@ def _generator(entry: Any, inputs: AuditInputs) -> GeneratorUse:
 def _review(doc: Document, raw: Any, inputs: AuditInputs) -> Review | None:
     if not isinstance(raw, Mapping):
         return None
-    from synthgov.rules.validation import required_sample, review_population
+    from synthgov.rules.validation_stats import required_sample, review_population
 
     population, origin = review_population(doc, raw)
     settings = inputs.review
