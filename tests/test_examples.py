@@ -171,10 +171,17 @@ def test_violations_trigger_the_core_rules() -> None:
     assert sorted(set(CORE_RULES) - fired) == []
 
 
-def test_expected_covers_every_registered_builtin_rule() -> None:
+def test_the_tour_covers_every_rule_family() -> None:
+    """examples/violations is a tour: every family of built-in rules shows in it. A rule's
+    own proof is its case file (tests/test_rule_cases.py requires one for every registered
+    rule), so adding a rule does not require editing the tour (docs/decisions.md, issue 12)."""
     listed = {e["rule"] for e in expected_findings()}
     builtin = {r for r in registered_rules() if r.startswith("SG")}
-    assert sorted(builtin - listed - set(DIFF_ONLY_RULES)) == []
+    families = {r[:3] for r in builtin}  # SG0, SG1, ... SG5
+    assert families <= {r[:3] for r in listed}
+    assert listed <= builtin  # and it names no rule that does not exist
+    # the tour still shows nearly every rule; a drop is a deliberate edit, not rot
+    assert len(listed - set(DIFF_ONLY_RULES)) >= 0.9 * len(builtin - set(DIFF_ONLY_RULES))
 
 
 @pytest.mark.parametrize(

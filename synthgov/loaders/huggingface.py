@@ -17,8 +17,8 @@ README. What maps to the native DatasetCard:
   config names) maps to nothing;
 * evidence of the synthetic status (:mod:`synthgov.lineage.synthetic`) under ``x-synthetic``:
   the tag ``synthetic`` declares it; ``machine-generated`` creators, tags naming an LLM or a
-  generation tool, ``pretty_name`` or README text saying a model generated the data, and a distilabel
-  ``pipeline.yaml`` beside the README make it suspected;
+  generation tool, ``pretty_name`` or README text saying a model generated the data, and a
+  distilabel ``pipeline.yaml`` beside the README make it suspected;
 * the whole front matter is kept under ``x-huggingface`` (for custom rules);
 * a ``synthgov:`` mapping holds native fields; they take precedence (``metadata`` is merged
   key by key, other sections replace what the Hub fields gave) and such a card is checked
