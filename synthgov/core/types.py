@@ -211,8 +211,7 @@ class Rule:
     #: JSON Schema (an object schema) of the ``with:`` parameters; defaults under "default".
     parameters: ClassVar[Mapping[str, Any]] = {}
     doc: ClassVar[RuleDoc] = RuleDoc(summary="")
-    #: "document" rules run per document (:meth:`check`); "post" rules run after all others
-    #: and judge their findings (:meth:`evaluate_findings`: waivers, SG405).
+    #: "document" rules run per document; "post" rules run after all others (waivers).
     phase: ClassVar[str] = "document"
     #: rules whose findings are produced by loaders or the engine, not by check()
     engine_managed: ClassVar[bool] = False
