@@ -350,10 +350,6 @@ def run_check(options: CheckOptions, setup: Setup) -> RunResult:
     elif found.explicit:  # data files given explicitly (pre-commit) select the cards naming them
         targets.update(_cards_naming(found.explicit, documents, cwd))
     problems = (*loaded.problems, *_unreadable_folders(found, cwd))
-    if diff is not None:
-        from synthgov.rules.diffmode import policy_changed_problems
-
-        problems = (*problems, *policy_changed_problems(diff))
     waiver_base = None
     if diff is not None or options.policy_from_ref is not None:
         waiver_base = _waiver_base(options, documents, registry.loaders, config.limits, diff)

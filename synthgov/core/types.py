@@ -5,13 +5,14 @@ Everything here is a frozen dataclass or a plain enum; nothing here does I/O.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:  # pragma: no cover
     from synthgov.engine.context import RuleContext
+    from synthgov.engine.post import PostContext, PostResult
 
 Pointer = tuple[str | int, ...]
 """A path into a document's data, e.g. ``("validation", "human_review", "sample_size")``."""
@@ -228,6 +229,11 @@ class Rule:
     def parameter_defaults(cls) -> dict[str, Any]:
         props = cls.parameters.get("properties", {}) if cls.parameters else {}
         return {k: v["default"] for k, v in props.items() if "default" in v}
+
+    def evaluate_findings(self, findings: Sequence[Finding], ctx: PostContext) -> PostResult:
+        """A post rule's entry point: the findings of every other rule -> new issues and the
+        indices of the findings it waives (see :mod:`synthgov.engine.post`)."""
+        raise NotImplementedError(f"post rule {self.id} does not implement evaluate_findings")
 
 
 def walk(data: Any, pointer: Pointer = ()) -> Iterator[tuple[Pointer, Any]]:

@@ -1,26 +1,19 @@
-"""Waivers (SG403, SG404, SG407): applied after every other rule has run.
+"""Waivers: pure helpers of the waiver rules (SG403, SG404, SG407 in
+:mod:`synthgov.rules.governance`, which decide what is invalid, expired or unused).
 
-A valid, unexpired waiver in a document's ``governance.waivers`` marks the matching findings
-of that document ``waived``. An invalid waiver (SG403) or an expired one (SG404) waives
-nothing; a valid waiver that matches no finding is unused (SG407).
-
-An approval date after today is invalid (SG403): a date in the future would stretch the
-``max_days`` limit. In gate mode (diff mode or ``--policy-from-ref``) a waiver that is new or
-changed in the change under review (``run.waiver_base``) waives nothing and is reported as
-SG403, unless its ``approved_by`` matches the policy's ``settings.waivers.approvers`` (emails
-or shell-style globs): a pull request cannot approve its own exception.
+Here: the waivers of a set of documents (:class:`WaiverEntry`), the findings a waiver would
+match, what is wrong with a waiver as an audit record (:func:`waiver_problems`, also read by
+the HTML report), and whether an approver is one of the policy's (:func:`approver_allowed`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from synthgov.core.dates import days_between, parse_date
-from synthgov.core.types import Document, Finding, Issue, Rule, pointer_to_json
-from synthgov.engine.context import RunContext
-from synthgov.policy.types import RuleSetting
+from synthgov.core.types import Document, Finding, Pointer
 
 REQUIRED = ("rule", "reason", "approved_by", "approved_on", "expires")
 WAIVER_RULES = ("SG403", "SG404", "SG407")
@@ -62,118 +55,57 @@ def _present(value: Any) -> bool:
     return value is not None and value != "" and value != []
 
 
-def apply_waivers(
-    findings: list[Finding],
-    documents: Sequence[Document],
-    post: Sequence[tuple[Rule, RuleSetting]],
-    run: RunContext,
-    selection: Any,
-) -> list[Finding]:
-    settings = {rule.id: (rule, setting) for rule, setting in post}
+@dataclass(frozen=True)
+class WaiverEntry:
+    """One entry of a document's ``governance.waivers`` (as written: maybe not a mapping)."""
+
+    doc: Document
+    index: int
+    raw: Any
+
+    @property
+    def pointer(self) -> Pointer:
+        return ("governance", "waivers", self.index)
+
+    @property
+    def number(self) -> int:
+        """1-based, as messages count waivers."""
+        return self.index + 1
+
+    @property
+    def rule(self) -> str:
+        """The waived rule id (meaningful once the waiver is known to be valid)."""
+        return str(self.raw.get("rule")) if isinstance(self.raw, Mapping) else ""
+
+
+def waiver_entries(documents: Sequence[Document]) -> Iterator[WaiverEntry]:
+    """Every waiver of ``documents``, in document order."""
+    for doc in documents:
+        waivers = doc.get(("governance", "waivers"))
+        if isinstance(waivers, list):
+            for i, raw in enumerate(waivers):
+                yield WaiverEntry(doc, i, raw)
+
+
+def findings_by_document(findings: Sequence[Finding]) -> dict[tuple[str, str | None], list[int]]:
+    """(path, document id) -> indices of that document's findings."""
     by_doc: dict[tuple[str, str | None], list[int]] = {}
     for index, finding in enumerate(findings):
         by_doc.setdefault((finding.path, finding.document), []).append(index)
-    max_days = (
-        int(settings["SG403"][1].params.get("max_days", 180)) if ("SG403" in settings) else 180
+    return by_doc
+
+
+def matching(
+    entry: WaiverEntry, findings: Sequence[Finding], candidates: Sequence[int]
+) -> tuple[int, ...]:
+    """The indices among ``candidates`` of the findings ``entry`` would waive: its rule's
+    findings (never a waiver rule's), under its ``scope`` pointer when it has one."""
+    rule_id = entry.rule
+    scope = entry.raw.get("scope") if isinstance(entry.raw, Mapping) else None
+    return tuple(
+        idx
+        for idx in candidates
+        if findings[idx].rule == rule_id
+        and rule_id not in WAIVER_RULES
+        and (not isinstance(scope, str) or findings[idx].pointer.startswith(scope))
     )
-    extra: list[Finding] = []
-    waived: set[int] = set()
-    for doc in documents:
-        waivers = doc.get(("governance", "waivers"))
-        if not isinstance(waivers, list):
-            continue
-        candidates = by_doc.get((doc.path, doc.id), [])
-        for i, waiver in enumerate(waivers):
-            pointer = ("governance", "waivers", i)
-            problems = waiver_problems(waiver, max_days, run.today)
-            if problems:
-                issue = Issue(
-                    pointer,
-                    f"waiver #{i + 1} is invalid and waives nothing: " + "; ".join(problems),
-                    "a waiver needs rule, reason, approved_by, approved_on and expires, "
-                    f"expiring at most {max_days} days after approval",
-                    value=dict(waiver) if isinstance(waiver, Mapping) else waiver,
-                )
-                extra += _emit("SG403", settings, doc, issue, selection)
-                continue
-            rule_id = str(waiver["rule"])
-            base = run.waiver_base
-            if base is not None and base.is_new(doc.path, doc.id, waiver):
-                approvers = run.setting("waivers", "approvers")
-                if not approver_allowed(waiver.get("approved_by"), approvers):
-                    who = waiver.get("approved_by")
-                    issue = Issue(
-                        (*pointer, "approved_by"),
-                        f"waiver #{i + 1} for {rule_id} is new or changed in this change "
-                        f"(not at {base.ref}) and approved_by {who!r} is not one of the "
-                        "policy's approvers: it waives nothing",
-                        "have the waiver approved by someone listed in the policy's "
-                        "settings.waivers.approvers, or merge it separately with review",
-                        value=rule_id,
-                    )
-                    extra += _emit("SG403", settings, doc, issue, selection)
-                    continue
-            scope = waiver.get("scope")
-            matches = [
-                idx
-                for idx in candidates
-                if findings[idx].rule == rule_id
-                and findings[idx].rule not in WAIVER_RULES
-                and (not isinstance(scope, str) or findings[idx].pointer.startswith(scope))
-            ]
-            if run.today > str(waiver["expires"])[:10]:
-                issue = Issue(
-                    (*pointer, "expires"),
-                    f"waiver for {rule_id} expired on {waiver['expires']}: "
-                    + (
-                        f"the {len(matches)} finding(s) it waived are active again"
-                        if matches
-                        else "it no longer waives anything"
-                    ),
-                    "fix the finding, or renew the waiver with a new approval",
-                    value=rule_id,
-                )
-                extra += _emit("SG404", settings, doc, issue, selection)
-                continue
-            if not matches:
-                issue = Issue(
-                    pointer,
-                    f"waiver for {rule_id} waives no finding: it can be removed",
-                    "delete the waiver, or check that its rule id is right",
-                    value=rule_id,
-                )
-                extra += _emit("SG407", settings, doc, issue, selection)
-                continue
-            waived.update(matches)
-    out = [replace(f, waived=True) if i in waived else f for i, f in enumerate(findings)]
-    return out + extra
-
-
-def _emit(
-    rule_id: str,
-    settings: Mapping[str, tuple[Rule, RuleSetting]],
-    doc: Document,
-    issue: Issue,
-    selection: Any,
-) -> list[Finding]:
-    entry = settings.get(rule_id)
-    if entry is None or not entry[1].enabled or not selection.allows(rule_id):
-        return []
-    rule, setting = entry
-    pos = doc.position(issue.pointer)
-    return [
-        Finding(
-            rule=rule_id,
-            name=rule.name,
-            severity=setting.severity,
-            path=doc.path,
-            line=pos.line,
-            column=pos.column,
-            pointer=pointer_to_json(issue.pointer),
-            document=doc.id,
-            message=issue.message,
-            hint=issue.hint,
-            references=setting.references,
-            value=issue.value,
-        )
-    ]

@@ -2,20 +2,20 @@
 
 Both read ``ctx.diff`` (:class:`synthgov.engine.context.DiffInfo`), which the runner fills from git.
 SG406 is an ordinary per-card rule. SG405 is about policy and config files, which are not
-documents: the runner turns ``DiffInfo.policy_changed`` into findings located at those files
-with :func:`policy_changed_problems`, so the finding points at the file that changed.
+documents: it is a post rule (:mod:`synthgov.engine.post`) that places one finding at the top
+of each file of ``DiffInfo.policy_changed``, so the finding points at the file that changed.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from synthgov.core.types import (
     DATASET_CARD,
     Document,
-    FileProblem,
+    Finding,
     Issue,
     Pointer,
     Rule,
@@ -23,6 +23,7 @@ from synthgov.core.types import (
     Severity,
 )
 from synthgov.engine.context import DiffInfo, RuleContext
+from synthgov.engine.post import Placed, PostContext, PostResult
 
 
 def named_files(doc: Document) -> Iterator[tuple[Pointer, str]]:
@@ -59,6 +60,7 @@ class PolicyChanged(Rule):
     severity = Severity.WARNING
     kinds = frozenset({"*"})
     diff_only = True
+    phase = "post"  # about policy files, which are not documents
     doc = RuleDoc(
         summary="In diff mode, a policy or config file differs from the base ref.",
         applies="policy and config files (diff mode only: --diff-base)",
@@ -80,28 +82,26 @@ class PolicyChanged(Rule):
         ),
     )
 
-    def check(self, doc: Document, ctx: RuleContext) -> Iterator[Issue]:
-        # raised on the policy files themselves, see policy_changed_problems()
-        return iter(())
-
-
-def policy_changed_problems(diff: DiffInfo) -> list[tuple[str, FileProblem]]:
-    """SG405 findings, one at the top of each changed policy or config file."""
-    return [
-        (
-            shown,
-            FileProblem(
-                "SG405",
-                f"policy or config file {shown} differs from {diff.base}"
-                f"{_short(diff.merge_base)}: this change edits the policy that judges it",
-                hint=(
-                    "have the policy change reviewed on its own, and check pull requests "
-                    f"with --policy-from-ref {diff.base}"
-                ),
-            ),
+    def evaluate_findings(self, findings: Sequence[Finding], ctx: PostContext) -> PostResult:
+        """One finding at the top of each changed policy or config file (diff mode only)."""
+        diff: DiffInfo | None = ctx.diff
+        if diff is None:
+            return PostResult()
+        return PostResult(
+            issues=tuple(
+                Placed.at_file(
+                    shown,
+                    Issue(
+                        (),
+                        f"policy or config file {shown} differs from {diff.base}"
+                        f"{_short(diff.merge_base)}: this change edits the policy that judges it",
+                        "have the policy change reviewed on its own, and check pull requests "
+                        f"with --policy-from-ref {diff.base}",
+                    ),
+                )
+                for shown in diff.policy_changed
+            )
         )
-        for shown in diff.policy_changed
-    ]
 
 
 def _short(sha: str) -> str:

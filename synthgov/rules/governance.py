@@ -1,16 +1,37 @@
 """SG401-SG407: owners, approvals and waivers.
 
-The waiver rules (SG403, SG404, SG407) are evaluated by :mod:`synthgov.engine.waivers` after every
-other rule, since they depend on the other findings; the classes here carry their id,
-severity, parameters and documentation.
+The waiver rules (SG403, SG404, SG407) are post rules (:mod:`synthgov.engine.post`): they
+judge the findings of every other rule. Each waiver of the documents reported on gets one
+verdict, asked of the rules in order: invalid (SG403), expired (SG404), unused (SG407); the
+first rule that rejects a waiver reports it, and a waiver no rule rejects waives the
+findings it matches. An invalid or expired waiver waives nothing, even when its rule is off.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 
-from synthgov.core.types import DATASET_CARD, PIPELINE, Document, Issue, Rule, RuleDoc, Severity
+from synthgov.core.types import (
+    DATASET_CARD,
+    PIPELINE,
+    Document,
+    Finding,
+    Issue,
+    Rule,
+    RuleDoc,
+    Severity,
+)
 from synthgov.engine.context import RuleContext
+from synthgov.engine.post import Placed, PostContext, PostResult
+from synthgov.engine.waivers import (
+    WaiverEntry,
+    approver_allowed,
+    findings_by_document,
+    matching,
+    waiver_entries,
+    waiver_problems,
+)
 
 _WAIVER_EXAMPLE = (
     "governance:\n  waivers:\n    - rule: SG302\n      reason: review of batch 2 scheduled\n"
@@ -99,10 +120,42 @@ class ApprovalMissing(Rule):
         )
 
 
-class WaiverInvalid(Rule):
+@dataclass(frozen=True)
+class Verdict:
+    """What the waiver rules decided about one waiver: the rule that rejects it and why
+    (``issue``), or none, and the findings it matches (waived when no rule rejects it)."""
+
+    entry: WaiverEntry
+    matches: tuple[int, ...]
+    rule: str | None = None
+    issue: Issue | None = None
+
+
+class WaiverRule(Rule):
+    """A waiver rule: :meth:`judge` decides whether it rejects a waiver; the verdicts of all
+    waiver rules (:func:`verdicts`) say which waivers apply."""
+
+    phase = "post"
+
+    @classmethod
+    def judge(cls, entry: WaiverEntry, matches: Sequence[int], ctx: PostContext) -> Issue | None:
+        raise NotImplementedError
+
+    def evaluate_findings(self, findings: Sequence[Finding], ctx: PostContext) -> PostResult:
+        judged = verdicts(findings, ctx)
+        return PostResult(
+            issues=tuple(
+                Placed.in_document(v.entry.doc, v.issue)
+                for v in judged
+                if v.rule == self.id and v.issue is not None
+            ),
+            waived=frozenset(i for v in judged if v.rule is None for i in v.matches),
+        )
+
+
+class WaiverInvalid(WaiverRule):
     id = "SG403"
     name = "waiver-invalid"
-    phase = "post"
     parameters = {
         "type": "object",
         "properties": {
@@ -132,11 +185,45 @@ class WaiverInvalid(Rule):
         good=_WAIVER_EXAMPLE,
     )
 
+    @classmethod
+    def judge(cls, entry: WaiverEntry, matches: Sequence[int], ctx: PostContext) -> Issue | None:
+        """Invalid: a broken audit record, or new in the change under review (gate mode)
+        without one of the policy's approvers."""
+        max_days = int(ctx.params_of(cls.id).get("max_days", 180))
+        problems = waiver_problems(entry.raw, max_days, ctx.today)
+        if problems:
+            raw = entry.raw
+            return Issue(
+                entry.pointer,
+                f"waiver #{entry.number} is invalid and waives nothing: " + "; ".join(problems),
+                "a waiver needs rule, reason, approved_by, approved_on and expires, "
+                f"expiring at most {max_days} days after approval",
+                value=dict(raw) if isinstance(raw, Mapping) else raw,
+            )
+        return cls._unapproved(entry, ctx)
 
-class WaiverExpired(Rule):
+    @staticmethod
+    def _unapproved(entry: WaiverEntry, ctx: PostContext) -> Issue | None:
+        base = ctx.waiver_base
+        if base is None or not base.is_new(entry.doc.path, entry.doc.id, entry.raw):
+            return None
+        who = entry.raw.get("approved_by")
+        if approver_allowed(who, ctx.setting("waivers", "approvers")):
+            return None
+        return Issue(
+            (*entry.pointer, "approved_by"),
+            f"waiver #{entry.number} for {entry.rule} is new or changed in this change "
+            f"(not at {base.ref}) and approved_by {who!r} is not one of the "
+            "policy's approvers: it waives nothing",
+            "have the waiver approved by someone listed in the policy's "
+            "settings.waivers.approvers, or merge it separately with review",
+            value=entry.rule,
+        )
+
+
+class WaiverExpired(WaiverRule):
     id = "SG404"
     name = "waiver-expired"
-    phase = "post"
     doc = RuleDoc(
         summary="A waiver past its expiry: the finding it waived is active again.",
         description=(
@@ -150,12 +237,29 @@ class WaiverExpired(Rule):
         ),
     )
 
+    @classmethod
+    def judge(cls, entry: WaiverEntry, matches: Sequence[int], ctx: PostContext) -> Issue | None:
+        """Expired: today is after ``expires`` (the findings it matched are active again)."""
+        expires = entry.raw["expires"]
+        if ctx.today <= str(expires)[:10]:
+            return None
+        return Issue(
+            (*entry.pointer, "expires"),
+            f"waiver for {entry.rule} expired on {expires}: "
+            + (
+                f"the {len(matches)} finding(s) it waived are active again"
+                if matches
+                else "it no longer waives anything"
+            ),
+            "fix the finding, or renew the waiver with a new approval",
+            value=entry.rule,
+        )
 
-class WaiverUnused(Rule):
+
+class WaiverUnused(WaiverRule):
     id = "SG407"
     name = "waiver-unused"
     severity = Severity.INFO
-    phase = "post"
     doc = RuleDoc(
         summary="A waiver that waives no finding (it can be removed).",
         description=(
@@ -165,6 +269,41 @@ class WaiverUnused(Rule):
         bad="# SG302 no longer fires on this card\n" + _WAIVER_EXAMPLE,
         good="governance: {}\n",
     )
+
+    @classmethod
+    def judge(cls, entry: WaiverEntry, matches: Sequence[int], ctx: PostContext) -> Issue | None:
+        """Unused: the waiver matches no finding of its document."""
+        if matches:
+            return None
+        return Issue(
+            entry.pointer,
+            f"waiver for {entry.rule} waives no finding: it can be removed",
+            "delete the waiver, or check that its rule id is right",
+            value=entry.rule,
+        )
+
+
+#: the waiver rules in the order they judge a waiver: the first that rejects it reports it
+WAIVER_ORDER: tuple[type[WaiverRule], ...] = (WaiverInvalid, WaiverExpired, WaiverUnused)
+
+
+def verdicts(findings: Sequence[Finding], ctx: PostContext) -> list[Verdict]:
+    """The verdict on every waiver of the documents reported on."""
+    by_doc = findings_by_document(findings)
+    out = []
+    for entry in waiver_entries(ctx.scope):
+        candidates = by_doc.get((entry.doc.path, entry.doc.id), [])
+        matches = matching(entry, findings, candidates)
+        out.append(_verdict(entry, matches, ctx))
+    return out
+
+
+def _verdict(entry: WaiverEntry, matches: tuple[int, ...], ctx: PostContext) -> Verdict:
+    for rule in WAIVER_ORDER:
+        issue = rule.judge(entry, matches, ctx)
+        if issue is not None:
+            return Verdict(entry, (), rule.id, issue)
+    return Verdict(entry, matches)
 
 
 RULES = [OwnerMissing, ApprovalMissing, WaiverInvalid, WaiverExpired, WaiverUnused]
