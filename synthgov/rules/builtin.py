@@ -24,9 +24,7 @@ def synthgov_register_rules() -> list[Any]:
         verification,
         verification_content,
     )
-    from synthgov.rules.pending_references import MOVES_TO_CLASS_AT_MERGE
-
-    rules: list[Any] = [
+    return [
         *structure.RULES,
         *provenance.RULES,
         *provenance_files.RULES,
@@ -41,7 +39,3 @@ def synthgov_register_rules() -> list[Any]:
         *verification.RULES,
         *verification_content.RULES,
     ]
-    for rule in rules:  # idempotent; goes away when the classes carry their references
-        if rule.id in MOVES_TO_CLASS_AT_MERGE and not rule.references:
-            rule.references = MOVES_TO_CLASS_AT_MERGE[rule.id]
-    return rules

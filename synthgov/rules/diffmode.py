@@ -57,6 +57,8 @@ def _resolve(doc: Document, rel: str) -> str:
 class PolicyChanged(Rule):
     id = "SG405"
     name = "policy-changed"
+    # a policy change is part of the governance practices of Art. 10(2)
+    references = ("EU AI Act Art. 10(2)",)
     severity = Severity.WARNING
     kinds = frozenset({"*"})
     diff_only = True
@@ -111,6 +113,8 @@ def _short(sha: str) -> str:
 class CardStale(Rule):
     id = "SG406"
     name = "card-stale"
+    # a changed data file whose card did not follow: an undocumented updating operation
+    references = ("EU AI Act Art. 10(2)(c)",)
     kinds = frozenset({DATASET_CARD})
     diff_only = True
     doc = RuleDoc(

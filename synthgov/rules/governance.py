@@ -43,6 +43,8 @@ _WAIVER_EXAMPLE = (
 class OwnerMissing(Rule):
     id = "SG401"
     name = "owner-missing"
+    # who answers for the data: the governance practices of Art. 10(2)
+    references = ("EU AI Act Art. 10(2)",)
     doc = RuleDoc(
         summary="No `metadata.owner`.",
         description=(
@@ -68,6 +70,8 @@ class OwnerMissing(Rule):
 class ApprovalMissing(Rule):
     id = "SG402"
     name = "approval-missing"
+    # who answers for the data: the governance practices of Art. 10(2)
+    references = ("EU AI Act Art. 10(2)",)
     severity = Severity.WARNING
     kinds = frozenset({DATASET_CARD})
     parameters = {
@@ -156,6 +160,8 @@ class WaiverRule(Rule):
 class WaiverInvalid(WaiverRule):
     id = "SG403"
     name = "waiver-invalid"
+    # a waiver documents a known shortcoming and how (and by when) it is addressed
+    references = ("EU AI Act Art. 10(2)(h)",)
     parameters = {
         "type": "object",
         "properties": {
@@ -224,6 +230,8 @@ class WaiverInvalid(WaiverRule):
 class WaiverExpired(WaiverRule):
     id = "SG404"
     name = "waiver-expired"
+    # a waiver documents a known shortcoming and how (and by when) it is addressed
+    references = ("EU AI Act Art. 10(2)(h)",)
     doc = RuleDoc(
         summary="A waiver past its expiry: the finding it waived is active again.",
         description=(
@@ -259,6 +267,8 @@ class WaiverExpired(WaiverRule):
 class WaiverUnused(WaiverRule):
     id = "SG407"
     name = "waiver-unused"
+    # a waiver documents a known shortcoming and how (and by when) it is addressed
+    references = ("EU AI Act Art. 10(2)(h)",)
     severity = Severity.INFO
     doc = RuleDoc(
         summary="A waiver that waives no finding (it can be removed).",
