@@ -69,23 +69,16 @@ IO_SYNTHGOV = (
 
 # Cycles known and accepted for now. Each entry is a set of modules and names the issue
 # that removes it; a cycle is tolerated only when all its modules lie in one entry.
-ALLOWED_CYCLES: tuple[frozenset[str], ...] = (
-    # issue 12 (being removed): parallel imports runner's `_sniff`, `Loaded`, `LAZY_MIN_FILES`
-    frozenset({"synthgov.app.parallel", "synthgov.app.runner"}),
-)
+ALLOWED_CYCLES: tuple[frozenset[str], ...] = ()
 
 # Edges from the engine layer's reach into an I/O module, known and accepted for now.
 ALLOWED_ENGINE_IO: set[tuple[str, str]] = {
-    # issue 12 (being removed): RunContext.models falls back to the packaged registry
-    ("synthgov.models.registry", "synthgov.repo.snapshot"),
     # issue 12 (being removed): FileInfo/digest_of share a module with real file access
     ("synthgov.rules.provenance", "synthgov.repo.files"),
 }
 
 # Imports that point up a layer, known and accepted for now.
 ALLOWED_UPWARD: set[tuple[str, str]] = {
-    # issue 12 (being removed): default linkers are the built-in loaders'
-    ("synthgov.lineage.graph", "synthgov.loaders.builtin"),
     # issue 12 (being removed): SARIF fingerprints come from the baseline module
     ("synthgov.reporters.sarif", "synthgov.app.baseline"),
 }
