@@ -52,9 +52,10 @@ def document_suffixes(loaders: Sequence[Any]) -> tuple[str, ...]:
     found: set[str] = set()
     for loader in loaders:
         declared = getattr(loader, "suffixes", ())
+        listed = declared
         if isinstance(declared, str) or not isinstance(declared, tuple | list | frozenset | set):
-            declared = (declared,)
-        for suffix in declared:
+            listed = (declared,)  # a bare string or a scalar: reported as it was given
+        for suffix in listed:
             if not (isinstance(suffix, str) and suffix.startswith(".") and len(suffix) > 1):
                 name = getattr(loader, "name", type(loader).__name__)
                 raise PluginError(
