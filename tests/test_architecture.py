@@ -67,23 +67,15 @@ IO_SYNTHGOV = (
     "synthgov.verify.measure",
 )
 
-# Cycles known and accepted for now. Each entry is a set of modules and names the issue
-# that removes it; a cycle is tolerated only when all its modules lie in one entry.
-ALLOWED_CYCLES: tuple[frozenset[str], ...] = (
-    # issue 12 (being removed): parallel imports runner's `_sniff`, `Loaded`, `LAZY_MIN_FILES`
-    frozenset({"synthgov.app.parallel", "synthgov.app.runner"}),
-)
+# Cycles known and accepted: none. An entry would be a set of modules naming the issue that
+# removes it; a cycle is tolerated only when all its modules lie in one entry.
+ALLOWED_CYCLES: tuple[frozenset[str], ...] = ()
 
-# Edges from the engine layer's reach into an I/O module, known and accepted for now.
-ALLOWED_ENGINE_IO: set[tuple[str, str]] = {
-    # issue 12 (being removed): RunContext.models falls back to the packaged registry
-    ("synthgov.models.registry", "synthgov.repo.snapshot"),
-}
+# Edges from the engine layer's reach into an I/O module, known and accepted: none.
+ALLOWED_ENGINE_IO: set[tuple[str, str]] = set()
 
 # Imports that point up a layer, known and accepted for now.
 ALLOWED_UPWARD: set[tuple[str, str]] = {
-    # issue 12 (being removed): default linkers are the built-in loaders'
-    ("synthgov.lineage.graph", "synthgov.loaders.builtin"),
     # issue 12 (being removed): SARIF fingerprints come from the baseline module
     ("synthgov.reporters.sarif", "synthgov.app.baseline"),
 }

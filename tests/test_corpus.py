@@ -180,7 +180,10 @@ def documents(wild: Path) -> dict[str, list[Document]]:
 
 @pytest.fixture(scope="module")
 def graph(documents: dict[str, list[Document]]) -> LineageGraph:
-    return LineageGraph.build([d for docs in documents.values() for d in docs])
+    from synthgov.app.registries import lineage_linkers
+
+    linkers = lineage_linkers(load_registry(entry_points=False).loaders)  # DVC's, as a run's
+    return LineageGraph.build([d for docs in documents.values() for d in docs], linkers)
 
 
 def test_every_corpus_file_is_labelled(wild: Path) -> None:

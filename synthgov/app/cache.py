@@ -493,7 +493,9 @@ def open_cache(options: CheckOptions, setup: Setup) -> RunCache | None:
     store = Store.open(directory)
     if store is None:
         return None
-    return RunCache(store, key, code, config, options)
+    from synthgov.app.registries import lineage_linkers
+
+    return RunCache(store, key, code, config, options, lineage_linkers(setup.registry.loaders))
 
 
 Reload = Callable[[Sequence[str]], Sequence["Document"]]
@@ -616,9 +618,16 @@ class RunCache:
     """One run's view of the cache: look up, record what the rules read, then save."""
 
     def __init__(
-        self, store: Store, key: str, code: str, config: Config, options: CheckOptions
+        self,
+        store: Store,
+        key: str,
+        code: str,
+        config: Config,
+        options: CheckOptions,
+        linkers: Sequence[Any],  # the loaders' lineage_edges hooks, for a hit's graph
     ) -> None:
         self.store = store
+        self.linkers = tuple(linkers)
         self.key = key
         self.code = code
         self.config = config
@@ -690,7 +699,7 @@ class RunCache:
             documents = LazyDocuments(lambda: reload(listed))
             report = result.report
             if entry.get("graph"):
-                report = replace(report, graph=_lazy_graph(documents))
+                report = replace(report, graph=_lazy_graph(documents, self.linkers))
             return replace(result, report=report, config=self.config, documents=documents)
         except Exception:  # noqa: BLE001 - an unusable entry is a miss
             return None
@@ -792,10 +801,10 @@ class RunCache:
             return
 
 
-def _lazy_graph(documents: Sequence[Document]) -> Callable[[], Any]:
+def _lazy_graph(documents: Sequence[Document], linkers: Sequence[Any]) -> Callable[[], Any]:
     def build() -> Any:
         from synthgov.lineage.graph import LineageGraph
 
-        return LineageGraph.build(documents)
+        return LineageGraph.build(documents, linkers)
 
     return build

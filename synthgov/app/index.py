@@ -98,6 +98,8 @@ class RunParts:
     load: Callable[[Sequence[str]], Any]  # files -> runner.Loaded, through the parse cache
     files: Any  # file access for the probe's rules (not recording: the probe is not cached)
     registry_factory: Any  # the run's model registry factory
+    suffixes: tuple[str, ...]  # the file suffixes the loaders declare (discovery)
+    linkers: tuple[Any, ...]  # the loaders' lineage_edges hooks (the graph)
     selection: Any  # the run's --select/--ignore
 
 
@@ -237,7 +239,12 @@ def _plan(
         listed = None
     if listed is None:
         ctx_found = discover(
-            list(roots), cwd=cwd, root=config.root, include=config.include, exclude=config.exclude
+            list(roots),
+            cwd=cwd,
+            root=config.root,
+            include=config.include,
+            exclude=config.exclude,
+            suffixes=parts.suffixes,
         )
         if ctx_found.unreadable:
             return None
@@ -420,6 +427,7 @@ def _probe(
         today=today(),
         settings=policy.settings,
         registry_factory=parts.registry_factory,
+        linkers=parts.linkers,
         recorder=recorder,
         target_keys=frozenset(target_keys),
     )
@@ -515,7 +523,9 @@ class _RecordingNodes(dict):  # type: ignore[type-arg]
         return super().__len__()
 
 
-def _recording_graph(documents: Sequence[Document], recorder: Recorder, target_keys: Any) -> Any:
+def _recording_graph(
+    documents: Sequence[Document], recorder: Recorder, target_keys: Any, linkers: Sequence[Any]
+) -> Any:
     from synthgov.lineage.graph import LineageGraph
 
     class RecordingGraph(LineageGraph):
@@ -562,7 +572,7 @@ def _recording_graph(documents: Sequence[Document], recorder: Recorder, target_k
                     self.upstream(key)
             return super().cycle_edges()
 
-    graph = RecordingGraph.build(documents)
+    graph = RecordingGraph.build(documents, linkers)
     nodes = _RecordingNodes(graph.nodes)
     nodes.recorder = recorder
     graph.nodes = nodes
@@ -592,7 +602,7 @@ def _recording_run_class() -> Any:
 
         @cached_property
         def graph(self) -> Any:
-            return _recording_graph(self.documents, self.recorder, self.target_keys)
+            return _recording_graph(self.documents, self.recorder, self.target_keys, self.linkers)
 
     return RecordingRun
 

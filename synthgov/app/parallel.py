@@ -1,14 +1,15 @@
 """Loading many files: both cores, the parse cache, and lazy positions.
 
 :func:`synthgov.app.runner.load_files` hands a run over to :func:`load_many` when it has a cache
-or many files (``synthgov.app.runner.LAZY_MIN_FILES``). The parent process reads every
-candidate file (one ``open`` each), asks the sniffers which loader claims it, and looks the
-bytes up in the parse cache; the misses are parsed by a pool of worker processes (one per
-core, ``fork`` where the platform has it) in chunks from ``PARALLEL_MIN_FILES`` files on,
-else in the parent. Each file's :class:`~synthgov.core.types.LoadResult` travels as bytes
-(:func:`encode`: marshal for plain documents, with mapping keys and short strings interned so
-that 10,000 cards share one copy of each; pickle otherwise), and the parent stores the same
-bytes in the parse cache.
+or many files (``synthgov.app.loading.LAZY_MIN_FILES``). The parent process reads every
+candidate file and asks the loaders which one claims it (``loading.read_candidate``: the same
+decisions as the sequential path), and looks the bytes up in the parse cache; the misses are
+parsed by a pool of worker processes (one per core, ``fork`` where the platform has it) in
+chunks from ``PARALLEL_MIN_FILES`` files on, else in the parent. Each file's
+:class:`~synthgov.core.types.LoadResult` travels as bytes (:mod:`synthgov.app.resultcodec`:
+marshal for plain documents, with mapping keys and short strings interned so that 10,000 cards
+share one copy of each; pickle otherwise), and the parent stores the same bytes in the parse
+cache.
 
 Memory: the positions of a 3 KB card (a dict of pointer tuples) take more room than its
 data, and only the documents that get a finding ever need them. In batch mode a document
@@ -25,30 +26,33 @@ the run.
 from __future__ import annotations
 
 import gc
-import marshal
 import os
 import pickle
-import stat
-import sys
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from synthgov.app.classify import Unread
+from synthgov.app.loading import (
+    LAZY_MIN_FILES,
+    Loaded,
+    document_suffixes,
+    load_claimed,
+    read_candidate,
+)
+from synthgov.app.resultcodec import decode, encode
 from synthgov.core.types import Document, FileProblem, LoadResult, Pointer, Position
-from synthgov.repo.parsing.limits import Limits, size_problem
+from synthgov.repo.discovery import display_path
+from synthgov.repo.parsing.limits import Limits
 
 if TYPE_CHECKING:  # pragma: no cover
     from synthgov.app.cache import RunCache
-    from synthgov.app.runner import Loaded
 
 #: below this many files, one process parses faster than a pool can start
 PARALLEL_MIN_FILES = 500
 CHUNK_FILES = 128
 STORE_BATCH = 1000  # parse results written to the cache at a time
-HEAD_BYTES = 4096
-DOCUMENT_SUFFIXES = (".yaml", ".yml", ".json", ".jsonld", ".md")
 ENV_WORKERS = "SYNTHGOV_WORKERS"
 
 
@@ -120,7 +124,7 @@ class LazyPositions(Mapping[Pointer, Position]):
         return (dict, (dict(self._positions()),))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)  # plumbing: bytes are not compared
 class _Claimed:
     """A candidate file that a loader claimed, with its bytes."""
 
@@ -131,63 +135,18 @@ class _Claimed:
     raw: bytes
 
 
-def read_candidate(
-    path: str, loaders: Sequence[Any], limits: Limits
-) -> tuple[int, bytes] | LoadResult | Unread:
-    """(loader index, bytes) of a file a loader claims; a LoadResult with the SG001 problem
-    when it cannot be read or is too big; an :class:`Unread` when no loader claims it.
+@dataclass(frozen=True, eq=False, repr=False)  # plumbing: filled while a batch is loaded
+class _Batch:
+    """The files of one :func:`load_many` call as they are read, looked up and parsed."""
 
-    The same decisions as :func:`synthgov.app.runner.read_one`, with one ``open``. Only regular
-    files are opened (a FIFO would block the run).
-    """
-    from synthgov.app.classify import classify, not_read, structured, too_big
-    from synthgov.app.runner import _sniff
-
-    try:
-        st = os.stat(path)
-        if not stat.S_ISREG(st.st_mode):
-            raise IsADirectoryError(0, "not a regular file")
-        with open(path, "rb") as handle:
-            raw = handle.read(HEAD_BYTES if st.st_size > limits.max_bytes else limits.max_bytes + 1)
-    except OSError as exc:
-        if path.lower().endswith(DOCUMENT_SUFFIXES):
-            reason = exc.strerror or type(exc).__name__
-            return LoadResult((), (FileProblem("SG001", f"cannot read file: {reason}"),))
-        return Unread(not_read(path))
-    head = raw[:HEAD_BYTES]
-    index = next((i for i, ld in enumerate(loaders) if _sniff(ld, path, head)), None)
-    if index is None and not structured(path):
-        return Unread(not_read(path))
-    size = max(st.st_size, len(raw))
-    problem = size_problem(size, limits)
-    if problem is not None:
-        return too_big(size, limits) if index is None else LoadResult((), (problem,))
-    if index is None:
-        try:
-            found = classify(path, raw, loaders, limits)
-        except Exception as exc:  # noqa: BLE001 - a parser bug must not become a traceback
-            message = f"could not load: {type(exc).__name__}: {exc}"
-            return LoadResult((), (FileProblem("SG001", message),))
-        if isinstance(found, Unread):
-            return found
-        index = found
-    return index, raw
+    results: dict[int, LoadResult]  # file order -> result (read problems, cache hits, parsed)
+    claimed: list[_Claimed]  # the files a loader claimed, in order
+    shown: dict[int, str]  # file order -> display path
+    unread: list[tuple[str, Unread]]  # (absolute path, why no loader reads it)
 
 
 def _load(loader: Any, item: _Claimed, limits: Limits) -> LoadResult:
-    try:
-        return loader.load(item.path, item.raw, item.shown, limits)
-    except Exception as exc:  # noqa: BLE001 - a loader bug must not become a traceback
-        return LoadResult(
-            (), (FileProblem("SG001", f"could not load: {type(exc).__name__}: {exc}"),)
-        )
-
-
-def _strip(result: LoadResult) -> LoadResult:
-    if not result.documents:
-        return result
-    docs = tuple(replace(d, positions={}) for d in result.documents)
-    return LoadResult(docs, result.problems)
+    return load_claimed(loader, item.path, item.raw, item.shown, limits)
 
 
 def parse_chunk(
@@ -233,96 +192,137 @@ def load_many(
     limits: Limits,
     cache: RunCache | None = None,
 ) -> Loaded:
-    """Load ``files`` (absolute paths, sorted) like :func:`synthgov.app.runner.load_files`."""
-    from synthgov.app.runner import LAZY_MIN_FILES, Loaded
-    from synthgov.repo.discovery import display_path
-
-    # from LAZY_MIN_FILES files on, documents keep their bytes and parse positions lazily
+    """Load ``files`` (absolute paths, sorted) like :func:`load_sequential`, through the
+    parse cache, on both cores, with lazy positions from ``LAZY_MIN_FILES`` files on."""
     lazy = len(files) >= LAZY_MIN_FILES
-    results: dict[int, LoadResult] = {}
-    claimed: list[_Claimed] = []
-    shown_of: dict[int, str] = {}
-    unread: list[tuple[str, Unread]] = []
     with gc_paused():
-        for order, path in enumerate(files):
-            got = read_candidate(path, loaders, limits)
-            if isinstance(got, Unread):
-                unread.append((path, got))
-                if got.problem is None:
-                    continue
-                got = LoadResult((), (got.problem,))
-            shown = display_path(path, cwd)
-            shown_of[order] = shown
-            if isinstance(got, LoadResult):
-                results[order] = got
-            else:
-                claimed.append(_Claimed(order, path, shown, got[0], got[1]))
-        if cache is not None:
-            for item in claimed:
-                cache.note_loader(loaders[item.loader], item.path)
-        keys: dict[int, str] = {}
-        if cache is not None:
-            keys = {
-                item.order: key
-                for item in claimed
-                if (key := cache.parse_key(loaders[item.loader], item.path, item.shown, item.raw))
-            }
-            for order, blob in cache.parse_get(keys):
-                result = decode(blob)
-                if result is not None:
-                    results[order] = result
-        todo = [item for item in claimed if item.order not in results]
-        fresh: dict[str, bytes] = {}
-        if lazy:
-            workers = worker_count(len(todo))
-            if workers:
-                size = max(16, min(CHUNK_FILES, -(-len(todo) // (workers * 4))))
-                chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
-                parsed: Iterator[tuple[int, bytes | None]] = _pool_results(
-                    chunks, loaders, limits, workers
-                )
-            else:
-                parsed = iter(parse_chunk(todo, loaders, limits))
-            by_order = {item.order: item for item in todo}
-            for order, found in parsed:
-                result = decode(found) if found is not None else None
-                if result is None:  # not picklable: parse here, positions and all
-                    item = by_order[order]
-                    results[order] = _load(loaders[item.loader], item, limits)
-                    continue
-                results[order] = result
-                if order in keys and found is not None:  # found is set when result is
-                    fresh[keys[order]] = found
-                    if cache is not None and len(fresh) >= STORE_BATCH:  # keep memory flat
-                        cache.parse_put(fresh)
-                        fresh = {}
-        else:
-            for item in todo:
-                result = _load(loaders[item.loader], item, limits)
-                results[item.order] = result
-                if item.order in keys:
-                    encoded = encode(result)
-                    if encoded is not None:
-                        fresh[keys[item.order]] = encoded
-        if cache is not None and fresh:
-            cache.parse_put(fresh)
-        items = {item.order: item for item in claimed}
-        documents: list[Document] = []
-        problems: list[tuple[str, FileProblem]] = []
-        for order in sorted(results):
-            result = results[order]
-            claim = items.get(order)
-            docs = result.documents
-            if claim is not None and docs and not docs[0].positions:
-                docs = _with_lazy_positions(docs, loaders[claim.loader], claim, limits)
-            documents.extend(docs)
-            problems.extend((shown_of[order], p) for p in result.problems)
+        batch = _read_candidates(files, loaders, cwd, limits)
+        keys = _from_cache(batch, loaders, cache)
+        todo = [item for item in batch.claimed if item.order not in batch.results]
+        parsed = (
+            _parse_workers(todo, loaders, limits)
+            if lazy
+            else _parse_here(todo, loaders, limits, keys)
+        )
+        _collect(parsed, batch.results, keys, cache)
+        documents, problems = _assemble(batch, loaders, limits)
     if lazy:
         # The documents live until the end of the run and hold no cycles: take them out of
         # the cyclic collector's sight, or every full collection during evaluation walks
         # millions of objects again (about 20% of a 10,000-card evaluation).
         gc.freeze()
-    return Loaded(tuple(documents), tuple(problems), len(results), tuple(unread))
+    return Loaded(documents, problems, len(batch.results), tuple(batch.unread))
+
+
+def _read_candidates(
+    files: Sequence[str], loaders: Sequence[Any], cwd: str, limits: Limits
+) -> _Batch:
+    """Read every file once and ask the loaders which one claims it."""
+    suffixes = document_suffixes(loaders)
+    batch = _Batch({}, [], {}, [])
+    for order, path in enumerate(files):
+        got = read_candidate(path, loaders, limits, suffixes)
+        if isinstance(got, Unread):
+            batch.unread.append((path, got))
+            if got.problem is None:
+                continue
+            got = LoadResult((), (got.problem,))
+        shown = display_path(path, cwd)
+        batch.shown[order] = shown
+        if isinstance(got, LoadResult):
+            batch.results[order] = got
+        else:
+            batch.claimed.append(_Claimed(order, path, shown, got.loader, got.raw))
+    return batch
+
+
+def _from_cache(batch: _Batch, loaders: Sequence[Any], cache: RunCache | None) -> dict[int, str]:
+    """Fill ``batch.results`` with the parse cache's hits; the parse keys of the claimed files."""
+    if cache is None:
+        return {}
+    for item in batch.claimed:
+        cache.note_loader(loaders[item.loader], item.path)
+    keys = {
+        item.order: key
+        for item in batch.claimed
+        if (key := cache.parse_key(loaders[item.loader], item.path, item.shown, item.raw))
+    }
+    for order, blob in cache.parse_get(keys):
+        result = decode(blob)
+        if result is not None:
+            batch.results[order] = result
+    return keys
+
+
+def _parse_workers(
+    todo: Sequence[_Claimed], loaders: Sequence[Any], limits: Limits
+) -> Iterator[tuple[int, LoadResult, bytes | None]]:
+    """Batch mode: parse in worker processes (or here, below ``PARALLEL_MIN_FILES``); each
+    result comes without positions, with its encoded bytes for the parse cache."""
+    workers = worker_count(len(todo))
+    parsed: Iterator[tuple[int, bytes | None]]
+    if workers:
+        size = max(16, min(CHUNK_FILES, -(-len(todo) // (workers * 4))))
+        chunks = [list(todo[i : i + size]) for i in range(0, len(todo), size)]
+        parsed = _pool_results(chunks, loaders, limits, workers)
+    else:
+        parsed = iter(parse_chunk(todo, loaders, limits))
+    by_order = {item.order: item for item in todo}
+    for order, found in parsed:
+        result = decode(found) if found is not None else None
+        if result is None:  # not picklable: parse here, positions and all
+            item = by_order[order]
+            yield order, _load(loaders[item.loader], item, limits), None
+        else:
+            yield order, result, found
+
+
+def _parse_here(
+    todo: Sequence[_Claimed], loaders: Sequence[Any], limits: Limits, keys: Mapping[int, str]
+) -> Iterator[tuple[int, LoadResult, bytes | None]]:
+    """Parse in this process, positions and all; encoded only when the parse cache keeps it."""
+    for item in todo:
+        result = _load(loaders[item.loader], item, limits)
+        yield item.order, result, encode(result) if item.order in keys else None
+
+
+def _collect(
+    parsed: Iterator[tuple[int, LoadResult, bytes | None]],
+    results: dict[int, LoadResult],
+    keys: Mapping[int, str],
+    cache: RunCache | None,
+) -> None:
+    """Take the parsed results; store the encoded ones in the parse cache, a batch at a time
+    (memory stays flat)."""
+    fresh: dict[str, bytes] = {}
+    for order, result, encoded in parsed:
+        results[order] = result
+        if cache is not None and encoded is not None and order in keys:
+            fresh[keys[order]] = encoded
+            if len(fresh) >= STORE_BATCH:
+                cache.parse_put(fresh)
+                fresh = {}
+    if cache is not None and fresh:
+        cache.parse_put(fresh)
+
+
+def _assemble(
+    batch: _Batch, loaders: Sequence[Any], limits: Limits
+) -> tuple[tuple[Document, ...], tuple[tuple[str, FileProblem], ...]]:
+    """The documents and problems in file order; documents parsed without positions get
+    :class:`LazyPositions`."""
+    items = {item.order: item for item in batch.claimed}
+    documents: list[Document] = []
+    problems: list[tuple[str, FileProblem]] = []
+    for order in sorted(batch.results):
+        result = batch.results[order]
+        claim = items.get(order)
+        docs = result.documents
+        if claim is not None and docs and not docs[0].positions:
+            docs = _with_lazy_positions(docs, loaders[claim.loader], claim, limits)
+        documents.extend(docs)
+        problems.extend((batch.shown[order], p) for p in result.problems)
+    return tuple(documents), tuple(problems)
 
 
 def _with_lazy_positions(
@@ -332,75 +332,3 @@ def _with_lazy_positions(
         replace(doc, positions=LazyPositions(loader, item.path, item.raw, item.shown, limits, i))
         for i, doc in enumerate(docs)
     )
-
-
-_DOCUMENT_FIELDS = ("path", "kind", "data", "positions", "source_format", "abs_dir", "native")
-_PROBLEM_FIELDS = ("rule", "message", "line", "column", "pointer", "hint")
-_INTERN_MAX = 64
-
-
-def _interned(value: Any) -> Any:
-    """``value`` with its mapping keys and short strings interned: marshal keeps interned
-    strings interned, so every document of a run shares one copy of "generation", "role",
-    "2026-03-01"... (about half the memory of a card's data)."""
-    if type(value) is dict:
-        return {(sys.intern(k) if type(k) is str else k): _interned(v) for k, v in value.items()}
-    if type(value) is list:
-        return [_interned(v) for v in value]
-    if type(value) is str and len(value) <= _INTERN_MAX:
-        return sys.intern(value)
-    return value
-
-
-def _plain_shapes() -> bool:
-    return (
-        tuple(f.name for f in fields(Document)) == _DOCUMENT_FIELDS
-        and tuple(f.name for f in fields(FileProblem)) == _PROBLEM_FIELDS
-    )
-
-
-def encode(result: LoadResult) -> bytes | None:
-    """A LoadResult without positions as bytes: marshal for the plain shapes (fast, and it
-    keeps strings interned), pickle for documents of other types; None when neither can."""
-    if (
-        _plain_shapes()
-        and all(type(d) is Document for d in result.documents)
-        and all(type(p) is FileProblem for p in result.problems)
-    ):
-        docs = tuple(
-            (d.path, d.kind, _interned(d.data), d.source_format, d.abs_dir, d.native)
-            for d in result.documents
-        )
-        problems = tuple(
-            (p.rule, p.message, p.line, p.column, tuple(p.pointer), p.hint) for p in result.problems
-        )
-        try:
-            return b"M" + marshal.dumps((docs, problems))
-        except ValueError:  # an object marshal cannot write: pickle below
-            pass
-    try:
-        return b"P" + pickle.dumps(_strip(result), protocol=pickle.HIGHEST_PROTOCOL)
-    except Exception:  # noqa: BLE001 - e.g. a plugin document holding a lock
-        return None
-
-
-def decode(blob: bytes | None) -> LoadResult | None:
-    """The LoadResult of :func:`encode` (positions empty); None for a bad blob."""
-    if not blob:
-        return None
-    try:
-        if blob[:1] == b"M":
-            docs, problems = marshal.loads(blob[1:])
-            return LoadResult(
-                tuple(
-                    Document(path, kind, data, {}, source_format, abs_dir, native)
-                    for path, kind, data, source_format, abs_dir, native in docs
-                ),
-                tuple(FileProblem(*p) for p in problems),
-            )
-        if blob[:1] == b"P":
-            result = pickle.loads(blob[1:])
-            return result if isinstance(result, LoadResult) else None
-    except Exception:  # noqa: BLE001 - a bad entry is a miss
-        return None
-    return None

@@ -1045,6 +1045,7 @@ def graph_cmd(
 ) -> None:
     """Print the lineage graph of the documents under PATHS, with the datasets, models and
     pipeline stages involved in diversity findings (SG2xx) and cycles highlighted."""
+    from synthgov.app.registries import lineage_linkers
     from synthgov.app.runner import CheckOptions, model_registry, run_check
     from synthgov.lineage.graph import LineageGraph, document_node
     from synthgov.lineage.render import lineage_describer, render
@@ -1061,7 +1062,7 @@ def graph_cmd(
         raise _fail(str(exc)) from None
     for warning in result.warnings:
         click.echo(_safe(f"synthgov: warning: {warning}"), err=True)
-    lineage = LineageGraph.build(result.documents)
+    lineage = LineageGraph.build(result.documents, lineage_linkers(setup.registry.loaders))
     named = {display_path(os.path.abspath(p), options.cwd) for p in paths if os.path.isfile(p)}
     if named:  # files named: their lineage, not the whole repository loaded for context
         lineage = lineage.focus(

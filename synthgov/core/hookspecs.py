@@ -25,6 +25,8 @@ def synthgov_register_loaders() -> Sequence[Any]:
     ``load(path, raw, display_path, limits) -> LoadResult``.
 
     ``head`` is the first 4 KiB of the file; ``sniff`` must be cheap and must not read the file.
+    ``suffixes``: the file name endings the loader reads (e.g. ``(".yaml", ".yml")``);
+    discovery walks the files that end with a suffix some loader declares.
     A loader may also have ``lineage_edges(documents) -> list[graphtypes.Edge]``: the
     lineage edges of its own format, added when the graph is built (``LineageGraph.build``).
     """

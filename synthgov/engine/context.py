@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -14,6 +14,7 @@ from synthgov.core.types import Document
 if TYPE_CHECKING:  # pragma: no cover
     from synthgov.core.fileinfo import FileAccess
     from synthgov.lineage.graph import LineageGraph
+    from synthgov.lineage.types import Linker
     from synthgov.models.registry import ModelRegistry
 
 
@@ -54,13 +55,17 @@ def waiver_key(waiver: Any) -> str:
 
 @dataclass(frozen=True, eq=False, repr=False)  # plumbing: no __eq__, __hash__ or __repr__ to build
 class RunContext:
-    """Shared by all rules of one run. The graph and registry are built on first use."""
+    """Shared by all rules of one run. The graph and registry are built on first use, from
+    what the runner passes in (this layer reads nothing itself)."""
 
     documents: Sequence[Document]
     files: FileAccess
     today: str
+    #: builds the run's model registry (built-in, plugin, policy and config entries)
+    registry_factory: Callable[[], ModelRegistry]
     settings: Mapping[str, Any] = field(default_factory=dict)
-    registry_factory: Any = None  # callable returning a ModelRegistry
+    #: format-specific lineage edges: the ``lineage_edges`` hooks of the run's loaders
+    linkers: Sequence[Linker] = ()
     diff: DiffInfo | None = None
     #: measured data and its claims (synthgov.verify.model.Verification) when data is verified
     verification: Any = None
@@ -87,15 +92,11 @@ class RunContext:
     def graph(self) -> LineageGraph:
         from synthgov.lineage.graph import LineageGraph
 
-        return LineageGraph.build(self.documents)
+        return LineageGraph.build(self.documents, self.linkers)
 
     @cached_property
     def models(self) -> ModelRegistry:
-        if self.registry_factory is not None:
-            return self.registry_factory()
-        from synthgov.models.registry import ModelRegistry
-
-        return ModelRegistry.builtin()
+        return self.registry_factory()
 
     def setting(self, *path: str, default: Any = None) -> Any:
         node: Any = self.settings

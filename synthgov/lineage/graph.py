@@ -130,11 +130,9 @@ class LineageGraph:
 
     # -- construction -------------------------------------------------------------------
     @classmethod
-    def build(
-        cls, documents: Iterable[Document], linkers: Sequence[Linker] | None = None
-    ) -> LineageGraph:
-        """The graph of ``documents``. ``linkers`` add format-specific edges; by default
-        those of the built-in loaders whose format occurs among the documents."""
+    def build(cls, documents: Iterable[Document], linkers: Sequence[Linker] = ()) -> LineageGraph:
+        """The graph of ``documents``. ``linkers`` add format-specific edges: the caller
+        passes the ``lineage_edges`` hooks of its loaders (the plugin registry's)."""
         nodes: dict[str, Node] = {}
         edges: list[Edge] = []
         docs = list(documents)
@@ -151,7 +149,7 @@ class LineageGraph:
                 _pipeline_edges(doc, nodes, edges)
         # format-specific edges (e.g. DVC stages name files, not dataset ids) come from the
         # loaders that read the documents, through their `lineage_edges` hook
-        for linker in _default_linkers(docs) if linkers is None else linkers:
+        for linker in linkers:
             edges.extend(linker(docs))
         return cls(nodes, edges)
 
@@ -322,23 +320,6 @@ class LineageGraph:
                 if parent not in self._depth and parent not in on_path:
                     stack.append((parent, False))
         return self._depth[dataset]
-
-
-def _default_linkers(docs: Sequence[Document]) -> list[Linker]:
-    """The ``lineage_edges`` hooks of the built-in loaders whose format some document has.
-
-    Loaders are imported only when a document is not native (start-up); a plugin's loader
-    hook is passed explicitly by callers that hold the plugin registry."""
-    formats = {doc.source_format for doc in docs} - {"native"}
-    if not formats:
-        return []
-    from synthgov.loaders.builtin import synthgov_register_loaders
-
-    return [
-        loader.lineage_edges
-        for loader in synthgov_register_loaders()
-        if getattr(loader, "name", None) in formats and hasattr(loader, "lineage_edges")
-    ]
 
 
 def _card_edges(doc: Document, nodes: dict[str, Node], edges: list[Edge]) -> None:

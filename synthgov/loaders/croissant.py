@@ -96,6 +96,7 @@ def _strings(node: Any, depth: int) -> Iterator[Any]:
 
 class CroissantLoader:
     name = NAME
+    suffixes = (".json", ".jsonld")  # the files discovery offers this loader
 
     def sniff(self, path: str, head: bytes) -> bool:
         return path.lower().endswith((".json", ".jsonld")) and _MARKER.search(head) is not None

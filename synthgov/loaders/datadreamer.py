@@ -54,6 +54,7 @@ def role_of(text: str) -> str:
 
 class DataDreamerLoader:
     name = NAME
+    suffixes = (".json",)  # the files discovery offers this loader
 
     def sniff(self, path: str, head: bytes) -> bool:
         return basename(path) == FILE_NAME

@@ -84,6 +84,7 @@ def stage_type(task_class: str) -> str:
 
 class DistilabelLoader:
     name = NAME
+    suffixes = (".yaml", ".yml")  # the files discovery offers this loader
 
     def sniff(self, path: str, head: bytes) -> bool:
         return (

@@ -57,12 +57,15 @@ DVC_TOP_KEYS = frozenset({"vars", "stages", "params", "metrics", "plots", "artif
 
 class DvcLoader:
     name = NAME
+    suffixes = (".yaml", ".yml")  # the files discovery offers this loader
 
     def sniff(self, path: str, head: bytes) -> bool:
         return basename(path) in FILE_NAMES
 
     def lineage_edges(self, documents: Sequence[Document]) -> list[Edge]:
         """The graph-build hook: stage links to the cards that name a stage's files."""
+        if not any(doc.source_format == NAME for doc in documents):
+            return []  # no DVC stage: nothing to link (and no card index to build)
         return file_link_edges(documents)
 
     def load(self, path: str, raw: bytes, display_path: str, limits: Limits) -> LoadResult:

@@ -107,6 +107,7 @@ def readme_has_synthgov_block(folder: str) -> bool:
 
 class HuggingFaceCardLoader:
     name = NAME
+    suffixes = (".md",)  # the files discovery offers this loader
 
     def sniff(self, path: str, head: bytes) -> bool:
         return basename(path) == README and _HEAD.match(head) is not None

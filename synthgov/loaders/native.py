@@ -20,6 +20,7 @@ NOT_DOCUMENTS = ("Policy",)
 
 class NativeLoader:
     name = "native"
+    suffixes = (*YAML_SUFFIXES, *JSON_SUFFIXES)  # the files discovery offers this loader
 
     def sniff(self, path: str, head: bytes) -> bool:
         if path.lower().endswith(YAML_SUFFIXES):

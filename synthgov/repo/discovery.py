@@ -3,6 +3,9 @@
 Inside a git work tree the file list comes from ``git ls-files`` (tracked plus untracked,
 not ignored), run as a subprocess with fixed options and paths after ``--``. This keeps
 GitPython (about 60 ms of import) out of the common path; see docs/decisions.md.
+
+Which files are candidates is not decided here: the caller passes the file suffixes the
+loaders of its plugin registry declare (``suffixes``), so a plugin's format is walked too.
 """
 
 from __future__ import annotations
@@ -18,7 +21,6 @@ from dataclasses import dataclass
 from synthgov.repo.gitsafe import git_command
 
 _GIT_UNREADABLE = re.compile(r"^warning: could not open directory '(.*)': (.*)$")
-CANDIDATE_SUFFIXES = (".yaml", ".yml", ".json", ".jsonld", ".md")
 SKIP_DIRS = frozenset(
     {
         ".git",
@@ -63,9 +65,13 @@ def discover(
     include: Sequence[str] = (),
     exclude: Sequence[str] = (),
     force_exclude: bool = False,
+    suffixes: Sequence[str],
 ) -> Discovered:
-    """The files under ``paths``; ``force_exclude`` applies ``exclude`` to files named
-    explicitly too (ruff's ``force-exclude``: pre-commit names every file it checks)."""
+    """The files under ``paths`` whose name ends with one of ``suffixes`` (lower case, as the
+    loaders declare them; files named explicitly are taken whatever their suffix);
+    ``force_exclude`` applies ``exclude`` to files named explicitly too (ruff's
+    ``force-exclude``: pre-commit names every file it checks)."""
+    wanted = _Suffixes.of(suffixes)
     files: set[str] = set()
     explicit: set[str] = set()
     missing: list[str] = []
@@ -74,11 +80,11 @@ def discover(
         path = os.path.abspath(os.path.join(cwd, given))
         if os.path.isdir(path):
             errors: dict[str, str] = {}
-            for found in _walk(path, errors):
+            for found in _walk(path, errors, wanted):
                 if _selected(found, root, include, exclude):
                     files.add(found)
             for folder, reason in errors.items():
-                probes = (os.path.join(folder, "x" + suffix) for suffix in CANDIDATE_SUFFIXES)
+                probes = (os.path.join(folder, "x" + suffix) for suffix in wanted.suffixes)
                 if any(_selected(probe, root, include, exclude) for probe in probes):
                     unreadable[folder] = reason
         elif os.path.lexists(path):
@@ -114,11 +120,27 @@ def _match(rel: str, pattern: str) -> bool:
     return rel.startswith(prefix + "/") and not any(c in prefix for c in "*?[")
 
 
-def _walk(directory: str, errors: dict[str, str]) -> Iterable[str]:
+@dataclass(frozen=True)
+class _Suffixes:
+    """File suffixes to match, lower case; only a name's tail is lowered (10,000 files)."""
+
+    suffixes: tuple[str, ...]
+    tail: int  # the longest suffix's length
+
+    @classmethod
+    def of(cls, suffixes: Sequence[str]) -> _Suffixes:
+        lowered = tuple(s.lower() for s in suffixes)
+        return cls(lowered, max((len(s) for s in lowered), default=0))
+
+    def match(self, name: str) -> bool:
+        return bool(self.tail) and name[-self.tail :].lower().endswith(self.suffixes)
+
+
+def _walk(directory: str, errors: dict[str, str], wanted: _Suffixes) -> Iterable[str]:
     """Candidate files below ``directory``; folders that cannot be listed go to ``errors``."""
     listed = _git_ls_files(directory, errors)
     if listed is not None:
-        yield from (p for p in listed if p[-7:].lower().endswith(CANDIDATE_SUFFIXES))
+        yield from (p for p in listed if wanted.match(p))
         return
 
     def failed(exc: OSError) -> None:
@@ -128,7 +150,7 @@ def _walk(directory: str, errors: dict[str, str]) -> Iterable[str]:
     for dirpath, dirnames, filenames in os.walk(directory, onerror=failed, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
         for name in filenames:
-            if name[-7:].lower().endswith(CANDIDATE_SUFFIXES):
+            if wanted.match(name):
                 yield os.path.join(dirpath, name)
 
 

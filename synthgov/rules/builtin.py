@@ -24,6 +24,7 @@ def synthgov_register_rules() -> list[Any]:
         verification,
         verification_content,
     )
+
     return [
         *structure.RULES,
         *provenance.RULES,
