@@ -10,8 +10,8 @@ document its display path, kind, id, source format, the lineage keys it declares
 left out, see below) and the files it names. A commit-time run then:
 
 1. takes the file list of the last run while nothing discovery depends on changed (the
-   folders, git's index and ignore files: :func:`synthgov.app.cache.discovery_state`, checked in
-   a forked child), else discovers again;
+   folders, git's index and ignore files: :mod:`synthgov.app.discoverystate`, checked in a
+   forked child), else discovers again;
 2. compares each file's ``stat`` signature with the index and re-reads only the files that
    changed (through the parse cache);
 3. takes the *component* of the targets: the documents linked to them through shared lineage
@@ -206,7 +206,8 @@ def _plan(
     roots: Sequence[str],
     parts: RunParts,
 ) -> Plan | None:
-    from synthgov.app.cache import RACY_NS, all_unchanged, check_beside, discovery_state, signature
+    from synthgov.app.discoverystate import discovery_state
+    from synthgov.app.filestate import RACY_NS, all_unchanged, check_beside, signature
     from synthgov.repo.discovery import discover, display_path
 
     if found.unreadable or not provable(setup):
