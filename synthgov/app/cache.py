@@ -19,7 +19,7 @@ Two layers, in one SQLite database (``cache-v1.sqlite3``) under the cache direct
    nothing it depends on changed: every folder it walked (adding, removing or renaming an
    entry changes a folder's mtime), the ``.git`` of every ancestor, and in a git work tree
    the index, ``info/exclude``, the ``.gitignore`` files and the user's git configuration
-   (:func:`discovery_state`); then the file list of the last run is used.
+   (:mod:`synthgov.app.discoverystate`); then the file list of the last run is used.
 2. **Parse results** per file, keyed by the sha256 of its bytes with the loader, the limits,
    the path and synthgov's code: when one card of 10,000 changed, the other 9,999 are not
    parsed again (every rule still runs on all of them). Only loaders that are pure functions
@@ -62,7 +62,6 @@ from typing import TYPE_CHECKING, Any
 
 from synthgov.app.cachekeys import ENV_DIR, is_pure, loader_name, run_key
 from synthgov.app.cachestore import FORMAT, Store
-from synthgov.app.discoverystate import discovery_state
 from synthgov.app.filestate import (
     RACY_NS,
     Signature,
@@ -167,7 +166,8 @@ class RunCache:
 
     def lookup_unchanged(self, reload: Reload) -> RunResult | None:
         """The cached result of the last run with this key when no folder it discovered
-        changed: the file list is reused without discovery (see :func:`discovery_state`)."""
+        changed: the file list is reused without discovery
+        (see :mod:`synthgov.app.discoverystate`)."""
         try:
             payload = self.store.get_many("runs", [f"fast:{self.key}"]).get(f"fast:{self.key}")
             if payload is None:
@@ -277,6 +277,8 @@ class RunCache:
         self.store.put_many("runs", {f"fast:{self.key}": payload})
 
     def _discovery_state(self) -> tuple[tuple[str, str, Any], ...] | None:
+        from synthgov.app.discoverystate import discovery_state  # only when a list is kept
+
         roots = [
             os.path.abspath(os.path.join(self.options.cwd, p)) for p in self.options.paths
         ] or [os.path.abspath(self.options.cwd)]
