@@ -5,7 +5,6 @@ changed, and the summaries of the files whose signature no longer matches their 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from synthgov.app.indexrecords import Summary, by_file
@@ -26,8 +25,7 @@ class Listing(NamedTuple):
     rediscovered: bool  # discovery ran: the index's file list and state are new
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class Reading:
+class Reading(NamedTuple):  # a named tuple: a frozen dataclass costs more to build at import
     """The summaries of every candidate: from the index where a file's signature matches
     its entry, else from reading it again (through the parse cache)."""
 
