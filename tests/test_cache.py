@@ -21,7 +21,8 @@ from typing import Any
 import pytest
 
 import synthgov.app.cache
-from synthgov.app.cache import DB_NAME, LazyDocuments
+from synthgov.app.cache import LazyDocuments
+from synthgov.app.cachestore import DB_NAME
 from synthgov.app.runner import CheckOptions, prepare, run_check
 from tests.conftest import ROOT, git, run_cli
 
@@ -366,10 +367,10 @@ def test_skipping_discovery_still_sees_new_files(
 
 
 def test_check_beside_gives_the_childs_verdict(tmp_path: Path) -> None:
-    from synthgov.app.cache import _dir_signature, all_unchanged, check_beside, signature
+    from synthgov.app.filestate import all_unchanged, check_beside, dir_signature, signature
 
     (tmp_path / "a").write_text("a")
-    state = [("dir", str(tmp_path), _dir_signature(str(tmp_path)))]
+    state = [("dir", str(tmp_path), dir_signature(str(tmp_path)))]
     state += [("file", str(tmp_path / "a"), signature(str(tmp_path / "a")))]
     state += [("file", str(tmp_path / "gone"), None)]
     verdict = check_beside(state)
@@ -382,7 +383,7 @@ def test_check_beside_gives_the_childs_verdict(tmp_path: Path) -> None:
 def test_check_beside_does_not_fork_a_threaded_process(tmp_path: Path) -> None:
     import threading
 
-    from synthgov.app.cache import check_beside
+    from synthgov.app.filestate import check_beside
 
     release = threading.Event()
     worker = threading.Thread(target=release.wait)

@@ -24,7 +24,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from synthgov.app.cache import DB_NAME
+from synthgov.app.cachestore import DB_NAME
 from synthgov.app.runner import CheckOptions, prepare, run_check
 from tests.conftest import ROOT
 from tests.test_robustness import FUZZ

@@ -1,0 +1,107 @@
+"""What the cache's entries are keyed by (see :mod:`synthgov.app.cache`): the run key, the
+fingerprint of synthgov's and the plugins' code, and which loaders' parses may be kept."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from synthgov.app.cachestore import FORMAT
+from synthgov.app.filestate import signature
+
+if TYPE_CHECKING:  # pragma: no cover
+    from synthgov.app.runner import CheckOptions, Setup
+
+#: where the cache lives, when set (not part of the run key: the cache's own location)
+ENV_DIR = "SYNTHGOV_CACHE_DIR"
+#: environment variables that can change what a run reports (besides SYNTHGOV_*)
+ENV_KEYS = (
+    "GITHUB_ACTIONS",
+    "GITHUB_EVENT_NAME",
+    "GITHUB_BASE_REF",
+    "GITHUB_HEAD_REF",
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_INDEX_FILE",
+)
+#: loaders known to be pure functions of (path, bytes, display path, limits)
+PURE_LOADERS = frozenset({"synthgov.loaders.native.NativeLoader"})
+CODE_SUFFIXES = (".py", ".yaml", ".yml", ".json")
+
+
+def code_fingerprint(objects: Sequence[Any]) -> str:
+    """A hash of the signatures of synthgov's code and data files, and of the modules that
+    define ``objects`` (plugins' rules, loaders, reporters)."""
+    import synthgov
+
+    roots = {os.path.dirname(os.path.abspath(synthgov.__file__))}
+    for package in ("synthgov.policies", "synthgov.schemas"):
+        module = sys.modules.get(package)
+        locations = getattr(getattr(module, "__spec__", None), "submodule_search_locations", None)
+        roots.update(os.path.abspath(p) for p in locations or ())
+    files: set[str] = set()
+    for root in roots:
+        for folder, dirs, names in os.walk(root):
+            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+            files.update(os.path.join(folder, n) for n in names if n.endswith(CODE_SUFFIXES))
+    for obj in objects:
+        module = sys.modules.get(getattr(obj, "__module__", None) or type(obj).__module__)
+        path = getattr(module, "__file__", None)
+        if isinstance(path, str):
+            files.add(os.path.abspath(path))
+    digest = hashlib.sha256()
+    for path in sorted(files):
+        digest.update(f"{path}\0{signature(path)}\n".encode())
+    return digest.hexdigest()
+
+
+def loader_name(loader: Any) -> str:
+    cls = type(loader)
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
+def is_pure(loader: Any) -> bool:
+    return getattr(loader, "cacheable", None) is True or loader_name(loader) in PURE_LOADERS
+
+
+def _canonical(value: Any) -> str:
+    return repr(value)
+
+
+def run_key(options: CheckOptions, setup: Setup) -> tuple[str, str]:
+    """(run key, code fingerprint) of a run; see :mod:`synthgov.app.cache`."""
+    from synthgov import __version__
+    from synthgov.core.dates import today
+
+    registry = setup.registry
+    objects = [*registry.rules.values(), *registry.loaders, *registry.reporters.values()]
+    code = code_fingerprint(objects)
+    env = sorted(
+        (k, v)
+        for k, v in os.environ.items()
+        if (k.startswith("SYNTHGOV_") and k != ENV_DIR) or k in ENV_KEYS
+    )
+    parts: list[tuple[str, Any]] = [
+        ("format", FORMAT),
+        ("version", __version__),
+        ("python", sys.version),
+        ("code", code),
+        ("options", replace(options, use_cache=True)),
+        ("config", setup.config),
+        ("policy", setup.policy),
+        ("plugins", registry.plugins),
+        ("rules", sorted((rid, loader_name(rule)) for rid, rule in registry.rules.items())),
+        ("loaders", [loader_name(ld) for ld in registry.loaders]),
+        ("models", (registry.model_entries, sorted(registry.model_terms.items()))),
+        ("warnings", setup.warnings),
+        ("today", today()),
+        ("env", env),
+    ]
+    digest = hashlib.sha256()
+    for label, value in parts:
+        digest.update(f"{label}\0{_canonical(value)}\n".encode("utf-8", "surrogatepass"))
+    return digest.hexdigest(), code

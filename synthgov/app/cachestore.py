@@ -1,0 +1,153 @@
+"""The cache database: signed blobs in the tables of one SQLite file (see
+:mod:`synthgov.app.cache` for what is kept and why it is safe).
+
+Every entry is signed with HMAC-SHA256 under the per-user key
+(:func:`synthgov.repo.snapshot.signing_key`) over the format, its table, its key and its
+payload; an entry that does not verify is a miss and is never unpickled. A locked database
+means running without it; a damaged one is removed.
+"""
+
+from __future__ import annotations
+
+import hmac
+import os
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+#: the on-disk format of the cache (its file name, its signatures, its keys)
+FORMAT = 1
+DB_NAME = f"cache-v{FORMAT}.sqlite3"
+#: run entries kept (the most recent ones); parse entries expire after PARSE_TTL seconds
+MAX_RUNS = 64
+PARSE_TTL = 30 * 24 * 3600
+#: the tables of the database: parse results, run results, repository indexes (index.py)
+TABLES = ("parse", "runs", "repo_index")
+#: tables that keep only their most recent entries (how many)
+KEEP_LATEST = {"runs": MAX_RUNS, "repo_index": 32}  # indexstore.MAX_INDEXES
+BUSY_TIMEOUT = 5.0
+BATCH = 500
+
+
+class Store:
+    """Signed blobs in the tables of one SQLite database (:data:`TABLES`)."""
+
+    def __init__(self, conn: Any, path: str, secret: bytes) -> None:
+        self._conn = conn
+        self._path = path
+        self._secret = secret
+        self._broken = False
+
+    @classmethod
+    def open(cls, directory: str) -> Store | None:
+        from synthgov.repo.snapshot import signing_key
+
+        secret = signing_key()
+        if secret is None:
+            return None
+        import sqlite3
+
+        path = os.path.join(directory, DB_NAME)
+        for _attempt in range(2):
+            try:
+                os.makedirs(directory, exist_ok=True)
+                conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT, isolation_level=None)
+            except (OSError, sqlite3.Error):
+                return None
+            try:
+                conn.execute("PRAGMA trusted_schema=OFF")
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA synchronous=NORMAL")
+                for table in TABLES:
+                    conn.execute(
+                        f"CREATE TABLE IF NOT EXISTS {table} "
+                        "(key TEXT PRIMARY KEY, blob BLOB NOT NULL, created INTEGER NOT NULL)"
+                    )
+                return cls(conn, path, secret)
+            except sqlite3.OperationalError:  # locked for longer than the timeout, read-only
+                conn.close()
+                return None
+            except sqlite3.DatabaseError:  # not a database, or a damaged one: start afresh
+                conn.close()
+                _remove_database(path)
+        return None
+
+    def _mac(self, table: str, key: str, payload: bytes | memoryview) -> bytes:
+        mac = hmac.new(self._secret, f"{FORMAT}\0{table}\0{key}\0".encode(), "sha256")
+        mac.update(payload)
+        return mac.digest()
+
+    def get_many(self, table: str, keys: Sequence[str]) -> dict[str, bytes]:
+        """The verified payloads of the keys found; a bad or missing entry is a miss."""
+        return dict(self.iter_many(table, keys))
+
+    def iter_many(self, table: str, keys: Sequence[str]) -> Iterator[tuple[str, bytes]]:
+        """(key, verified payload) of the keys found, a batch at a time (so that 10,000
+        entries are never all in memory at once)."""
+        import sqlite3
+
+        if self._broken or not keys:
+            return
+        try:
+            for start in range(0, len(keys), BATCH):
+                batch = list(keys[start : start + BATCH])
+                marks = ",".join("?" * len(batch))
+                rows = self._conn.execute(
+                    f"SELECT key, blob FROM {table} WHERE key IN ({marks})", batch
+                ).fetchall()
+                for key, blob in rows:
+                    if not isinstance(key, str) or not isinstance(blob, bytes) or len(blob) < 32:
+                        continue
+                    payload = memoryview(blob)[32:]
+                    if hmac.compare_digest(blob[:32], self._mac(table, key, payload)):
+                        yield key, bytes(payload)
+        except sqlite3.OperationalError:
+            return
+        except sqlite3.DatabaseError:
+            self._damaged()
+
+    def put_many(self, table: str, items: Mapping[str, bytes]) -> None:
+        import sqlite3
+
+        if self._broken or not items:
+            return
+        now = int(time.time())
+        rows = [(k, self._mac(table, k, v) + v, now) for k, v in items.items()]
+        try:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                self._conn.executemany(
+                    f"INSERT OR REPLACE INTO {table} (key, blob, created) VALUES (?, ?, ?)", rows
+                )
+                if table in KEEP_LATEST:
+                    self._conn.execute(
+                        f"DELETE FROM {table} WHERE key NOT IN "
+                        f"(SELECT key FROM {table} ORDER BY created DESC, key LIMIT ?)",
+                        (KEEP_LATEST[table],),
+                    )
+                else:
+                    self._conn.execute("DELETE FROM parse WHERE created < ?", (now - PARSE_TTL,))
+                self._conn.execute("COMMIT")
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+        except sqlite3.OperationalError:
+            return  # busy: another run is writing; this run's results are simply not kept
+        except sqlite3.DatabaseError:
+            self._damaged()
+
+    def _damaged(self) -> None:
+        self._broken = True
+        try:
+            self._conn.close()
+        except Exception:  # noqa: BLE001 - closing a damaged database may fail too
+            pass
+        _remove_database(self._path)
+
+
+def _remove_database(path: str) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        try:
+            os.unlink(path + suffix)
+        except OSError:
+            pass

@@ -1,0 +1,133 @@
+"""Which files a commit-time run has, and which of them it reads again
+(:mod:`synthgov.app.index`): the index's file list while nothing discovery depends on
+changed, and the summaries of the files whose signature no longer matches their entry."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from synthgov.app.indexrecords import Summary, by_file
+
+if TYPE_CHECKING:  # pragma: no cover
+    from synthgov.app.filestate import Signature
+    from synthgov.app.index import RunParts
+    from synthgov.app.runner import CheckOptions, Setup
+    from synthgov.core.types import Document
+
+
+class Listing(NamedTuple):
+    """The files of a commit-time run and their signatures."""
+
+    files: tuple[str, ...]  # what discovery found (the last run's list while it holds)
+    candidates: list[str]  # those and the targets, sorted
+    sigs: dict[str, Signature]  # of every candidate
+    rediscovered: bool  # discovery ran: the index's file list and state are new
+
+
+class Reading(NamedTuple):  # a named tuple: a frozen dataclass costs more to build at import
+    """The summaries of every candidate: from the index where a file's signature matches
+    its entry, else from reading it again (through the parse cache)."""
+
+    summaries: dict[str, tuple[Summary, ...]]
+    changed: tuple[str, ...]  # the files read again
+    fresh: Any  # runner.Loaded of the changed files
+    fresh_docs: dict[str, list[Document]]  # their documents, by absolute path
+    trusted: dict[str, Signature]  # the signature kept per changed file (None: read again)
+
+
+def list_files(
+    old: Mapping[str, Any] | None,
+    targets: set[str],
+    discover_all: Callable[[], tuple[str, ...] | None],
+) -> Listing | None:
+    """The files of the run: the index's list when it still holds (checked by a child while
+    the files' signatures are taken), else what discovery finds; None when discovery could
+    not read a folder."""
+    from synthgov.app.filestate import signature
+
+    listed, verdict = _last_listing(old)
+    candidates = sorted(set(listed or ()) | targets)
+    sigs = {path: signature(path) for path in candidates}
+    if verdict is not None and not verdict():
+        listed = None
+    if listed is not None:
+        return Listing(listed, candidates, sigs, False)
+    listed = discover_all()
+    if listed is None:
+        return None
+    candidates = sorted(set(listed) | targets)
+    sigs = {path: sigs[path] if path in sigs else signature(path) for path in candidates}
+    return Listing(listed, candidates, sigs, True)
+
+
+def _last_listing(
+    old: Mapping[str, Any] | None,
+) -> tuple[tuple[str, ...] | None, Callable[[], bool] | None]:
+    """The index's file list, or None when what it depends on changed; with the verdict
+    still to come from a child checking that (None: checked already)."""
+    from synthgov.app.filestate import all_unchanged, check_beside
+
+    state = old.get("state") if old else None
+    if old is None or state is None:
+        return None, None
+    verdict = check_beside(state)
+    if verdict is None and not all_unchanged(state):
+        return None, None
+    return tuple(old["files"]), verdict
+
+
+def discover_all(
+    options: CheckOptions, setup: Setup, roots: Sequence[str]
+) -> tuple[str, ...] | None:
+    from synthgov.app.loading import document_suffixes
+    from synthgov.repo.discovery import discover
+
+    config = setup.config
+    found = discover(
+        list(roots),
+        cwd=options.cwd,
+        root=config.root,
+        include=config.include,
+        exclude=config.exclude,
+        suffixes=document_suffixes(setup.registry.loaders),
+    )
+    return None if found.unreadable else tuple(found.files)
+
+
+# ---- the summaries: from the index, or from reading the changed files
+
+
+def read_changed(
+    listing: Listing,
+    entries: Mapping[str, tuple[Any, tuple[Summary, ...]]],
+    parts: RunParts,
+    cwd: str,
+    racy_from: int,
+) -> Reading:
+    from synthgov.app.indexrecords import summarize
+
+    summaries: dict[str, tuple[Summary, ...]] = {}
+    changed: list[str] = []
+    for path in listing.candidates:
+        entry = entries.get(path)
+        sig = listing.sigs[path]
+        if entry is not None and sig is not None and entry[0] == sig:
+            summaries[path] = entry[1]
+        else:
+            changed.append(path)
+    fresh = parts.load(changed)
+    fresh_docs = by_file(cwd, fresh.documents)
+    trusted: dict[str, Signature] = {}
+    for path in changed:
+        docs = fresh_docs.get(path, [])
+        summaries[path] = tuple(summarize(d) for d in docs)
+        trusted[path] = _trusted(docs, listing.sigs[path], racy_from)
+    return Reading(summaries, tuple(changed), fresh, fresh_docs, trusted)
+
+
+def _trusted(docs: Sequence[Document], sig: Signature, racy_from: int) -> Signature:
+    """The signature under which a file's summaries are kept, or None (read it again next
+    time): only native documents, and not modified within the racy window."""
+    native = bool(docs) and all(d.source_format == "native" for d in docs)
+    return sig if native and sig is not None and sig[1] < racy_from else None
