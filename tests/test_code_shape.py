@@ -52,7 +52,6 @@ PENDING = frozenset(
         "synthgov/rules/provenance.py",
         "synthgov/rules/validation.py",
         "synthgov/rules/verification.py",
-        "synthgov/verify/duckdb_engine.py",
         "synthgov/verify/spark_engine.py",
         "synthgov/app/cache.py:discovery_state",
         "synthgov/app/index.py:_plan",
@@ -86,7 +85,6 @@ PENDING = frozenset(
         "synthgov/rules/diversity.py:GeneratorConcentration.check",
         "synthgov/rules/provenance.py:training_feeds",
         "synthgov/rules/validation.py:JudgeUncalibrated.check",
-        "synthgov/verify/duckdb_engine.py:DuckDBEngine._measure",
         "synthgov/verify/spark_engine.py:SparkEngine._measure",
     }
 )
