@@ -101,26 +101,16 @@ def _max_rate(subject: Subject, limit: float, measured: float, counted: str, hin
 
 
 def duplicates(doc: Document, dm: DatasetMeasure, params: Params) -> Iterator[Claim]:
-    yield from _rate_claims(
-        Subject("SG503", doc, (), "exact duplicates"),
-        dm,
-        dm.duplicate_rows,
-        dm.text_rows,
-        "dedup",
-        params,
-        "deduplicate on normalised text, or correct the declared dedup check",
-    )
+    subject = Subject("SG503", doc, (), "exact duplicates")
+    hint = "deduplicate on normalised text, or correct the declared dedup check"
+    return _rate_claims(subject, dm, dm.duplicate_rows, dm.text_rows, "dedup", params, hint)
 
 
 def near_duplicates(doc: Document, dm: DatasetMeasure, params: Params) -> Iterator[Claim]:
-    yield from _rate_claims(
-        Subject("SG504", doc, (), "near duplicates"),
-        dm,
-        dm.near_duplicate_rows,
-        dm.text_rows,
-        "near_dedup",
-        params,
-        "run a near-duplicate filter (MinHash) before release",
+    subject = Subject("SG504", doc, (), "near duplicates")
+    hint = "run a near-duplicate filter (MinHash) before release"
+    return _rate_claims(
+        subject, dm, dm.near_duplicate_rows, dm.text_rows, "near_dedup", params, hint
     )
 
 
