@@ -29,32 +29,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
-def _run(root: Path, cache: Path, engine: Any) -> tuple[float, Any]:
-    from synthgov.app.runner import CheckOptions, load_files, prepare
-    from synthgov.lineage.graph import LineageGraph
-    from synthgov.loaders.native import NativeLoader  # noqa: F401 - imported by load_files
-    from synthgov.repo.files import LocalFiles
-    from synthgov.verify.measure import display_from, run_verification
-    from synthgov.verify.model import MeasureParams
-
-    options = CheckOptions(cwd=str(root))
-    setup = prepare(options)
-    cards = [str(root / "train" / "card.yaml"), str(root / "eval" / "card.yaml")]
-    docs = load_files(cards, setup.registry.loaders, str(root), setup.config.limits).documents
-    t = time.perf_counter()
-    v = run_verification(
-        docs,
-        None,
-        LineageGraph.build(docs),
-        LocalFiles(str(root)),
-        MeasureParams(text_fields=("text",)),
-        display_from(str(root)),
-        cache_folder=str(cache),
-        engine=engine,
-    )
-    return time.perf_counter() - t, v
-
-
 def _summary(v: Any) -> dict[str, Any]:
     train, ev = v.datasets["train/card.yaml"], v.datasets["eval/card.yaml"]
     return {
@@ -67,7 +41,7 @@ def _summary(v: Any) -> dict[str, Any]:
 
 def main() -> None:
     import duckdb
-    from verify_bench import floor, generate
+    from verify_bench import floor, full, generate
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rows", type=int, default=1_000_000)
@@ -89,7 +63,7 @@ def main() -> None:
         report["duckdb_floor_s"] = round(floor(con, shards)[0], 2)
         con.close()
         if not args.skip_duckdb:
-            took, v = _run(root, root / "cache-duckdb", None)
+            took, v = full(root, root / "cache-duckdb")
             report["duckdb_full_s"] = round(took, 2)
             report["duckdb"] = _summary(v)
         from pyspark.sql import functions as F
@@ -106,7 +80,7 @@ def main() -> None:
         frame.agg(F.count(F.lit(1)), F.count_distinct(F.md5("text"))).collect()
         report["spark_floor_s"] = round(time.perf_counter() - t, 2)
         engine._owns = False  # keep the session for the timing below; stopped at the end
-        took, v = _run(root, root / "cache-spark", engine)
+        took, v = full(root, root / "cache-spark", engine)
         report["spark_full_s"] = round(took, 2)
         report["spark"] = _summary(v)
         if "duckdb" in report:

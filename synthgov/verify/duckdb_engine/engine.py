@@ -1,0 +1,172 @@
+"""The DuckDB engine: a connection per thread, one file's measure (:mod:`.reading`,
+:mod:`.measures`, :mod:`.sketches`) and the dataset measures over many files' sketches."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+from synthgov.verify import sql
+from synthgov.verify.duckdb_engine import measures, reading, sketches
+from synthgov.verify.duckdb_engine.reading import lit
+from synthgov.verify.model import FileMeasure, FileSpec, MeasureParams
+
+
+class DuckDBEngine:
+    """:class:`synthgov.verify.engine.Engine` on an in-memory DuckDB database."""
+
+    name = "duckdb"
+
+    def __init__(self, threads: int | None = None, memory_limit: str = "1GB") -> None:
+        import duckdb
+
+        self._duckdb = duckdb
+        config: dict[str, Any] = {"memory_limit": memory_limit}
+        if threads:
+            config["threads"] = threads
+        self._base = duckdb.connect(":memory:", config=config)
+        self._local = threading.local()
+
+    @property
+    def _con(self) -> Any:
+        """This thread's connection to the database (temporary tables are per connection,
+        so files can be measured on several threads at once)."""
+        con = getattr(self._local, "con", None)
+        if con is None:
+            con = self._base.cursor()
+            con.execute(sql.LUHN_MACRO)
+            con.execute(sql.IBAN_MACRO)
+            self._local.con = con
+        return con
+
+    def close(self) -> None:
+        self._base.close()
+
+    # ------------------------------------------------------------------ one file
+
+    def measure_file(
+        self,
+        spec: FileSpec,
+        params: MeasureParams,
+        sketch_dir: str,
+        *,
+        ngrams: bool = False,
+        against: str | None = None,
+    ) -> FileMeasure:
+        os.makedirs(sketch_dir, exist_ok=True)
+        try:
+            return self._measure(spec, params, sketch_dir, ngrams, against)
+        except self._duckdb.Error as exc:
+            reason = reading.first_line(exc).replace(spec.path, spec.shown)
+            return FileMeasure(error=f"cannot read {spec.format}: {reason}")
+        except (ValueError, OverflowError, UnicodeError, MemoryError) as exc:
+            # what DuckDB's Python layer raises outside duckdb.Error (e.g. a value it cannot
+            # convert): still a finding about the file, never a traceback
+            reason = reading.first_line(exc).replace(spec.path, spec.shown)
+            return FileMeasure(error=f"cannot measure {spec.format}: {reason}")
+        finally:
+            for table in reading.TABLES:
+                self._con.execute(f"DROP TABLE IF EXISTS {table}")
+
+    def _measure(
+        self,
+        spec: FileSpec,
+        params: MeasureParams,
+        sketch_dir: str,
+        ngrams: bool,
+        against: str | None,
+    ) -> FileMeasure:
+        con = self._con
+        rejected = reading.load(con, spec, params)
+        bad, bad_examples = reading.bad_rows(con, spec, params, rejected)
+        rows = int(con.execute("SELECT count(*) FROM sg_rec").fetchone()[0])
+        columns = measures.columns(con)
+        text_fields = params.text_fields or measures.auto_text(con, params)
+        text_rows = measures.extract_text(con, params, text_fields)
+        sketches.write_sketches(con, params, sketch_dir, ngrams)
+        contaminated = sketches.matches(con, params, against) if against is not None else ()
+        pii, pii_first, pii_rows = measures.pii(con, params.detectors)
+        prov, present = measures.provenance(con, params)
+        return FileMeasure(
+            rows=rows,
+            bad_rows=bad,
+            bad_examples=bad_examples,
+            columns=columns,
+            text_fields=tuple(text_fields),
+            text_rows=text_rows,
+            pii=pii,
+            pii_first_row=pii_first,
+            pii_rows=pii_rows,
+            provenance_rows=prov,
+            provenance_present=present,
+            distributions={
+                a: measures.distribution(con, f"a{i + 1}") for i, a in enumerate(params.attributes)
+            },
+            contaminated=contaminated,
+        )
+
+    # ------------------------------------------------------------------ datasets
+
+    def _union(self, sketch_dirs: Sequence[str], name: str) -> str | None:
+        parts = [
+            f"SELECT {i} AS f, * FROM read_parquet({lit(os.path.join(d, name + '.parquet'))})"
+            for i, d in enumerate(sketch_dirs)
+            if os.path.exists(os.path.join(d, name + ".parquet"))
+        ]
+        return " UNION ALL ".join(parts) if parts else None
+
+    def duplicate_rows(self, sketch_dirs: Sequence[str]) -> int:
+        hashes = self._union(sketch_dirs, "hashes")
+        if hashes is None:
+            return 0
+        row = self._con.execute(f"SELECT count(*) - count(DISTINCT h) FROM ({hashes})")
+        return int(row.fetchone()[0])
+
+    def near_duplicate_rows(self, sketch_dirs: Sequence[str]) -> int:
+        hashes, bands = self._union(sketch_dirs, "hashes"), self._union(sketch_dirs, "bands")
+        if hashes is None or bands is None:
+            return 0
+        # buckets holding one row (nearly all) cannot hold a near duplicate: they are left
+        # out before the band rows are joined with the text hashes
+        row = self._con.execute(
+            f"WITH b0 AS ({bands}), hh AS ({hashes}), "
+            "shared AS (SELECT band, bh FROM b0 GROUP BY band, bh HAVING count(*) > 1), "
+            "b AS (SELECT * FROM b0 SEMI JOIN shared USING (band, bh)), "
+            "bh AS (SELECT b.f, b.rn, band, bh, h FROM b JOIN hh USING (f, rn)), "
+            "buckets AS (SELECT band, bh FROM bh GROUP BY band, bh HAVING count(DISTINCT h) > 1) "
+            "SELECT count(*) FROM (SELECT DISTINCT f, rn FROM bh SEMI JOIN buckets "
+            "USING (band, bh))"
+        ).fetchone()
+        return int(row[0])
+
+    def ngram_union(self, sketch_dirs: Sequence[str], out_path: str) -> str:
+        grams = self._union(sketch_dirs, "ngrams")
+        body = (
+            grams
+            if grams is not None
+            else "SELECT 0 AS f, 0::BIGINT AS rn, 0::UBIGINT AS g LIMIT 0"
+        )
+        self._con.execute(
+            f"COPY (SELECT DISTINCT g FROM ({body}) ORDER BY g) TO {lit(out_path)} (FORMAT parquet)"
+        )
+        digest = hashlib.sha256()
+        for (g,) in self._con.execute(
+            f"SELECT g FROM read_parquet({lit(out_path)}) ORDER BY g"
+        ).fetchall():
+            digest.update(int(g).to_bytes(8, "big"))
+        return digest.hexdigest()
+
+    def contaminated_rows(self, sketch_dirs: Sequence[str], found: Sequence[int]) -> int:
+        grams = self._union(sketch_dirs, "ngrams")
+        if grams is None or not found:
+            return 0
+        self._con.execute("CREATE OR REPLACE TEMP TABLE sg_found (g UBIGINT)")
+        self._con.executemany("INSERT INTO sg_found VALUES (?)", [[int(g)] for g in found])
+        row = self._con.execute(
+            f"SELECT count(*) FROM (SELECT DISTINCT f, rn FROM ({grams}) "
+            "WHERE g IN (SELECT g FROM sg_found))"
+        ).fetchone()
+        return int(row[0])

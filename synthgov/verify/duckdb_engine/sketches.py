@@ -1,0 +1,64 @@
+"""The sketches of one file (text hashes, MinHash LSH bands, n-gram hashes), written to
+Parquet by DuckDB, and the search of a file's n-grams in an evaluation set's. Every
+function takes the connection it works on."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from synthgov.verify import sql
+from synthgov.verify.duckdb_engine.reading import lit
+from synthgov.verify.model import MeasureParams
+
+SKETCHES = ("hashes", "bands", "ngrams")
+WORDS = "string_split(nt, ' ')"
+
+
+def write_sketches(con: Any, params: MeasureParams, sketch_dir: str, ngrams: bool) -> None:
+    """``hashes.parquet``, ``bands.parquet`` (unless near duplicates are off) and, for
+    evaluation data, ``ngrams.parquet`` from ``sg_text``."""
+    out = {name: lit(os.path.join(sketch_dir, f"{name}.parquet")) for name in SKETCHES}
+    con.execute(
+        f"COPY (SELECT rn, {sql.hash64('nt')} AS h FROM sg_text WHERE nt <> '' ORDER BY rn) "
+        f"TO {out['hashes']} (FORMAT parquet)"
+    )
+    if params.bands > 0:  # else near duplicates not measured (bench: the exact measures alone)
+        _bands(con, params, out["bands"])
+    if ngrams:
+        _ngrams(con, params, out["ngrams"])
+
+
+def _bands(con: Any, params: MeasureParams, target: str) -> None:
+    """MinHash of each row's word shingles, hashed per LSH band."""
+    per_band = max(1, params.num_perm // params.bands)
+    shingles = sql.shingle_hashes("w", params.shingle_size)
+    values = sql.minhash_values("x", per_band * params.bands)
+    bands = sql.band_hashes(per_band * params.bands, per_band)
+    con.execute(
+        f"COPY (SELECT rn, unnest(range({params.bands}))::INTEGER AS band, "
+        f"unnest({bands}) AS bh FROM (SELECT rn, {values} FROM (SELECT rn, "
+        f"unnest({shingles}) AS x FROM (SELECT rn, {WORDS} AS w FROM sg_text "
+        f"WHERE nt <> '')) GROUP BY rn) ORDER BY rn, band) TO {target} (FORMAT parquet)"
+    )
+
+
+def _ngrams(con: Any, params: MeasureParams, target: str) -> None:
+    grams = sql.ngram_hashes("w", params.ngram)
+    con.execute(
+        f"COPY (SELECT DISTINCT rn, unnest(list_append({grams}, {sql.hash64('nt')})) "
+        f"AS g FROM (SELECT rn, nt, {WORDS} AS w FROM sg_text WHERE nt <> '') "
+        f"ORDER BY rn, g) TO {target} (FORMAT parquet)"
+    )
+
+
+def matches(con: Any, params: MeasureParams, against: str) -> tuple[int, ...]:
+    """The n-gram hashes of this file found in the Parquet file ``against``."""
+    grams = sql.ngram_hashes("w", params.ngram)
+    found = con.execute(
+        f"SELECT DISTINCT g FROM (SELECT unnest(list_append({grams}, "
+        f"{sql.hash64('nt')})) AS g FROM (SELECT nt, string_split(nt, ' ') AS w "
+        f"FROM sg_text WHERE nt <> '')) WHERE g IN (SELECT g FROM read_parquet("
+        f"{lit(against)})) ORDER BY g"
+    ).fetchall()
+    return tuple(int(g) for (g,) in found)
