@@ -3,6 +3,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -58,28 +59,64 @@ def run_cli(
     env: dict[str, str] | None = None,
     input: str | None = None,
     timeout: float = 120,
-):
-    import subprocess
-
+    process: bool = False,
+) -> subprocess.CompletedProcess[str]:
+    """Run ``synthgov ARGS`` in ``cwd`` and return what a process would: exit code, stdout,
+    stderr. In this process by default (the edit loop pays no interpreter start-up per call);
+    ``process=True`` starts ``python -m synthgov`` for what only a process shows (start-up
+    imports, fast exit, signals). A ``PYTHON*`` variable in ``env`` (``PYTHONPATH`` to reach a
+    plugin, a shim module) only takes effect in a new interpreter, so it starts a process too.
+    ``SYNTHGOV_TEST_PROCESS=1`` runs every call as a process."""
     full_env = {**os.environ, "SYNTHGOV_TODAY": TODAY, "NO_COLOR": "1"}
     full_env.pop("GITHUB_ACTIONS", None)
     full_env.pop("GITHUB_STEP_SUMMARY", None)
     if env:
         full_env.update(env)
-    return subprocess.run(
-        [sys.executable, "-m", "synthgov", *args],
-        cwd=str(cwd or ROOT),
-        env=full_env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        input=input,
-    )
+    fresh_interpreter = any(k.startswith("PYTHON") for k in env or {})
+    if process or fresh_interpreter or os.environ.get("SYNTHGOV_TEST_PROCESS"):
+        return subprocess.run(
+            [sys.executable, "-m", "synthgov", *args],
+            cwd=str(cwd or ROOT),
+            env=full_env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            input=input,
+        )
+    return _run_in_process(list(args), Path(cwd or ROOT), full_env, input)
+
+
+def _run_in_process(
+    args: list[str], cwd: Path, env: dict[str, str], input: str | None
+) -> subprocess.CompletedProcess[str]:
+    import traceback
+
+    from click.testing import CliRunner
+
+    from synthgov.cli.main import main
+
+    changes: dict[str, str | None] = {k: v for k, v in env.items() if os.environ.get(k) != v}
+    changes.update({k: None for k in os.environ if k not in env})
+    before = Path.cwd()
+    os.chdir(cwd)
+    try:
+        result = CliRunner().invoke(
+            main, args, env=changes, input=input, prog_name="synthgov", catch_exceptions=True
+        )
+    finally:
+        os.chdir(before)
+    stderr = result.stderr
+    code = result.exit_code
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        # what the interpreter prints for an uncaught exception, exit code 1
+        assert result.exc_info is not None
+        stderr += "".join(traceback.format_exception(*result.exc_info))
+        code = 1
+    return subprocess.CompletedProcess(["synthgov", *args], code, result.stdout, stderr)
 
 
 def git(cwd: Path, *args: str) -> str:
     """Run git in ``cwd`` with a fixed identity (commits need one); its standard output."""
-    import subprocess
 
     proc = subprocess.run(
         ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid", *args],
@@ -96,7 +133,6 @@ def imported_modules(
 ) -> set[str]:
     """The modules that ``python -m synthgov ARGS`` imports (``-X importtime``), as seen in
     the last of ``runs`` runs (a second run has the start-up snapshots of the first)."""
-    import subprocess
 
     full_env = {**os.environ, "SYNTHGOV_TODAY": TODAY, **(env or {})}
     modules: set[str] = set()

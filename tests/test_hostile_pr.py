@@ -89,8 +89,8 @@ def commit_pr(root: Path, message: str = "pull request") -> None:
     git(root, "commit", "-q", "-m", message)
 
 
-def gate(root: Path, *extra: str, env: dict[str, str] | None = None):
-    return run_cli(*GATE, "--format", "json", *extra, cwd=root, env=env)
+def gate(root: Path, *extra: str, env: dict[str, str] | None = None, process: bool = False):
+    return run_cli(*GATE, "--format", "json", *extra, cwd=root, env=env, process=process)
 
 
 def rules_of(proc: subprocess.CompletedProcess[str]) -> list[str]:
@@ -259,7 +259,7 @@ def test_a_policy_error_never_imports_the_pull_requests_plugins(tmp_path: Path) 
     )
     (root / "evil_plugin.py").write_text(EVIL_PLUGIN, encoding="utf-8")
     commit_pr(root)
-    proc = gate(root)
+    proc = gate(root, process=True)  # a fresh interpreter: nothing imported before
     assert proc.returncode == 2, proc.stdout + proc.stderr
     assert "ACME001" in proc.stderr
     assert not (root / "PWNED").exists(), "the gate imported the pull request's plugin"
@@ -276,7 +276,7 @@ def test_a_plugin_of_the_base_config_is_never_imported_from_the_work_tree(tmp_pa
     )
     (root / "acme_rules.py").write_text(EVIL_PLUGIN, encoding="utf-8")
     commit_pr(root)
-    proc = gate(root)
+    proc = gate(root, process=True)  # a fresh interpreter: nothing imported before
     assert not (root / "PWNED").exists(), "the gate imported a module the pull request wrote"
     assert proc.returncode == 2, proc.stdout + proc.stderr
     assert "working tree" in proc.stderr
