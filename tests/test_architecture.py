@@ -86,8 +86,6 @@ ALLOWED_ENGINE_IO: set[tuple[str, str]] = {
 ALLOWED_UPWARD: set[tuple[str, str]] = {
     # issue 12 (being removed): default linkers are the built-in loaders'
     ("synthgov.lineage.graph", "synthgov.loaders.builtin"),
-    # issue 12 (being removed): SARIF fingerprints come from the baseline module
-    ("synthgov.reporters.sarif", "synthgov.app.baseline"),
 }
 
 
