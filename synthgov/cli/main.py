@@ -972,7 +972,7 @@ def _survey() -> list[tuple[str, str, bool, str | None]]:
 
 
 def _adopt(documents: list[tuple[str, str, bool, str | None]], with_baseline: bool) -> None:
-    from synthgov.app.scaffold import BASELINE_FILE, adopt
+    from synthgov.app.adoption import BASELINE_FILE, adopt
 
     try:
         result = adopt(os.getcwd(), documents, baseline=with_baseline)
