@@ -302,7 +302,7 @@ def survey(cwd: str) -> list[Surveyed]:
 
 def active_findings(options: CheckOptions, setup: Setup) -> list[Finding]:
     """The findings of a check of the adopted repository that are not waived."""
-    from synthgov.app.runner import run_check
+    from synthgov.app.checking import run
 
-    checked = run_check(options, setup)
+    checked = run(options, setup)
     return [f for f in checked.report.findings if not f.waived]

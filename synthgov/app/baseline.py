@@ -125,3 +125,30 @@ def apply(findings: Sequence[Finding], baseline: Baseline, cwd: str) -> tuple[li
                 continue
         kept.append(f)
     return kept, dropped
+
+
+def default_output(root: str, configured: str | None) -> str:
+    """Where ``synthgov baseline`` writes without ``--output``: the config's baseline
+    (relative to the config's folder), else ``.synthgov-baseline.json``."""
+    return os.path.join(root, configured) if configured else DEFAULT_NAME
+
+
+@dataclass(frozen=True)
+class BaselineText:
+    """A baseline file to write: its text, where (None: stdout) and how many findings."""
+
+    text: str
+    target: str | None
+    count: int
+
+
+def for_findings(
+    findings: Iterable[Finding], output: str, *, cwd: str, version: str
+) -> BaselineText:
+    """The baseline of the active findings, to be written to ``output`` (``-``: stdout;
+    entry paths are then relative to the working directory)."""
+    active = [f for f in findings if not f.waived]
+    to_stdout = output == "-"
+    target = os.path.abspath(DEFAULT_NAME if to_stdout else output)
+    text = render(active, cwd=cwd, target=target, version=version)
+    return BaselineText(text, None if to_stdout else target, len(active))
