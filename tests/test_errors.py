@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from synthgov.app import baseline as baselinefile
 from synthgov.app.gitdiff import GitError
-from synthgov.cli import exits as cli
+from synthgov.cli import main as cli
 from synthgov.core import errors
 from synthgov.core.errors import (
     BaselineError,

@@ -7,7 +7,7 @@ import os
 import click
 
 from synthgov import __version__
-from synthgov.cli.exits import EXIT_OK
+from synthgov.cli.main import EXIT_OK
 from synthgov.cli.options import (
     Command,
     config_option,

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from synthgov.cli import output
-from synthgov.cli.exits import EXIT_OK, safe
+from synthgov.cli.main import EXIT_OK, safe
 from synthgov.cli.options import (
     Command,
     config_option,

@@ -16,8 +16,7 @@ pre-commit call is a fresh process):
   worker processes (multiprocessing was imported) or an ``atexit`` handler registered during
   the run (a plugin, logging).
 
-Library users import :mod:`synthgov.cli.main` (the click group) or the modules they need;
-none of this applies.
+Library users import :mod:`synthgov.cli.main` or the modules they need; none of this applies.
 """
 
 from __future__ import annotations
@@ -35,8 +34,7 @@ def run() -> None:
     gc.set_threshold(*GC_THRESHOLD)
     count = getattr(atexit, "_ncallbacks", None)  # CPython; elsewhere: the normal exit
     handlers_before = count() if count else -1
-    from synthgov.cli.exits import EXIT_OK
-    from synthgov.cli.main import main
+    from synthgov.cli.main import EXIT_OK, main
 
     try:
         main(prog_name="synthgov")  # also under python -m: usage, completion variable

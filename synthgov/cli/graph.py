@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from synthgov.cli.exits import EXIT_OK
+from synthgov.cli.main import EXIT_OK
 from synthgov.cli.options import Command, config_option, paths_argument, policy_option
 from synthgov.cli.output import warn, write_output
 from synthgov.cli.prepare import prepared

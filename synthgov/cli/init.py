@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from synthgov import __version__
-from synthgov.cli.exits import EXIT_OK
+from synthgov.cli.main import EXIT_OK
 from synthgov.cli.options import Command
 from synthgov.cli.output import write_output
 from synthgov.cli.prepare import prepared

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from synthgov.cli.exits import EXIT_OK
+from synthgov.cli.main import EXIT_OK
 from synthgov.cli.options import Command, config_option
 from synthgov.cli.prepare import prepared
 from synthgov.core.errors import UsageError

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from synthgov.cli.exits import safe
+from synthgov.cli.main import safe
 from synthgov.core.errors import UsageError
 from synthgov.core.escaping import printable
 

@@ -6,7 +6,7 @@ import os
 
 import click
 
-from synthgov.cli.exits import EXIT_FINDINGS, EXIT_OK
+from synthgov.cli.main import EXIT_FINDINGS, EXIT_OK
 from synthgov.cli.options import Command
 from synthgov.core.errors import UsageError
 

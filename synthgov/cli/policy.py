@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from synthgov.cli.exits import EXIT_OK
+from synthgov.cli.main import EXIT_OK
 from synthgov.cli.options import Command, complete_rule_ids
 from synthgov.cli.prepare import local_custom_rules, local_registry
 from synthgov.core.errors import UsageError

@@ -17,13 +17,14 @@ def prepared(options: CheckOptions) -> Setup:
     """Config, plugins and policy. Before a policy error, the plugins that failed to load
     are named: their rules are unknown, which may be why the policy failed."""
     # start-up: the runner (and what it imports) only once a command runs
-    from synthgov.app.preparation import plugin_errors
     from synthgov.app.runner import prepare
     from synthgov.core.errors import PolicyError
 
     try:
         return prepare(options)
     except PolicyError:
+        from synthgov.app.preparation import plugin_errors
+
         warn(plugin_errors(options))
         raise
 

@@ -7,7 +7,7 @@ from typing import Any
 import click
 
 from synthgov.cli import output
-from synthgov.cli.exits import EXIT_OK
+from synthgov.cli.main import EXIT_OK
 from synthgov.cli.options import (
     Command,
     config_option,

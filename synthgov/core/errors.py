@@ -1,7 +1,7 @@
 """The error tree of synthgov: every problem that stops a run with exit 2 and one line.
 
 ``SynthgovError`` is the root; the CLI maps it to its exit code in one place
-(:mod:`synthgov.cli.exits`: ``EXIT_CODES``, ``exit_code_for`` and the group that turns an
+(:mod:`synthgov.cli.main`: ``EXIT_CODES``, ``exit_code_for`` and the group that turns an
 error leaving any command into one line on stderr). A bad *document* is never one of these:
 it is a finding. These are for a bad option, policy, config, baseline, git ref, plugin or
 model registry.
