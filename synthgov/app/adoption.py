@@ -77,7 +77,7 @@ def codeowners(directory: str) -> tuple[str, list[tuple[int, str, list[str]]]] |
 def codeowner_of(path: str, rules: list[tuple[int, str, list[str]]]) -> tuple[int, str] | None:
     """The owner CODEOWNERS gives ``path`` (the last matching pattern wins, as on GitHub):
     its first e-mail address, else its first team or user handle; with the line number."""
-    import fnmatch
+    import fnmatch  # start-up: only a repository with a CODEOWNERS file
 
     found: tuple[int, list[str]] | None = None
     for number, pattern, owners in rules:
@@ -104,7 +104,7 @@ def codeowner_of(path: str, rules: list[tuple[int, str, list[str]]]) -> tuple[in
 
 def croissant_creator(path: str) -> str | None:
     """The first e-mail address of a Croissant file's ``creator``."""
-    import json
+    import json  # start-up: only a repository with Croissant files
 
     try:
         with open(path, encoding="utf-8") as handle:
@@ -157,7 +157,7 @@ def synthgov_block(card_id: str, owner: OwnerProposal | None) -> str:
 
 
 def _yaml_scalar(text: str) -> str:
-    import json
+    import json  # start-up: only when a card is adopted
 
     plain = text.replace("-", "").replace("_", "").replace(".", "").replace("@", "")
     return text if plain.isalnum() and not text[0].isdigit() else json.dumps(text)
@@ -166,7 +166,7 @@ def _yaml_scalar(text: str) -> str:
 def add_synthgov_block(text: str, block: str) -> str | None:
     """``text`` (a README) with ``block`` appended to its front matter; None when the front
     matter cannot take it safely (none, a flow mapping, or a synthgov: key already)."""
-    import re
+    import re  # start-up: only when a card is adopted
 
     found = re.match(
         r"\A(\ufeff?---[ \t]*(\r\n|\r|\n))(.*?)(\r\n|\r|\n)?(---[ \t]*(\r\n|\r|\n|\Z))", text, re.S
@@ -274,7 +274,7 @@ def _write_new_files(
 
 
 def _has_block(text: str) -> bool:
-    import re
+    import re  # start-up: only when a card is adopted
 
     return re.search(r"^synthgov[ \t]*:", text, re.M) is not None
 
@@ -282,6 +282,7 @@ def _has_block(text: str) -> bool:
 def survey(cwd: str) -> list[Surveyed]:
     """The documents under ``cwd``, sorted; none when a config is there and broken (init
     then refuses to touch it: the CLI reports the config's error)."""
+    # start-up: the runner once init runs (the module is imported by the CLI's init alone)
     from synthgov.app.runner import CheckOptions, prepare, run_check
     from synthgov.core.errors import SynthgovError
 
@@ -302,6 +303,7 @@ def survey(cwd: str) -> list[Surveyed]:
 
 def active_findings(options: CheckOptions, setup: Setup) -> list[Finding]:
     """The findings of a check of the adopted repository that are not waived."""
+    # start-up: as in survey
     from synthgov.app.checking import run
 
     checked = run(options, setup)

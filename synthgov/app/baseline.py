@@ -76,6 +76,7 @@ def load(
 
     ``reader`` reads it from elsewhere (a git ref, with ``--policy-from-ref``).
     """
+    # start-up: the policy reader only when a baseline is read
     from synthgov.policy.resolve import default_reader
 
     label = display or path

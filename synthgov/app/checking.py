@@ -9,15 +9,16 @@ prints between the steps. Every step reports a bad input as a
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from synthgov.app.runner import CheckOptions, RunResult, Setup, run_check
 from synthgov.core.errors import SynthgovError, UsageError
 
 if TYPE_CHECKING:
-    from synthgov.app.runner import CheckOptions, RunResult, Setup
     from synthgov.engine.report import Report
 
 ENGINES = ("duckdb", "spark")
@@ -102,8 +103,6 @@ def options_for(
     progress: Callable[[int, int, str], None] | None,
 ) -> CheckOptions:
     """The runner's options; ``status`` and ``progress`` are the terminal's (or None)."""
-    from synthgov.app.runner import CheckOptions
-
     diff_base = request.diff_base
     if request.changed_only and diff_base is None:
         diff_base = pull_request_base(os.environ)
@@ -149,8 +148,6 @@ def choose_format(request: CheckRequest, options: CheckOptions, setup: Setup) ->
 
 def run(options: CheckOptions, setup: Setup) -> RunResult:
     """One check run; a bad ``SYNTHGOV_TODAY`` (or another bad value) is a UsageError."""
-    from synthgov.app.runner import run_check
-
     try:
         return run_check(options, setup)
     except SynthgovError:  # RegistryError is a ValueError too: keep its class
@@ -161,6 +158,7 @@ def run(options: CheckOptions, setup: Setup) -> RunResult:
 
 def apply_fixes(result: RunResult, plan: Plan, setup: Setup, dry_run: bool) -> FixOutcome:
     """Apply (or with ``dry_run``, only show) the mechanical fixes; then check again."""
+    # start-up: the fixer only for --fix
     from synthgov.app import fix
 
     options = plan.options
@@ -203,8 +201,6 @@ def render_statistics(report: Report, fmt: str) -> str:
             names[f.rule] = f.name
     rows = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     if fmt == "json":
-        import json
-
         data = [{"rule": r, "name": names[r], "count": n} for r, n in rows]
         return json.dumps(data, indent=2) + "\n"
     if fmt != "text":
@@ -225,6 +221,7 @@ def profile_text(result: RunResult, report: Report) -> str | None:
     """The ``--profile`` JSON of what verification measured; None when it did not run."""
     if result.verification is None:
         return None
+    # start-up: the profile writer only for --profile
     from synthgov.verify.profile import render_profile
 
     return render_profile(result.verification, report)
@@ -240,6 +237,7 @@ def with_audit(
     repo_url: str = "",
 ) -> Report:
     """The report with what the HTML audit report needs (commit, policies, documents...)."""
+    # start-up: git and the audit inputs only for the HTML report
     from synthgov.app.audit import gather, measured_values, scope
 
     measured = measured_values(report.verification or ())

@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from synthgov.app.runner import CheckOptions, RunResult, Setup
+from synthgov.app.runner import CheckOptions, RunResult, Setup, model_registry
+from synthgov.lineage.graph import LineageGraph, document_node
+from synthgov.lineage.render import lineage_describer, render
+from synthgov.repo.discovery import display_path
 
 
 def render_graph(options: CheckOptions, setup: Setup, result: RunResult, fmt: str) -> str:
     """Mermaid, DOT or JSON of the run's lineage graph with its findings highlighted; when
     files were named, only their lineage (not the whole repository loaded for context)."""
-    from synthgov.app.runner import model_registry
-    from synthgov.lineage.graph import LineageGraph, document_node
-    from synthgov.lineage.render import lineage_describer, render
-    from synthgov.repo.discovery import display_path
-
     compare = setup.policy.settings.get("diversity", {}).get("compare", "lineage")
     describe = lineage_describer(model_registry(setup), compare)
     lineage = LineageGraph.build(result.documents)

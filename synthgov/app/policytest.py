@@ -137,6 +137,7 @@ def run_tests(directory: str, *, cwd: str, config: str | None = None) -> TestRun
 
 
 def run_case(case_dir: str, name: str, *, cwd: str, config: str | None = None) -> CaseResult:
+    # start-up: plugins and policies only once a case runs
     from synthgov.plugins.manager import PluginError
     from synthgov.policy.resolve import PolicyError
 
@@ -163,6 +164,7 @@ def run_case(case_dir: str, name: str, *, cwd: str, config: str | None = None) -
 
 def _check(case_dir: str, config: str | None) -> tuple[list[Finding], frozenset[str]]:
     """Findings of a plain check of the case folder, paths relative to it."""
+    # start-up: the runner only once a case runs
     from synthgov.app.runner import CheckOptions, prepare, run_check
 
     options = CheckOptions(paths=(), config=config, cwd=case_dir, use_cache=False)
@@ -175,6 +177,7 @@ def _check(case_dir: str, config: str | None) -> tuple[list[Finding], frozenset[
 
 
 def load_expectations(path: str, shown: str) -> tuple[list[Expectation], list[Expectation]]:
+    # start-up: the YAML parser only once a case is read
     from synthgov.repo.parsing.safeyaml import load_yaml
 
     try:

@@ -29,6 +29,7 @@ def plugin_errors(options: CheckOptions) -> tuple[str, ...]:
 
     With ``--policy-from-ref`` the plugins are those of the ref's config, and none is imported
     from the working tree: the change under review never names code to run."""
+    # start-up: config and plugins only after a policy error
     from synthgov.plugins.manager import load_registry
     from synthgov.policy.config import find_config, load_config
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from synthgov.app.audit import check_repo_url, parse_timestamp
+from synthgov.app.checking import run, with_audit
+from synthgov.app.runner import CheckOptions, RunResult, Setup
 from synthgov.core.errors import UsageError
 
 if TYPE_CHECKING:
-    from synthgov.app.runner import CheckOptions, RunResult, Setup
     from synthgov.engine.report import Report
 
 
@@ -33,8 +35,6 @@ class ReportRequest:
     def checked(self) -> ReportRequest:
         """The request with the time to record and the repository URL normalised ("" when
         not given); UsageError when either is malformed."""
-        from synthgov.app.audit import check_repo_url, parse_timestamp
-
         try:
             stamp = parse_timestamp(self.timestamp) if self.timestamp is not None else ""
             url = check_repo_url(self.repo_url) if self.repo_url is not None else ""
@@ -43,8 +43,6 @@ class ReportRequest:
         return replace(self, timestamp=stamp, repo_url=url)
 
     def options(self) -> CheckOptions:
-        from synthgov.app.runner import CheckOptions
-
         return CheckOptions(
             paths=self.paths,
             config=self.config_path,
@@ -57,8 +55,6 @@ class ReportRequest:
 def audit_report(request: ReportRequest, options: CheckOptions, setup: Setup) -> AuditRun:
     """Check, and render the report with what an audit needs (commit, policies...);
     ``request`` is :meth:`ReportRequest.checked`."""
-    from synthgov.app.checking import run, with_audit
-
     stamp, url = request.timestamp or "", request.repo_url or ""
     reporter = setup.registry.reporters.get(request.fmt)
     if reporter is None:  # pragma: no cover - html is built in

@@ -54,6 +54,7 @@ def init_cmd(with_baseline: bool) -> int:
 
 
 def _adopt(cwd: str, documents: list[Surveyed], with_baseline: bool) -> int:
+    # start-up: the app layer is imported when the command runs
     from synthgov.app import baseline as baselinefile
     from synthgov.app.adoption import BASELINE_FILE, active_findings, adopt
     from synthgov.app.runner import CheckOptions

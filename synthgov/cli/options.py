@@ -19,7 +19,7 @@ class Command(click.Command):
     def get_short_help_str(self, limit: int = 45) -> str:
         if self.short_help:
             return self.short_help
-        import inspect
+        import inspect  # start-up: only --help needs it
 
         text = " ".join(inspect.cleandoc(self.help or "").split("\n\n")[0].split())
         end = text.find(". ")

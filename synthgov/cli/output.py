@@ -64,7 +64,7 @@ def write_output(text: str, output: str | None) -> None:
 def _new_file_mode(target: str) -> int:
     """The mode of the file ``target`` replaces, else 0666 less the umask (as ``open``
     would create it)."""
-    import stat
+    import stat  # start-up: only a run that writes a file needs it
 
     try:
         return stat.S_IMODE(os.stat(target).st_mode)

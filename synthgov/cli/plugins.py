@@ -52,6 +52,7 @@ def plugins_cmd(fmt: str) -> int:
 @click.argument("kind")
 def schema(kind: str) -> int:
     """Print the JSON Schema of KIND (DatasetCard, Pipeline, Policy, Config, Report)."""
+    # start-up: the packaged schemas only for this command
     from synthgov.core import resources
 
     names = {k.lower(): k for k in resources.SCHEMA_FILES}

@@ -42,7 +42,7 @@ def rules_cmd(fmt: str) -> int:
 
 
 def _rules_json(rules: list[Rule], custom: list[CustomRuleSpec]) -> str:
-    import json
+    import json  # start-up: only --format json needs it
 
     rows: list[dict[str, Any]] = [
         {

@@ -31,6 +31,7 @@ def prepared(options: CheckOptions) -> Setup:
 
 def local_registry() -> Registry:
     """The plugin registry of the working directory; plugin errors are warnings."""
+    # start-up: config and plugins are read when a command runs
     from synthgov.app.preparation import local_registry as load
 
     registry = load(os.getcwd())
@@ -40,6 +41,7 @@ def local_registry() -> Registry:
 
 def local_custom_rules() -> tuple[CustomRuleSpec, ...]:
     """The custom rules of the working directory's policy (config or builtin:baseline)."""
+    # start-up: the runner (and what it imports) only once a command runs
     from synthgov.app.runner import CheckOptions
 
     return tuple(prepared(CheckOptions(cwd=os.getcwd())).policy.custom)

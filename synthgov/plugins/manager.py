@@ -69,6 +69,7 @@ def load_registry(
     review: a plugin whose code would be imported from inside it is refused
     (:class:`PluginError`), since importing it runs code the change wrote.
     """
+    # start-up: pluggy and the hooks only when the registry is built (not for --version)
     import pluggy
 
     from synthgov.core import hookspecs
@@ -102,7 +103,7 @@ def load_registry(
 
 
 def _own_version() -> str:
-    from synthgov import __version__
+    from synthgov import __version__  # start-up: the root package is light; kept local
 
     return __version__
 
@@ -110,7 +111,7 @@ def _own_version() -> str:
 def _refuse_inside(module_name: str, root: str, label: str) -> None:
     """PluginError when the top-level package of ``module_name`` would be imported from
     inside ``root``; finding it executes nothing (no parent package is imported)."""
-    import importlib.util
+    import importlib.util  # start-up: only with --policy-from-ref
 
     top = module_name.strip().split(".", 1)[0]
     if not top or top in sys.modules:  # already imported from where it was: the environment
