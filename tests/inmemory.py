@@ -13,6 +13,7 @@ from typing import Any
 from synthgov.core.types import DATASET_CARD, Document, Finding, Position, Rule, Severity, walk
 from synthgov.engine.context import DiffInfo, RunContext, WaiverBase
 from synthgov.engine.evaluate import Selection, evaluate
+from synthgov.models.registry import ModelRegistry
 from synthgov.policy.types import CustomRuleSpec, ResolvedPolicy, RuleSetting
 from synthgov.rules import diffmode, governance
 
@@ -91,6 +92,7 @@ def run_context(
         files=None,  # type: ignore[arg-type]  # no rule under test reads files
         today=today,
         settings=dict(settings or {}),
+        registry_factory=ModelRegistry.builtin,
         diff=diff,
         waiver_base=waiver_base,
     )

@@ -474,3 +474,38 @@ def test_progress_on_a_terminal_for_long_runs_never_in_machine_formats(tmp_path:
     code, out, err = _run_with_tty_stderr(["check", "--no-cache"], small)
     assert code == 0 and "1 file(s)" in out and "reading" not in err
     assert "reading" not in run_cli("check", "--no-cache", cwd=tmp_path).stderr
+
+
+def test_commands_are_imported_only_when_they_run(tmp_path: Path) -> None:
+    from tests.conftest import imported_modules
+
+    version = imported_modules(["--version"], tmp_path)
+    assert "synthgov.cli.main" in version
+    assert not any(
+        m.startswith("synthgov.cli.")
+        for m in version - {"synthgov.cli.main", "synthgov.cli.console"}
+    )
+    write_tree(tmp_path, {"card.yaml": GOOD_CARD})
+    check = imported_modules(["check", "card.yaml"], tmp_path)
+    assert "synthgov.cli.check" in check  # the measurement sees the command's module
+    for other in ("report", "graph", "policy", "init", "baseline", "models", "plugins"):
+        assert f"synthgov.cli.{other}" not in check, other
+    assert "synthgov.app.auditreport" not in check and "synthgov.app.adoption" not in check
+
+
+def test_contradicting_options_fail_before_the_run(tmp_path: Path) -> None:
+    # a card that cannot be read would be a finding: the run never got that far
+    write_tree(tmp_path, {"card.yaml": "apiVersion: [\n"})
+    for args, message in (
+        (["--dry-run"], "synthgov: error: --dry-run goes with --fix\n"),
+        (["--profile", "p.json"], "synthgov: error: --profile needs --verify-data"),
+    ):
+        proc = run_cli("check", "card.yaml", *args, cwd=tmp_path)
+        assert proc.returncode == 2, proc.stderr
+        assert proc.stderr.startswith(message) and len(proc.stderr.splitlines()) == 1
+        assert proc.stdout == ""
+    proc = run_cli("verify", "card.yaml", "--engine", "duck", cwd=tmp_path)
+    assert (proc.returncode, proc.stderr) == (
+        2,
+        "synthgov: error: unknown engine 'duck' (known: duckdb, spark)\n",
+    )

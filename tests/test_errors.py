@@ -92,3 +92,58 @@ def test_an_escaping_synthgov_error_is_one_line_and_exit_2() -> None:
     # anything else is not swallowed: a bug stays visible
     result = CliRunner().invoke(group, ["other"])
     assert isinstance(result.exception, ValueError)
+
+
+def test_a_returned_exit_code_ends_the_process_with_it() -> None:
+    @click.group(cls=cli.SynthgovGroup)
+    def group() -> None:
+        pass
+
+    @group.command()
+    def findings() -> int:
+        return cli.EXIT_FINDINGS
+
+    @group.command()
+    def usage() -> int:
+        raise errors.UsageError("--dry-run goes with --fix")
+
+    assert CliRunner().invoke(group, ["findings"]).exit_code == cli.EXIT_FINDINGS
+    result = CliRunner().invoke(group, ["usage"])
+    assert (result.exit_code, result.output) == (2, "synthgov: error: --dry-run goes with --fix\n")
+    assert cli.exit_code_for(errors.UsageError("x")) == cli.EXIT_ERROR
+
+
+CLI_ROOT = Path(__file__).resolve().parent.parent / "synthgov" / "cli"
+EXITING = {"main.py", "console.py"}  # the group's exit-code mapping; the process entry point
+
+
+def test_only_the_group_and_the_entry_point_exit() -> None:
+    """Commands return their exit code or raise a SynthgovError; none exits by itself,
+    prints its own error line or raises click's exceptions with an ad-hoc code."""
+    import ast
+
+    stray = []
+    for path in sorted(CLI_ROOT.glob("*.py")):
+        if path.name in EXITING:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Attribute) and node.attr in ("exit", "_exit", "abort"):
+                stray.append(f"{path.name}:{node.lineno}: .{node.attr}")
+            if isinstance(node, ast.Name) and node.id in ("SystemExit", "ClickException"):
+                stray.append(f"{path.name}:{node.lineno}: {node.id}")
+            if isinstance(node, ast.Constant) and "synthgov: error" in str(node.value):
+                stray.append(f"{path.name}:{node.lineno}: an error line of its own")
+    assert not stray, stray
+    assert {p.name for p in CLI_ROOT.glob("*.py")} - EXITING  # the walk saw the commands
+
+
+def test_every_command_returns_through_the_group() -> None:
+    group = cli.main
+    ctx = click.Context(group)
+    names = group.list_commands(ctx)
+    assert names == sorted(cli.COMMANDS) and "check" in names and "verify" in names
+    for name in names:
+        command = group.get_command(ctx, name)
+        assert isinstance(command, click.Command), name
+        assert command.name == name, (name, command.name)
+    assert group.get_command(ctx, "nope") is None

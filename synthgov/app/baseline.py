@@ -7,64 +7,25 @@ directory), its JSON pointer and a hash of the offending value -- never by line 
 editing an unrelated part of a card does not bring accepted findings back. Keys are counted:
 a baseline with one SG002 at a pointer absorbs one such finding, not two.
 
-The same content key gives SARIF its ``partialFingerprints``.
+The content key (:mod:`synthgov.engine.fingerprint`) also gives SARIF its
+``partialFingerprints``.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from synthgov.core.errors import BaselineError
 from synthgov.core.types import Finding
+from synthgov.engine.fingerprint import Key, content_key
 
 FORMAT_VERSION = 1
 DEFAULT_NAME = ".synthgov-baseline.json"
 MAX_BYTES = 256 * 1024 * 1024
-
-Key = tuple[str, str, str, str]  # rule, path, pointer, value hash
-
-
-def value_hash(value: Any) -> str:
-    """A stable hash of the offending value (canonical JSON), 16 hex digits."""
-    text = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-
-
-def content_key(finding: Finding, path: str | None = None) -> Key:
-    return (
-        finding.rule,
-        finding.path if path is None else path,
-        finding.pointer,
-        value_hash(finding.value),
-    )
-
-
-def fingerprint(finding: Finding) -> str:
-    """Content fingerprint of a finding: rule, path, pointer and value; no line numbers."""
-    rule, path, pointer, vhash = content_key(finding)
-    text = "\0".join((rule, path, pointer, vhash))
-    # surrogateescape: a file name that is not UTF-8 is hashed by its own bytes
-    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
-
-
-def fingerprints(findings: Sequence[Finding]) -> list[tuple[str, int]]:
-    """Each finding's fingerprint and its occurrence number among equal fingerprints (1-based).
-
-    Findings arrive sorted by path, line, column, rule, so the numbering is deterministic.
-    """
-    seen: Counter[str] = Counter()
-    out: list[tuple[str, int]] = []
-    for finding in findings:
-        fp = fingerprint(finding)
-        seen[fp] += 1
-        out.append((fp, seen[fp]))
-    return out
 
 
 @dataclass(frozen=True)
@@ -115,6 +76,7 @@ def load(
 
     ``reader`` reads it from elsewhere (a git ref, with ``--policy-from-ref``).
     """
+    # start-up: the policy reader only when a baseline is read
     from synthgov.policy.resolve import default_reader
 
     label = display or path
@@ -164,3 +126,30 @@ def apply(findings: Sequence[Finding], baseline: Baseline, cwd: str) -> tuple[li
                 continue
         kept.append(f)
     return kept, dropped
+
+
+def default_output(root: str, configured: str | None) -> str:
+    """Where ``synthgov baseline`` writes without ``--output``: the config's baseline
+    (relative to the config's folder), else ``.synthgov-baseline.json``."""
+    return os.path.join(root, configured) if configured else DEFAULT_NAME
+
+
+@dataclass(frozen=True)
+class BaselineText:
+    """A baseline file to write: its text, where (None: stdout) and how many findings."""
+
+    text: str
+    target: str | None
+    count: int
+
+
+def for_findings(
+    findings: Iterable[Finding], output: str, *, cwd: str, version: str
+) -> BaselineText:
+    """The baseline of the active findings, to be written to ``output`` (``-``: stdout;
+    entry paths are then relative to the working directory)."""
+    active = [f for f in findings if not f.waived]
+    to_stdout = output == "-"
+    target = os.path.abspath(DEFAULT_NAME if to_stdout else output)
+    text = render(active, cwd=cwd, target=target, version=version)
+    return BaselineText(text, None if to_stdout else target, len(active))

@@ -21,7 +21,7 @@ No printing here: :func:`run_tests` returns results and :func:`render` turns the
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -137,6 +137,7 @@ def run_tests(directory: str, *, cwd: str, config: str | None = None) -> TestRun
 
 
 def run_case(case_dir: str, name: str, *, cwd: str, config: str | None = None) -> CaseResult:
+    # start-up: plugins and policies only once a case runs
     from synthgov.plugins.manager import PluginError
     from synthgov.policy.resolve import PolicyError
 
@@ -163,6 +164,7 @@ def run_case(case_dir: str, name: str, *, cwd: str, config: str | None = None) -
 
 def _check(case_dir: str, config: str | None) -> tuple[list[Finding], frozenset[str]]:
     """Findings of a plain check of the case folder, paths relative to it."""
+    # start-up: the runner only once a case runs
     from synthgov.app.runner import CheckOptions, prepare, run_check
 
     options = CheckOptions(paths=(), config=config, cwd=case_dir, use_cache=False)
@@ -175,6 +177,7 @@ def _check(case_dir: str, config: str | None) -> tuple[list[Finding], frozenset[
 
 
 def load_expectations(path: str, shown: str) -> tuple[list[Expectation], list[Expectation]]:
+    # start-up: the YAML parser only once a case is read
     from synthgov.repo.parsing.safeyaml import load_yaml
 
     try:
@@ -217,6 +220,29 @@ def load_expectations(path: str, shown: str) -> tuple[list[Expectation], list[Ex
     return lists["must"], lists["must_not"]
 
 
+def _is_line(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
+
+
+def _is_strings(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+# the optional keys of an entry: (key, value when absent, is it valid, message when not)
+_OPTIONAL: tuple[tuple[str, Any, Callable[[Any], bool], str], ...] = (
+    ("line", None, lambda v: v is None or _is_line(v), "line must be a whole number from 1"),
+    (
+        "severity",
+        None,
+        lambda v: v is None or v in _SEVERITIES,
+        "severity must be error, warning or info",
+    ),
+    ("message", None, lambda v: v is None or isinstance(v, str), "message must be a string"),
+    ("references", [], _is_strings, "references must be a list of strings"),
+    ("waived", False, lambda v: isinstance(v, bool), "waived must be true or false"),
+)
+
+
 def _expectation(entry: Any, pointer: Pointer, fail: Any) -> Expectation:
     if not isinstance(entry, Mapping):
         raise fail(pointer, "an entry must be a mapping {rule, file, line?}")
@@ -227,27 +253,21 @@ def _expectation(entry: Any, pointer: Pointer, fail: Any) -> Expectation:
     for key in ("rule", "file"):
         if not isinstance(entry.get(key), str) or not entry[key].strip():
             raise fail(pointer, f"an entry needs {key}: (a non-empty string)")
-    line = entry.get("line")
-    if line is not None and (not isinstance(line, int) or isinstance(line, bool) or line < 1):
-        raise fail((*pointer, "line"), "line must be a whole number from 1")
-    severity = entry.get("severity")
-    if severity is not None and severity not in _SEVERITIES:
-        raise fail((*pointer, "severity"), "severity must be error, warning or info")
-    message = entry.get("message")
-    if message is not None and not isinstance(message, str):
-        raise fail((*pointer, "message"), "message must be a string")
-    references = entry.get("references", [])
-    if not isinstance(references, list) or not all(isinstance(r, str) for r in references):
-        raise fail((*pointer, "references"), "references must be a list of strings")
-    waived = entry.get("waived", False)
-    if not isinstance(waived, bool):
-        raise fail((*pointer, "waived"), "waived must be true or false")
-    path = entry["file"].strip().replace("\\", "/")
+    optional: dict[str, Any] = {}
+    for key, absent, valid, message in _OPTIONAL:
+        optional[key] = entry.get(key, absent)
+        if not valid(optional[key]):
+            raise fail((*pointer, key), message)
+    optional["references"] = tuple(optional["references"])
+    return Expectation(entry["rule"].strip(), _case_path(entry["file"]), **optional)
+
+
+def _case_path(given: str) -> str:
+    """An entry's file as findings name it: relative to the case, with forward slashes."""
+    path = given.strip().replace("\\", "/")
     while path.startswith("./"):
         path = path[2:]
-    return Expectation(
-        entry["rule"].strip(), path, line, severity, message, tuple(references), waived
-    )
+    return path
 
 
 def _validate_entries(

@@ -29,7 +29,7 @@ GC_THRESHOLD = (100_000, 10, 10)
 
 
 def run() -> None:
-    import atexit
+    import atexit  # start-up: only the console script needs it (not library users)
 
     gc.set_threshold(*GC_THRESHOLD)
     count = getattr(atexit, "_ncallbacks", None)  # CPython; elsewhere: the normal exit

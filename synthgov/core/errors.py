@@ -1,8 +1,10 @@
 """The error tree of synthgov: every problem that stops a run with exit 2 and one line.
 
 ``SynthgovError`` is the root; the CLI maps it to its exit code in one place
-(:func:`synthgov.cli.main.exit_code_for`). A bad *document* is never one of these: it is a
-finding. These are for a bad policy, config, baseline, git ref, plugin or model registry.
+(:mod:`synthgov.cli.main`: ``EXIT_CODES``, ``exit_code_for`` and the group that turns an
+error leaving any command into one line on stderr). A bad *document* is never one of these:
+it is a finding. These are for a bad option, policy, config, baseline, git ref, plugin or
+model registry.
 
     SynthgovError
     ├── PolicyError(path, line, message)   a policy file or pack
@@ -10,7 +12,8 @@ finding. These are for a bad policy, config, baseline, git ref, plugin or model 
     │   ├── BaselineError                  a --baseline file
     │   └── GitError (synthgov.app.gitdiff)    diff mode, --policy-from-ref
     ├── PluginError                        two plugins register one id, a bad registration
-    └── RegistryError (also ValueError)    model registry data
+    ├── RegistryError (also ValueError)    model registry data
+    └── UsageError                         an option, argument, path or environment value
 """
 
 from __future__ import annotations
@@ -45,3 +48,8 @@ class PluginError(SynthgovError):
 
 class RegistryError(SynthgovError, ValueError):
     """Invalid registry data (built-in file, config ``models:`` or a plugin)."""
+
+
+class UsageError(SynthgovError):
+    """A bad option, argument or environment value, or an output file that cannot be
+    written: exit 2 with one line (the message says which)."""

@@ -69,6 +69,7 @@ def load_registry(
     review: a plugin whose code would be imported from inside it is refused
     (:class:`PluginError`), since importing it runs code the change wrote.
     """
+    # start-up: pluggy and the hooks only when the registry is built (not for --version)
     import pluggy
 
     from synthgov.core import hookspecs
@@ -102,7 +103,7 @@ def load_registry(
 
 
 def _own_version() -> str:
-    from synthgov import __version__
+    from synthgov import __version__  # start-up: the root package is light; kept local
 
     return __version__
 
@@ -110,7 +111,7 @@ def _own_version() -> str:
 def _refuse_inside(module_name: str, root: str, label: str) -> None:
     """PluginError when the top-level package of ``module_name`` would be imported from
     inside ``root``; finding it executes nothing (no parent package is imported)."""
-    import importlib.util
+    import importlib.util  # start-up: only with --policy-from-ref
 
     top = module_name.strip().split(".", 1)[0]
     if not top or top in sys.modules:  # already imported from where it was: the environment
@@ -165,15 +166,29 @@ def _brief(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
 
 
+_HOOKS = (
+    "synthgov_register_rules",
+    "synthgov_register_loaders",
+    "synthgov_register_reporters",
+    "synthgov_register_policies",
+    "synthgov_register_models",
+)
+
+
 def _collect(pm: Any, sources: Mapping[str, tuple[str, str]], errors: list[str]) -> Registry:
+    """Call every registration hook and gather the answers, plugin by plugin."""
+    got = _call_hooks(pm, errors)
+    gathering = _Gathering(errors)
+    for name, _plugin in pm.list_name_plugin():
+        source, version = sources.get(name, ("", ""))
+        gathering.add(name, source, version, got.get(name, {}))
+    return gathering.registry()
+
+
+def _call_hooks(pm: Any, errors: list[str]) -> dict[str, dict[str, Any]]:
+    """Each plugin's answer to each registration hook; a hook that raises is one error."""
     got: dict[str, dict[str, Any]] = {}
-    for hook in (
-        "synthgov_register_rules",
-        "synthgov_register_loaders",
-        "synthgov_register_reporters",
-        "synthgov_register_policies",
-        "synthgov_register_models",
-    ):
+    for hook in _HOOKS:
         for impl in getattr(pm.hook, hook).get_hookimpls():
             try:
                 result = impl.function()
@@ -181,42 +196,32 @@ def _collect(pm: Any, sources: Mapping[str, tuple[str, str]], errors: list[str])
                 errors.append(f"plugin {impl.plugin_name}: {hook} failed: {_brief(exc)}")
                 continue
             got.setdefault(impl.plugin_name, {})[hook] = result
-    rules: dict[str, Rule] = {}
-    loaders: list[Any] = []
-    reporters: dict[str, Any] = {}
-    packs: dict[str, Any] = {}
-    model_entries: list[Mapping[str, Any]] = []
-    model_terms: dict[str, Mapping[str, Any]] = {}
-    infos: list[PluginInfo] = []
-    for name, _plugin in pm.list_name_plugin():
-        source, version = sources.get(name, ("", ""))
-        results = got.get(name, {})
-        rule_ids = []
-        for item in results.get("synthgov_register_rules") or []:
-            rule = item() if isinstance(item, type) else item
-            if not isinstance(getattr(rule, "id", None), str):
-                errors.append(f"plugin {name}: registered a rule without an id: {item!r}")
-                continue
-            if rule.id in rules:
-                raise PluginError(
-                    f"rule {rule.id} is registered twice (by {rules[rule.id].plugin} and {name})"
-                )
-            if source != "builtin":
-                rule.plugin = name
-            rules[rule.id] = rule
-            rule_ids.append(rule.id)
+    return got
+
+
+class _Gathering:
+    """What the plugins registered so far, while :func:`_collect` walks them in order."""
+
+    def __init__(self, errors: list[str]) -> None:
+        self.errors = errors
+        self.rules: dict[str, Rule] = {}
+        self.loaders: list[Any] = []
+        self.reporters: dict[str, Any] = {}
+        self.packs: dict[str, Any] = {}
+        self.model_entries: list[Mapping[str, Any]] = []
+        self.model_terms: dict[str, Mapping[str, Any]] = {}
+        self.infos: list[PluginInfo] = []
+
+    def add(self, name: str, source: str, version: str, results: Mapping[str, Any]) -> None:
+        rule_ids = self._rules(name, source, results.get("synthgov_register_rules") or [])
         got_loaders = list(results.get("synthgov_register_loaders") or [])
-        loaders.extend(got_loaders)
+        self.loaders.extend(got_loaders)
         got_reporters = dict(results.get("synthgov_register_reporters") or {})
-        reporters.update(got_reporters)
+        self.reporters.update(got_reporters)
         got_packs = dict(results.get("synthgov_register_policies") or {})
-        packs.update(got_packs)
-        got_models = results.get("synthgov_register_models") or {}
-        entries = list(got_models.get("models", [])) if isinstance(got_models, Mapping) else []
-        model_entries.extend(entries)
-        if isinstance(got_models, Mapping):
-            model_terms.update(got_models.get("terms", {}) or {})
-        infos.append(
+        self.packs.update(got_packs)
+        models = self._models(results.get("synthgov_register_models") or {})
+        self.infos.append(
             PluginInfo(
                 name=name,
                 version=version,
@@ -225,16 +230,46 @@ def _collect(pm: Any, sources: Mapping[str, tuple[str, str]], errors: list[str])
                 loaders=tuple(getattr(x, "name", type(x).__name__) for x in got_loaders),
                 reporters=tuple(sorted(got_reporters)),
                 policies=tuple(sorted(got_packs)),
-                models=len(entries),
+                models=models,
             )
         )
-    return Registry(
-        rules=rules,
-        loaders=tuple(loaders),
-        reporters=reporters,
-        packs=packs,
-        model_entries=tuple(model_entries),
-        model_terms=model_terms,
-        plugins=tuple(infos),
-        errors=tuple(errors),
-    )
+
+    def _rules(self, name: str, source: str, items: Sequence[Any]) -> list[str]:
+        """Register a plugin's rules (classes or instances); their ids."""
+        rule_ids = []
+        for item in items:
+            rule = item() if isinstance(item, type) else item
+            if not isinstance(getattr(rule, "id", None), str):
+                self.errors.append(f"plugin {name}: registered a rule without an id: {item!r}")
+                continue
+            if rule.id in self.rules:
+                raise PluginError(
+                    f"rule {rule.id} is registered twice "
+                    f"(by {self.rules[rule.id].plugin} and {name})"
+                )
+            if source != "builtin":
+                rule.plugin = name
+            self.rules[rule.id] = rule
+            rule_ids.append(rule.id)
+        return rule_ids
+
+    def _models(self, got: Any) -> int:
+        """Add a plugin's model registry entries and terms; how many entries."""
+        if not isinstance(got, Mapping):
+            return 0
+        entries = list(got.get("models", []))
+        self.model_entries.extend(entries)
+        self.model_terms.update(got.get("terms", {}) or {})
+        return len(entries)
+
+    def registry(self) -> Registry:
+        return Registry(
+            rules=self.rules,
+            loaders=tuple(self.loaders),
+            reporters=self.reporters,
+            packs=self.packs,
+            model_entries=tuple(self.model_entries),
+            model_terms=self.model_terms,
+            plugins=tuple(self.infos),
+            errors=tuple(self.errors),
+        )

@@ -20,9 +20,9 @@ import json
 from typing import Any
 from urllib.parse import quote
 
-from synthgov.app.baseline import fingerprints
 from synthgov.core.escaping import json_wellformed
 from synthgov.core.types import Finding, Severity
+from synthgov.engine.fingerprint import fingerprints
 from synthgov.engine.report import Report, RuleMeta
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
