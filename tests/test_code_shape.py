@@ -25,7 +25,9 @@ MAX_FUNCTION_LINES = 60
 MAX_COMPLEXITY = 20  # radon's rank C ends at 20
 
 # "path:qualified name" (or "path" for a module's length) -> why, see docs/decisions.md
-EXCEPTIONS: dict[str, str] = {}
+EXCEPTIONS: dict[str, str] = {
+    "synthgov/repo/parsing/yamlnodes.py:build": "the YAML event loop, flat for speed",
+}
 
 # issue 12, being split now: blocks and modules past a limit on the day the contract was
 # written. This set only shrinks; the restructure empties it.
@@ -45,7 +47,6 @@ PENDING = frozenset(
         "synthgov/policy/custom.py",
         "synthgov/policy/quickschema.py",
         "synthgov/policy/resolve.py",
-        "synthgov/repo/parsing/safeyaml.py",
         "synthgov/reporters/html/model.py",
         "synthgov/reporters/html/page.py",
         "synthgov/rules/diversity.py",
@@ -77,8 +78,6 @@ PENDING = frozenset(
         "synthgov/policy/quickschema.py:_Prover._keyword",
         "synthgov/policy/resolve.py:_Resolver.finish",
         "synthgov/repo/files.py:parse_lfs_pointer",
-        "synthgov/repo/parsing/jsonpos.py:_scan",
-        "synthgov/repo/parsing/safeyaml.py:_build",
         "synthgov/reporters/html/model.py:build",
         "synthgov/reporters/html/model.py:_dataset",
         "synthgov/reporters/html/page.py:_overview",
