@@ -41,7 +41,6 @@ PENDING = frozenset(
         "synthgov/cli/main.py",
         "synthgov/lineage/graph.py",
         "synthgov/lineage/render.py",
-        "synthgov/loaders/huggingface.py",
         "synthgov/models/registry.py",
         "synthgov/policy/custom.py",
         "synthgov/policy/quickschema.py",
