@@ -73,7 +73,6 @@ PENDING = frozenset(
         "synthgov/plugins/manager.py:_collect",
         "synthgov/policy/quickschema.py:_Prover._keyword",
         "synthgov/policy/resolve.py:_Resolver.finish",
-        "synthgov/repo/files.py:parse_lfs_pointer",
         "synthgov/reporters/html/model.py:build",
         "synthgov/reporters/html/model.py:_dataset",
         "synthgov/reporters/html/page.py:_overview",
