@@ -41,18 +41,6 @@ from typing import Any
 from synthgov.core.lazyre import LazyRegex
 from synthgov.core.types import DATASET_CARD, FileProblem, LoadResult, Pointer, Position
 from synthgov.loaders.adapting import Mapped
-from synthgov.loaders.croissant_dataset import (
-    map_keywords,
-    map_license,
-    map_name,
-    map_rai,
-    map_sources,
-    map_synthetic,
-    map_texts,
-)
-from synthgov.loaders.croissant_scopes import field_provenance
-from synthgov.loaders.croissant_terms import term_keys
-from synthgov.loaders.croissant_uses import map_generation
 from synthgov.repo.parsing.limits import Limits
 
 NAME = "croissant"
@@ -164,6 +152,20 @@ def map_croissant(
     data: Mapping[str, Any], positions: Mapping[Pointer, Position], path: str
 ) -> Mapped:
     """The native DatasetCard of a Croissant file, each value at its place in the file."""
+    # the mapping's modules load with the first Croissant file, not with every run
+    from synthgov.loaders.croissant_dataset import (
+        map_keywords,
+        map_license,
+        map_name,
+        map_rai,
+        map_sources,
+        map_synthetic,
+        map_texts,
+    )
+    from synthgov.loaders.croissant_scopes import field_provenance
+    from synthgov.loaders.croissant_terms import term_keys
+    from synthgov.loaders.croissant_uses import map_generation
+
     names = term_keys(data)
     out = Mapped(DATASET_CARD, positions.get(()))
     out.put(("metadata",), {}, positions.get(()))

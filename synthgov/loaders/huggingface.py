@@ -42,7 +42,6 @@ from typing import Any
 from synthgov.core.lazyre import LazyRegex
 from synthgov.core.types import DATASET_CARD, FileProblem, LoadResult, Pointer, Position
 from synthgov.loaders.adapting import Mapped, as_strings, basename, folder_name
-from synthgov.loaders.huggingface_evidence import map_evidence
 from synthgov.repo.parsing.limits import Limits
 
 NAME = "huggingface"
@@ -174,6 +173,8 @@ def map_card(
     body: tuple[str, int] = ("", 0),
 ) -> tuple[Mapped, tuple[FileProblem, ...]]:
     """The native DatasetCard of a front matter (plus problems with its synthgov: block)."""
+    from synthgov.loaders.huggingface_evidence import map_evidence  # with the first card
+
     out = Mapped(DATASET_CARD, positions.get((), origin))
     out.put(("metadata",), {}, positions.get((), origin))
     out.put(("metadata", "id"), folder_name(path))
