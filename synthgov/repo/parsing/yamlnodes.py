@@ -5,8 +5,8 @@ flat loop over the events with its state in local variables, the hot path of eve
 (docs/decisions.md says why it is not split into a step per event kind: that costs 8-10% of
 the YAML parse time). Rare paths (tags, keys that are not strings, merge keys, duplicate
 keys, unknown aliases) are helpers here and in :mod:`~synthgov.repo.parsing.scalars`.
-Limits are checked as the
-events arrive: depth as each collection opens, and the EXPANDED node count exactly (every
+Limits are checked as the events arrive: depth as each collection opens, and the
+EXPANDED node count exactly (every
 anchor remembers the size and depth of its subtree, so an alias adds them in O(1) and a
 "billion laughs" file stops at the alias that crosses ``max_nodes``).
 
