@@ -25,7 +25,9 @@ MAX_FUNCTION_LINES = 60
 MAX_COMPLEXITY = 20  # radon's rank C ends at 20
 
 # "path:qualified name" (or "path" for a module's length) -> why, see docs/decisions.md
-EXCEPTIONS: dict[str, str] = {}
+EXCEPTIONS: dict[str, str] = {
+    "synthgov/repo/parsing/yamlnodes.py:build": "the YAML event loop, flat for speed",
+}
 
 # issue 12, being split now: blocks and modules past a limit on the day the contract was
 # written. This set only shrinks; the restructure empties it.
@@ -33,23 +35,15 @@ PENDING = frozenset(
     {
         "synthgov/lineage/graph.py",
         "synthgov/lineage/render.py",
-        "synthgov/loaders/croissant.py",
-        "synthgov/loaders/huggingface.py",
         "synthgov/models/registry.py",
         "synthgov/policy/custom.py",
         "synthgov/policy/quickschema.py",
         "synthgov/policy/resolve.py",
-        "synthgov/repo/parsing/safeyaml.py",
         "synthgov/lineage/graph.py:LineageGraph.focus",
         "synthgov/lineage/synthetic.py:synthetic_status",
-        "synthgov/loaders/croissant.py:map_croissant",
-        "synthgov/loaders/croissant.py:_add_use",
         "synthgov/models/patterns.py:_regex_needle",
         "synthgov/policy/quickschema.py:_Prover._keyword",
         "synthgov/policy/resolve.py:_Resolver.finish",
-        "synthgov/repo/files.py:parse_lfs_pointer",
-        "synthgov/repo/parsing/jsonpos.py:_scan",
-        "synthgov/repo/parsing/safeyaml.py:_build",
     }
 )
 

@@ -210,7 +210,13 @@ def parse_lfs_pointer(raw: bytes) -> tuple[str, int] | None:
         text = raw.decode("ascii")
     except UnicodeDecodeError:
         return None
-    lines = text[:-1].split("\n")
+    fields = _lfs_fields(text[:-1].split("\n"))
+    return None if fields is None else _lfs_oid_and_size(fields)
+
+
+def _lfs_fields(lines: list[str]) -> dict[str, str] | None:
+    """The ``key value`` lines of a pointer, or None when they break its format: ``version``
+    (the spec's URL) first, then known keys only, each once, in alphabetical order."""
     fields: dict[str, str] = {}
     previous = ""
     for number, line in enumerate(lines):
@@ -226,6 +232,11 @@ def parse_lfs_pointer(raw: bytes) -> tuple[str, int] | None:
             return None
         fields[key] = value
         previous = key
+    return fields
+
+
+def _lfs_oid_and_size(fields: dict[str, str]) -> tuple[str, int] | None:
+    """(sha256 hex digest, size) from a pointer's fields, when both are well formed."""
     oid, size = fields.get("oid", ""), fields.get("size", "")
     if not oid.startswith("sha256:") or not size.isdigit() or size != str(int(size)):
         return None

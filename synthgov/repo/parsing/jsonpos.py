@@ -18,48 +18,38 @@ from typing import Any
 from synthgov.core.lazyre import LazyRegex
 from synthgov.core.types import FileProblem, Pointer, Position
 from synthgov.repo.parsing.limits import DEFAULT_LIMITS, Limits, size_problem
-from synthgov.repo.parsing.safeyaml import Parsed, decode, line_col
+from synthgov.repo.parsing.parsed import Parsed, ParseFailure, failed
+from synthgov.repo.parsing.text import decode, line_col
 
 __all__ = ["load_json"]
 
-# A string (with escapes), one punctuation character, or a run of anything else (numbers,
-# literals; garbage too, which json.loads then reports).
-_TOKEN = LazyRegex(r'"[^"\\]*(?:\\.[^"\\]*)*"|[{}\[\],:]|[^\s"{}\[\],:]+')
+# A string (with escapes), a bracket or a comma, or a run of anything else (numbers,
+# literals; garbage too, which json.loads then reports). Colons are skipped: in well-formed
+# JSON they only separate a key from its value, and json.loads checks the form.
+_TOKEN = LazyRegex(r'"[^"\\]*(?:\\.[^"\\]*)*"|[{}\[\],]|[^\s"{}\[\],:]+')
 _SURROGATE_ESCAPE = LazyRegex(r"\\u[dD][89abcdefABCDEF]")
-
-
-class _Fatal(Exception):
-    def __init__(self, message: str, line: int, column: int) -> None:
-        super().__init__(message)
-        self.message = message
-        self.line = line
-        self.column = column
-
-
-def _failed(problem: FileProblem) -> Parsed:
-    return Parsed(None, {}, (problem,), False)
 
 
 def load_json(raw: bytes, limits: Limits = DEFAULT_LIMITS) -> Parsed:
     """Parse one JSON file given as bytes. Never raises."""
     too_big = size_problem(len(raw), limits)
     if too_big is not None:
-        return _failed(too_big)
+        return failed(too_big)
     text = decode(raw)
     if isinstance(text, FileProblem):
-        return _failed(text)
+        return failed(text)
     try:
         return _load(text, limits)
-    except _Fatal as exc:
-        return _failed(FileProblem("SG001", exc.message, exc.line, exc.column))
+    except ParseFailure as exc:
+        return failed(FileProblem("SG001", exc.message, exc.line, exc.column))
     except json.JSONDecodeError as exc:
         message = f"JSON parse error: {exc.msg}"
-        return _failed(FileProblem("SG001", message, max(exc.lineno, 1), max(exc.colno, 1)))
+        return failed(FileProblem("SG001", message, max(exc.lineno, 1), max(exc.colno, 1)))
     except RecursionError:
-        return _failed(FileProblem("SG001", f"nesting deeper than {limits.max_depth} levels"))
+        return failed(FileProblem("SG001", f"nesting deeper than {limits.max_depth} levels"))
     except Exception as exc:  # noqa: BLE001 - a loader must never raise
         text = " ".join(str(exc).split())[:200]
-        return _failed(FileProblem("SG001", f"could not parse: {type(exc).__name__}: {text}"))
+        return failed(FileProblem("SG001", f"could not parse: {type(exc).__name__}: {text}"))
 
 
 def _load(text: str, limits: Limits) -> Parsed:
@@ -80,76 +70,81 @@ def _reject_lone_surrogates(data: Any) -> None:
         json.dumps(data, ensure_ascii=False).encode("utf-8")
     except UnicodeEncodeError as exc:
         message = "not valid text: a string contains a lone surrogate escape (\\ud800-\\udfff)"
-        raise _Fatal(message, 1, 1) from exc
+        raise ParseFailure(message, 1, 1) from exc
 
 
-def _duplicate(text: str, key: str, pointer: Pointer, first: int, at: int) -> FileProblem:
+_Scanned = tuple[dict[Pointer, Position], list[FileProblem]]
+
+
+def _duplicate(
+    text: str,
+    problems: list[FileProblem],
+    positions: dict[Pointer, Position],
+    key: str,
+    ptr: Pointer,
+    first: int,
+    at: int,
+) -> None:
+    """Report a repeated key (SG003, at the repetition) and forget the positions of the value
+    it replaces."""
+    pointer = (*ptr, key)
     first_line = line_col(text, first)[0]
     line, column = line_col(text, at)
-    return FileProblem(
-        "SG003",
-        f"duplicate key {key!r} (first defined at line {first_line})",
-        line,
-        column,
-        pointer,
-        hint="remove one of them; only the last value is kept",
+    problems.append(
+        FileProblem(
+            "SG003",
+            f"duplicate key {key!r} (first defined at line {first_line})",
+            line,
+            column,
+            pointer,
+            hint="remove one of them; only the last value is kept",
+        )
     )
-
-
-def _forget(positions: dict[Pointer, Position], pointer: Pointer) -> None:
-    """Drop the positions of a value that a duplicate key replaces."""
     size = len(pointer)
     for stale in [p for p in positions if p[:size] == pointer]:
         del positions[stale]
 
 
-def _scan(  # one hot loop, kept flat on purpose
-    text: str, limits: Limits
-) -> tuple[dict[Pointer, Position], list[FileProblem]] | None:
+def _too_long(text: str, at: int, max_scalar: int) -> ParseFailure:
+    line, column = line_col(text, at)
+    message = f"string at line {line} is longer than {max_scalar} characters"
+    return ParseFailure(message, line, column)
+
+
+def _scan(text: str, limits: Limits) -> _Scanned | None:  # one hot loop, flat on purpose
     """Positions and duplicate keys of a JSON text; None if the text is not well formed."""
     max_depth, max_nodes, max_scalar = limits.max_depth, limits.max_nodes, limits.max_scalar
     positions: dict[Pointer, Position] = {}
     problems: list[FileProblem] = []
     stack: list[tuple[Any, ...]] = []
     pos_of, count = Position, text.count
-    # The open container: is_obj is None at the top level; keys maps key -> offset.
-    is_obj: bool | None = None
+    is_obj: bool | None = None  # the open container is an object? None: the top level
     ptr: Pointer = ()
-    index = 0
-    keys: dict[str, int] = {}
-    key = ""
-    key_at = 0
-    expect_key = False
-    nodes = 0
+    keys: dict[str, int] = {}  # the keys of the open object -> their offsets
+    key, key_at, index, nodes, expect_key = "", 0, 0, 0, False
     line, line_start, seen = 1, 0, 0  # line tracking: offsets before `seen` are counted
     for match in _TOKEN.finditer(text):
-        token = match.group()
+        token, at = match.group(), match.start()
         first = token[0]
-        at = match.start()
         if first == ",":
             expect_key = is_obj is True
             continue
-        if first == ":":
-            continue
-        if first == "}" or first == "]":
+        if first in "}]":
             if not stack:
                 return None
-            is_obj, ptr, index, keys = stack.pop()
-            expect_key = False
+            (is_obj, ptr, index, keys), expect_key = stack.pop(), False
             continue
         if expect_key:
             if first != '"':
                 return None
             key = token[1:-1] if "\\" not in token else scanstring(token, 1)[0]
             if key in keys:
-                problems.append(_duplicate(text, key, (*ptr, key), keys[key], at))
-                _forget(positions, (*ptr, key))
-            keys[key] = at
-            key_at, expect_key = at, False
+                _duplicate(text, problems, positions, key, ptr, keys[key], at)
+            keys[key], key_at, expect_key = at, at, False
             continue
         # A value starts here.
         nodes += 1
-        opens = first == "{" or first == "["
+        opens = first in "{["
         if is_obj:
             pointer: Pointer = (*ptr, key)
             where = key_at if opens else at
@@ -160,23 +155,19 @@ def _scan(  # one hot loop, kept flat on purpose
         else:
             pointer, where = (*ptr, index), at
             index += 1
-        if where > seen:
-            newlines = count("\n", seen, where)
-            if newlines:
-                line += newlines
-                line_start = text.rfind("\n", seen, where) + 1
-            seen = where
+        if newlines := count("\n", seen, where):  # values only move forward: where >= seen
+            line += newlines
+            line_start = text.rfind("\n", seen, where) + 1
+        seen = where
         positions[pointer] = pos_of(line, where - line_start + 1)
         if opens:
             if len(stack) >= max_depth:
-                raise _Fatal(f"nesting deeper than {max_depth} levels", *line_col(text, at))
+                raise ParseFailure(f"nesting deeper than {max_depth} levels", *line_col(text, at))
             stack.append((is_obj, ptr, index, keys))
             is_obj, ptr, index, keys = first == "{", pointer, 0, {}
             expect_key = is_obj
         elif first == '"' and len(token) - 2 > max_scalar:
-            line_no, column = line_col(text, at)
-            message = f"string at line {line_no} is longer than {max_scalar} characters"
-            raise _Fatal(message, line_no, column)
+            raise _too_long(text, at, max_scalar)
         if nodes > max_nodes:
-            raise _Fatal(f"document has more than {max_nodes} nodes", *line_col(text, at))
+            raise ParseFailure(f"document has more than {max_nodes} nodes", *line_col(text, at))
     return positions, problems
