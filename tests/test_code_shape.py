@@ -39,7 +39,6 @@ PENDING = frozenset(
         "synthgov/cli/main.py",
         "synthgov/loaders/croissant.py",
         "synthgov/loaders/huggingface.py",
-        "synthgov/policy/custom.py",
         "synthgov/repo/parsing/safeyaml.py",
         "synthgov/reporters/html/model.py",
         "synthgov/reporters/html/page.py",

@@ -49,7 +49,7 @@ def custom_spec(
             ) from None
     expr = entry.get("expr")
     if expr is not None:
-        from synthgov.policy.custom import ExprError, compile_expr
+        from synthgov.policy.expr import ExprError, compile_expr
 
         try:
             compile_expr(expr, applies.get("kind", "DatasetCard"))
