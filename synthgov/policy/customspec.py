@@ -22,41 +22,14 @@ def custom_spec(
     layer: PolicyLayer, entry: Any, pointer: Pointer, rules: Mapping[str, Rule]
 ) -> CustomRuleSpec:
     """The custom rule ``entry`` (at ``pointer`` of ``layer``) defines."""
-    from synthgov.policy.schemacheck import SchemaInvalid, compile_schema
-
     line = layer.line(pointer)
     rule_id = entry.get("id", "")
-    if rule_id.upper().startswith("SG"):
-        raise PolicyError(layer.label, line, f"custom rule id {rule_id!r} must not start with SG")
-    if rule_id in rules:
-        raise PolicyError(layer.label, line, f"custom rule id {rule_id!r} is already a rule")
-    has_require, has_expr = "require" in entry, "expr" in entry
-    if has_require == has_expr:
-        raise PolicyError(
-            layer.label, line, f"custom rule {rule_id} needs exactly one of require or expr"
-        )
+    _check_id(rule_id, entry, rules, layer.label, line)
     applies = entry.get("applies_to") or {}
-    for key in ("when", "require"):
-        schema = applies.get("when") if key == "when" else entry.get("require")
-        if schema is None:
-            continue
-        try:
-            compile_schema({"$schema": "https://json-schema.org/draft/2020-12/schema", **schema})
-        except SchemaInvalid as exc:
-            sub = (*pointer, "applies_to", "when") if key == "when" else (*pointer, "require")
-            raise PolicyError(
-                layer.label, layer.line(sub), f"custom rule {rule_id}: bad {key} schema: {exc}"
-            ) from None
+    _check_schemas(layer, pointer, rule_id, applies.get("when"), entry.get("require"))
     expr = entry.get("expr")
     if expr is not None:
-        from synthgov.policy.expr import ExprError, compile_expr
-
-        try:
-            compile_expr(expr, applies.get("kind", "DatasetCard"))
-        except ExprError as exc:
-            raise PolicyError(
-                layer.label, layer.line((*pointer, "expr")), f"custom rule {rule_id}: {exc}"
-            ) from None
+        _check_expr(layer, pointer, rule_id, expr, applies.get("kind", "DatasetCard"))
     severity = entry.get("severity", "error")
     return CustomRuleSpec(
         id=rule_id,
@@ -71,3 +44,49 @@ def custom_spec(
         expr=expr,
         origin=f"{layer.label}:{line}",
     )
+
+
+def _check_id(
+    rule_id: str, entry: Mapping[str, Any], rules: Mapping[str, Rule], label: str, line: int
+) -> None:
+    """A new id (not SG..., not a rule's) with exactly one of ``require`` and ``expr``."""
+    if rule_id.upper().startswith("SG"):
+        raise PolicyError(label, line, f"custom rule id {rule_id!r} must not start with SG")
+    if rule_id in rules:
+        raise PolicyError(label, line, f"custom rule id {rule_id!r} is already a rule")
+    if ("require" in entry) == ("expr" in entry):
+        raise PolicyError(
+            label, line, f"custom rule {rule_id} needs exactly one of require or expr"
+        )
+
+
+def _check_schemas(
+    layer: PolicyLayer, pointer: Pointer, rule_id: str, when: Any, require: Any
+) -> None:
+    """``applies_to.when`` and ``require`` compile as JSON Schemas (draft 2020-12)."""
+    from synthgov.policy.schemacheck import SchemaInvalid, compile_schema
+
+    for key, schema, sub in (
+        ("when", when, (*pointer, "applies_to", "when")),
+        ("require", require, (*pointer, "require")),
+    ):
+        if schema is None:
+            continue
+        try:
+            compile_schema({"$schema": "https://json-schema.org/draft/2020-12/schema", **schema})
+        except SchemaInvalid as exc:
+            raise PolicyError(
+                layer.label, layer.line(sub), f"custom rule {rule_id}: bad {key} schema: {exc}"
+            ) from None
+
+
+def _check_expr(layer: PolicyLayer, pointer: Pointer, rule_id: str, expr: Any, kind: str) -> None:
+    """``expr`` compiles and names only the document and CEL functions."""
+    from synthgov.policy.expr import ExprError, compile_expr
+
+    try:
+        compile_expr(expr, kind)
+    except ExprError as exc:
+        raise PolicyError(
+            layer.label, layer.line((*pointer, "expr")), f"custom rule {rule_id}: {exc}"
+        ) from None
