@@ -17,7 +17,6 @@ from synthgov.core.types import DATASET_CARD, PIPELINE, Document
 from synthgov.lineage.declared import card_edges as _card_edges
 from synthgov.lineage.declared import model_ref_id
 from synthgov.lineage.declared import pipeline_edges as _pipeline_edges
-from synthgov.lineage.focus import focus_nodes
 from synthgov.lineage.types import (
     BASE,
     GENERATED,
@@ -161,6 +160,8 @@ class LineageGraph:
         and write and everything upstream of them. Every dataset brings the pipelines whose
         stages wrote it and the models that generated or judged it; every pipeline its
         stages, their models and datasets, and its base model (:mod:`.focus`)."""
+        from synthgov.lineage.focus import focus_nodes  # only for drawings
+
         keep = focus_nodes(self, seeds)
         nodes = {k: v for k, v in self.nodes.items() if k in keep}
         return LineageGraph(nodes, [e for e in self.edges if e.src in keep and e.dst in keep])

@@ -50,22 +50,25 @@ class PolicyLayer:
             probe = probe[:-1]
 
 
-@dataclass(frozen=True)
-class Loaded:
-    """A policy read for an entry, and how the resolved policy records it."""
-
-    layer: PolicyLayer
-    name: str  # in ResolvedPolicy.names: builtin:NAME, the file as displayed, the pack name
-    file: str | None = None  # in ResolvedPolicy.files: the path read, for a file entry
+#: a policy read for an entry, and how the resolved policy records it: the layer, its name in
+#: ``ResolvedPolicy.names`` (``builtin:NAME``, the file as displayed, the pack name) and, for a
+#: file entry, the path read (``ResolvedPolicy.files``). A tuple, not a dataclass: this module
+#: is on every run's start-up path, and building a dataclass costs a few hundred microseconds.
+Loaded = tuple[PolicyLayer, str, str | None]
 
 
-@dataclass(frozen=True)
 class Sources:
-    """Where policy entries are read from."""
+    """Where policy entries are read from: plugin packs (name -> mapping or path), the
+    ``reader`` of files, and how a file path is ``display``-ed in errors and names."""
 
-    packs: Mapping[str, Any]  # plugin packs: name -> mapping or path
-    reader: Reader
-    display: Callable[[str], str]  # how a file path is shown in errors and names
+    __slots__ = ("display", "packs", "reader")
+
+    def __init__(
+        self, packs: Mapping[str, Any], reader: Reader, display: Callable[[str], str]
+    ) -> None:
+        self.packs = packs
+        self.reader = reader
+        self.display = display
 
 
 def looks_like_path(ref: str) -> bool:
@@ -90,11 +93,11 @@ def load_layer(ref: str, referrer: PolicyLayer, pointer: Pointer, sources: Sourc
     """Read the policy ``ref`` names; :class:`PolicyError` at the referrer's line if none."""
     line = referrer.line(pointer)
     if ref.startswith(BUILTIN_PREFIX):
-        return Loaded(_builtin(ref, referrer.label, line), ref)
+        return _builtin(ref, referrer.label, line), ref, None
     if looks_like_path(ref):
         return _file(ref, referrer, line, sources)
     if ref in sources.packs:
-        return Loaded(_pack(ref, sources.packs[ref], referrer.label, line, sources.reader), ref)
+        return _pack(ref, sources.packs[ref], referrer.label, line, sources.reader), ref, None
     raise PolicyError(
         referrer.label,
         line,
@@ -122,7 +125,7 @@ def _file(ref: str, referrer: PolicyLayer, line: int, sources: Sources) -> Loade
     if raw is None:
         raise PolicyError(referrer.label, line, f"policy file {ref!r} not found")
     label = sources.display(path)
-    return Loaded(parse_layer(raw, label, os.path.dirname(path)), label, path)
+    return parse_layer(raw, label, os.path.dirname(path)), label, path
 
 
 def _pack(ref: str, pack: Any, referrer: str, line: int, reader: Reader) -> PolicyLayer:

@@ -18,7 +18,6 @@ from typing import Any
 
 from synthgov.core.errors import PolicyError
 from synthgov.core.types import Pointer, Rule
-from synthgov.policy.customspec import custom_spec
 from synthgov.policy.layers import (
     BUILTIN_PREFIX,
     PolicyLayer,
@@ -120,11 +119,11 @@ class _Resolver:
         key = layer_key(ref.strip(), referrer)
         layer = self._layers.get(key)
         if layer is None:
-            loaded = load_layer(ref.strip(), referrer, pointer, self.sources)
-            if loaded.file is not None:
-                self.builder.files.append(loaded.file)
-            self.builder.names.append(loaded.name)
-            layer = self._layers[key] = loaded.layer
+            layer, name, path = load_layer(ref.strip(), referrer, pointer, self.sources)
+            if path is not None:
+                self.builder.files.append(path)
+            self.builder.names.append(name)
+            self._layers[key] = layer
         if layer.label in stack:
             chain = " -> ".join((*stack, layer.label))
             raise PolicyError(referrer.label, referrer.line(pointer), f"extends cycle: {chain}")
@@ -142,6 +141,8 @@ class _Resolver:
         if isinstance(settings, Mapping):
             _deep_merge(self.builder.settings, settings)
         for i, entry in enumerate(data.get("custom", []) or []):
+            from synthgov.policy.customspec import custom_spec  # only policies with custom rules
+
             spec = custom_spec(layer, entry, ("custom", i), self.rules)
             self.builder.custom[spec.id] = spec
         for rule_id, value in (data.get("rules") or {}).items():
