@@ -15,7 +15,7 @@ import pytest
 
 from synthgov.core.resources import schema
 from synthgov.policy import quickschema
-from synthgov.policy.custom import EXPR_COST_LIMIT, compile_expr, expr_cost
+from synthgov.policy.expr import EXPR_COST_LIMIT, compile_expr, expr_cost
 from synthgov.policy.regexcost import ANCHORED_LIMIT, UNANCHORED_LIMIT, bounded, subject_limit
 from synthgov.policy.resolve import default_reader, resolve
 from tests.conftest import run_cli, write_tree

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from synthgov.policy.custom import ExprError, compile_expr
+from synthgov.policy.expr import ExprError, compile_expr
 from tests.conftest import ROOT, run_cli, write_tree
 
 POLICY_HEAD = "apiVersion: synthgov/v1\nkind: Policy\nextends: [builtin:baseline]\ncustom:\n"

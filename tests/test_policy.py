@@ -191,10 +191,10 @@ def test_every_rule_default_satisfies_its_parameter_schema() -> None:
 
 
 def test_a_value_that_only_looks_like_the_default_is_still_validated(tmp_path) -> None:
-    from synthgov.policy.resolve import _same
+    from synthgov.policy.ruleentries import same_json
 
-    assert _same(0.8, 0.8) and _same(1, 1.0) and _same(["a"], ["a"])
-    assert not _same(True, 1) and not _same("0.8", 0.8) and not _same([1], [True])
+    assert same_json(0.8, 0.8) and same_json(1, 1.0) and same_json(["a"], ["a"])
+    assert not same_json(True, 1) and not same_json("0.8", 0.8) and not same_json([1], [True])
     policy = tmp_path / "p.yaml"
     policy.write_text(
         "apiVersion: synthgov/v1\nkind: Policy\nmetadata: {name: p}\n"

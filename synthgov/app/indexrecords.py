@@ -34,7 +34,9 @@ class IdPath(NamedTuple):
 def summarize(doc: Document) -> Summary:
     """What other documents need from ``doc``."""
     from synthgov.core.types import DATASET_CARD, PIPELINE
-    from synthgov.lineage.graph import _card_edges, _pipeline_edges, document_node
+    from synthgov.lineage.declared import card_edges as _card_edges
+    from synthgov.lineage.declared import pipeline_edges as _pipeline_edges
+    from synthgov.lineage.graph import document_node
     from synthgov.rules.diffmode import named_files
 
     keys: set[str] = set()

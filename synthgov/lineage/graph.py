@@ -1,8 +1,10 @@
-"""The lineage graph of a run (SPEC section 5).
+"""The lineage graph of a run (SPEC section 5): :class:`LineageGraph` and its queries.
 
 One graph over every document of a run: datasets (cards), pipelines, their stages and the
 models they name. Each edge remembers the document and pointer that declared it, so a
 finding about an edge can point at the exact line. Built once per run, shared by all rules.
+Its parts (``Node``, ``Edge``, node names, edge kinds) are in :mod:`.types`, the edges a card
+or pipeline declares in :mod:`.declared`, what a drawing keeps in :mod:`.focus`.
 """
 
 from __future__ import annotations
@@ -12,6 +14,9 @@ from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from typing import Any
 
 from synthgov.core.types import DATASET_CARD, PIPELINE, Document
+from synthgov.lineage.declared import card_edges as _card_edges
+from synthgov.lineage.declared import model_ref_id
+from synthgov.lineage.declared import pipeline_edges as _pipeline_edges
 from synthgov.lineage.types import (
     BASE,
     GENERATED,
@@ -30,8 +35,9 @@ from synthgov.lineage.types import (
     stage_node,
 )
 
-# Node, Edge and the node names live in graphtypes (below the loaders, which build edges
-# through the `linkers` hook of LineageGraph.build); they are re-exported here.
+# Node, Edge and the node names live in lineage.types (below the loaders, which build edges
+# through the `linkers` hook of LineageGraph.build); they are re-exported here, with
+# model_ref_id from lineage.declared.
 __all__ = [
     "BASE",
     "GENERATED",
@@ -67,14 +73,6 @@ def document_node(doc: Document) -> str | None:
     return None
 
 
-def model_ref_id(ref: Any) -> str | None:
-    if isinstance(ref, str) and ref.strip():
-        return ref.strip()
-    if isinstance(ref, Mapping) and isinstance(ref.get("id"), str) and ref["id"].strip():
-        return ref["id"].strip()
-    return None
-
-
 def is_synthetic(doc: Document) -> bool:
     """Declared synthetic (:mod:`synthgov.lineage.synthetic`): the synthetic-only rules apply."""
     from synthgov.lineage.synthetic import is_synthetic as declared
@@ -87,18 +85,6 @@ def is_evaluation(doc: Document) -> bool:
     if isinstance(purpose, str):
         return purpose == "evaluation"
     return isinstance(purpose, list) and "evaluation" in purpose
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def _id_list(value: Any) -> list[tuple[int | None, str]]:
-    if isinstance(value, str):
-        return [(None, value)]
-    if isinstance(value, list):
-        return [(i, v) for i, v in enumerate(value) if isinstance(v, str)]
-    return []
 
 
 class LineageGraph:
@@ -171,39 +157,10 @@ class LineageGraph:
         that read or write any of those; a seed pipeline brings the datasets its stages read
         and write and everything upstream of them. Every dataset brings the pipelines whose
         stages wrote it and the models that generated or judged it; every pipeline its
-        stages, their models and datasets, and its base model."""
-        datasets: set[str] = set()
-        consumed: set[str] = set()  # datasets whose readers matter (seeds and downstream)
-        pipelines: set[str] = set()
-        for seed in seeds:
-            node = self.nodes.get(seed)
-            if node is None:
-                continue
-            if node.kind == "pipeline":
-                pipelines.add(seed)
-                for stage in self.out_edges(seed, STAGE):
-                    for ds in [e.src for e in self.in_edges(stage.dst, INPUT)] + [
-                        e.dst for e in self.out_edges(stage.dst, OUTPUT)
-                    ]:
-                        datasets |= {ds} | self.upstream(ds)
-            elif node.kind == "dataset":
-                down = self.downstream(seed)
-                datasets |= {seed} | self.upstream(seed) | down
-                consumed |= {seed} | down
-        for ds in datasets:
-            stages = [e.src for e in self.in_edges(ds, OUTPUT)]
-            if ds in consumed:
-                stages += [e.dst for e in self.out_edges(ds, INPUT)]
-            pipelines.update(pipeline_node(st.split(":", 1)[1].partition("/")[0]) for st in stages)
-        keep = set(datasets) | {p for p in pipelines if p in self.nodes}
-        for pipe in pipelines:
-            keep.update(e.src for e in self.in_edges(pipe, BASE))
-            for stage in self.out_edges(pipe, STAGE):
-                keep.add(stage.dst)
-                keep.update(e.src for e in self.in_edges(stage.dst))
-                keep.update(e.dst for e in self.out_edges(stage.dst))
-        for ds in datasets:
-            keep.update(e.src for e in self.in_edges(ds) if e.kind in (GENERATED, JUDGED))
+        stages, their models and datasets, and its base model (:mod:`.focus`)."""
+        from synthgov.lineage.focus import focus_nodes  # only for drawings
+
+        keep = focus_nodes(self, seeds)
         nodes = {k: v for k, v in self.nodes.items() if k in keep}
         return LineageGraph(nodes, [e for e in self.edges if e.src in keep and e.dst in keep])
 
@@ -320,100 +277,6 @@ class LineageGraph:
                 if parent not in self._depth and parent not in on_path:
                     stack.append((parent, False))
         return self._depth[dataset]
-
-
-def _card_edges(doc: Document, nodes: dict[str, Node], edges: list[Edge]) -> None:
-    me = dataset_node(doc.id or "")
-    sources = doc.data.get("sources")
-    if isinstance(sources, list):
-        for i, src in enumerate(sources):
-            if isinstance(src, Mapping) and isinstance(src.get("dataset"), str):
-                other = dataset_node(src["dataset"])
-                _ensure_dataset(nodes, src["dataset"])
-                edges.append(Edge(other, me, SOURCE, doc, ("sources", i, "dataset")))
-    generation = doc.data.get("generation")
-    if isinstance(generation, list):
-        for i, use in enumerate(generation):
-            if not isinstance(use, Mapping):
-                continue
-            mid = model_ref_id(use.get("model"))
-            if mid:
-                _ensure_model(nodes, mid)
-                role = use.get("role") if isinstance(use.get("role"), str) else ""
-                role = role or "generator"
-                edges.append(
-                    Edge(
-                        model_node(mid),
-                        me,
-                        GENERATED,
-                        doc,
-                        ("generation", i, "model"),
-                        {"role": role, "rows": use.get("rows"), "ref": use.get("model")},
-                    )
-                )
-    judge = doc.get(("validation", "judge", "model"))
-    mid = model_ref_id(judge)
-    if mid:
-        _ensure_model(nodes, mid)
-        edges.append(
-            Edge(model_node(mid), me, JUDGED, doc, ("validation", "judge", "model"), {"ref": judge})
-        )
-
-
-def _pipeline_edges(doc: Document, nodes: dict[str, Node], edges: list[Edge]) -> None:
-    pid = doc.id or ""
-    me = pipeline_node(pid)
-    primary = model_ref_id(doc.get(("primary_model", "id")))
-    nodes.setdefault(me, Node(me, "pipeline", pid, detail=primary or ""))
-    base = doc.get(("primary_model", "base"))
-    mid = model_ref_id(base)
-    if mid:
-        _ensure_model(nodes, mid)
-        edges.append(Edge(model_node(mid), me, BASE, doc, ("primary_model", "base"), {"ref": base}))
-    stages = doc.data.get("stages")
-    if not isinstance(stages, list):
-        return
-    for i, stage in enumerate(stages):
-        if not isinstance(stage, Mapping) or not isinstance(stage.get("id"), str):
-            continue
-        sid = stage_node(pid, stage["id"])
-        stype = stage.get("type") if isinstance(stage.get("type"), str) else ""
-        label = f"{stage['id']} ({stype})" if stype and stype != stage["id"] else stage["id"]
-        nodes.setdefault(sid, Node(sid, "stage", label))
-        edges.append(Edge(me, sid, STAGE, doc, ("stages", i), {"type": stype}))
-        mid = model_ref_id(stage.get("model"))
-        if mid:
-            _ensure_model(nodes, mid)
-            edges.append(
-                Edge(
-                    model_node(mid),
-                    sid,
-                    USES,
-                    doc,
-                    ("stages", i, "model"),
-                    {"type": stype, "ref": stage.get("model")},
-                )
-            )
-        for j, ds in _id_list(stage.get("inputs")):
-            _ensure_dataset(nodes, ds)
-            ptr = ("stages", i, "inputs") if j is None else ("stages", i, "inputs", j)
-            edges.append(Edge(dataset_node(ds), sid, INPUT, doc, ptr, {"type": stype}))
-        for j, ds in _id_list(stage.get("outputs")):
-            _ensure_dataset(nodes, ds)
-            ptr = ("stages", i, "outputs") if j is None else ("stages", i, "outputs", j)
-            edges.append(Edge(sid, dataset_node(ds), OUTPUT, doc, ptr, {"type": stype}))
-
-
-def _ensure_dataset(nodes: dict[str, Node], ds_id: str) -> None:
-    key = dataset_node(ds_id)
-    if key not in nodes:
-        nodes[key] = Node(key, "dataset", ds_id, declared=False)
-
-
-def _ensure_model(nodes: dict[str, Node], model_id: str) -> None:
-    key = model_node(model_id)
-    if key not in nodes:
-        nodes[key] = Node(key, "model", model_id)
 
 
 def _strongly_connected(adjacency: Mapping[str, list[str]]) -> dict[str, int]:

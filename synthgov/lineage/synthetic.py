@@ -153,43 +153,69 @@ def _recorded(doc: Document) -> tuple[Evidence, ...]:
 
 def synthetic_status(doc: Document) -> SyntheticStatus:
     """The synthetic status of a dataset card (SPEC section 3, as amended by issue 13)."""
-    data = doc.data
     recorded = _recorded(doc)
-    explicit = data.get("synthetic")
-    if explicit is False:
+    explicit = doc.data.get("synthetic")
+    if explicit is False or (explicit is not True and _no_synthetic_rows(doc)):
         return SyntheticStatus(NONE, recorded, dismissed=True)
-    own: list[Evidence] = []
-    if explicit is True:
-        own.append(Evidence(DECLARED, "synthetic: true", ("synthetic",), doc))
-    comp = data.get("composition")
-    if isinstance(comp, Mapping) and ("synthetic_rows" in comp or "synthetic_fraction" in comp):
-        rows, frac = comp.get("synthetic_rows"), comp.get("synthetic_fraction")
-        if (_number(rows) and rows > 0) or (_number(frac) and frac > 0):
-            key = "synthetic_rows" if "synthetic_rows" in comp else "synthetic_fraction"
-            pointer: Pointer = ("composition", key)
-            own.append(Evidence(DECLARED, f"composition.{key}", pointer, doc))
-        elif explicit is not True:
-            return SyntheticStatus(NONE, recorded, dismissed=True)
-    generation = data.get("generation")
-    if isinstance(generation, list) and generation:
-        for i, use in enumerate(generation):
-            role = use.get("role") if isinstance(use, Mapping) else None
-            role = role if isinstance(role, str) and role else "generator"
-            if doc.source_format == "native" or role in ROW_ROLES:
-                pointer = ("generation", i)
-                own.append(Evidence(DECLARED, "a generation entry", pointer, doc))
-                break
-    elif generation and doc.source_format == "native":
-        own.append(Evidence(DECLARED, "generation", ("generation",), doc))
-    if data.get(LEGACY_HINT_KEY):
-        pointer = (LEGACY_HINT_KEY,)
-        own.append(Evidence(DECLARED, "marked synthetic", pointer, doc))
-    evidence = (*own, *recorded)
+    own = (
+        Evidence(DECLARED, "synthetic: true", ("synthetic",), doc) if explicit is True else None,
+        _composition_evidence(doc),
+        _generation_evidence(doc),
+        _legacy_evidence(doc),
+    )
+    evidence = (*(e for e in own if e is not None), *recorded)
     if any(e.status == DECLARED for e in evidence):
         return SyntheticStatus(DECLARED, evidence)
     if evidence:
         return SyntheticStatus(SUSPECTED, evidence)
     return SyntheticStatus(NONE)
+
+
+def _synthetic_share(doc: Document) -> tuple[str, bool] | None:
+    """(key, whether it is positive) of the composition's synthetic share, if it has one:
+    ``synthetic_rows``, else ``synthetic_fraction``."""
+    comp = doc.data.get("composition")
+    if not isinstance(comp, Mapping) or not (
+        "synthetic_rows" in comp or "synthetic_fraction" in comp
+    ):
+        return None
+    rows, frac = comp.get("synthetic_rows"), comp.get("synthetic_fraction")
+    positive = (_number(rows) and rows > 0) or (_number(frac) and frac > 0)
+    return ("synthetic_rows" if "synthetic_rows" in comp else "synthetic_fraction"), positive
+
+
+def _no_synthetic_rows(doc: Document) -> bool:
+    """The composition says there are no synthetic rows (which dismisses every suspicion)."""
+    share = _synthetic_share(doc)
+    return share is not None and not share[1]
+
+
+def _composition_evidence(doc: Document) -> Evidence | None:
+    share = _synthetic_share(doc)
+    if share is None or not share[1]:
+        return None
+    return Evidence(DECLARED, f"composition.{share[0]}", ("composition", share[0]), doc)
+
+
+def _generation_evidence(doc: Document) -> Evidence | None:
+    """The first generation entry that made rows (any entry in a native file)."""
+    generation = doc.data.get("generation")
+    if not isinstance(generation, list):
+        if generation and doc.source_format == "native":
+            return Evidence(DECLARED, "generation", ("generation",), doc)
+        return None
+    for i, use in enumerate(generation):
+        role = use.get("role") if isinstance(use, Mapping) else None
+        role = role if isinstance(role, str) and role else "generator"
+        if doc.source_format == "native" or role in ROW_ROLES:
+            return Evidence(DECLARED, "a generation entry", ("generation", i), doc)
+    return None
+
+
+def _legacy_evidence(doc: Document) -> Evidence | None:
+    if not doc.data.get(LEGACY_HINT_KEY):
+        return None
+    return Evidence(DECLARED, "marked synthetic", (LEGACY_HINT_KEY,), doc)
 
 
 def is_synthetic(doc: Document) -> bool:

@@ -52,6 +52,25 @@ _LITERAL = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ012345
 _QUANTIFIERS = frozenset("?*{")
 
 
+class _NoNeedle(Exception):
+    """No literal is certain to be in every match: the expression is always compiled."""
+
+
+class _Runs:
+    """Runs of plain characters read so far: the longest finished one and the current one."""
+
+    __slots__ = ("best", "run")
+
+    def __init__(self) -> None:
+        self.best = ""
+        self.run = ""
+
+    def end(self) -> None:
+        if len(self.run) > len(self.best):
+            self.best = self.run
+        self.run = ""
+
+
 def _regex_needle(expr: str) -> str:
     """The longest literal that every match of ``expr`` contains, lower-cased; "" when there
     is none to be sure of (then the expression is always compiled).
@@ -61,66 +80,91 @@ def _regex_needle(expr: str) -> str:
     ``.``, or a quantifier (``a?``, ``a*`` and ``a{0,2}`` drop the ``a``; ``a+`` keeps it
     but ends the run). A top-level ``|`` or a ``(?`` other than ``(?:`` (look-arounds,
     inline flags) gives up."""
-    best, run, depth, i, n = "", "", 0, 0, len(expr)
-
-    def longer(a: str, b: str) -> str:
-        return b if len(b) > len(a) else a
-
-    while i < n:
-        c = expr[i]
-        if c == "\\":
-            nxt = expr[i + 1 : i + 2]
-            i += 2
-            if depth > 0 or not nxt or nxt.isalnum() or (i < n and expr[i] in _QUANTIFIERS):
-                best, run = longer(best, run), ""  # a class (\\d), an anchor, or optional
+    runs = _Runs()
+    depth, i = 0, 0
+    try:
+        while i < len(expr):
+            if expr[i] == "\\":
+                i = _escape(expr, i, depth, runs)
+            elif expr[i] == "[":
+                i = _class_end(expr, i)
+                runs.end()
             else:
-                run += nxt.lower()  # an escaped punctuation character such as \\. or \\-
-            continue
-        if c == "[":
-            j = i + 1
-            if j < n and expr[j] == "^":
-                j += 1
-            if j < n and expr[j] == "]":
-                j += 1
-            while j < n and expr[j] != "]":
-                j += 2 if expr[j] == "\\" else 1
-            if j >= n:
-                return ""
-            i = j + 1
-            best, run = longer(best, run), ""
-            continue
-        if c == "(":
-            if expr.startswith("(?", i) and not expr.startswith("(?:", i):
-                return ""
-            depth += 1
-        elif c == ")":
-            depth -= 1
-            if depth < 0:
-                return ""
-        elif c == "|" and depth == 0:
-            return ""
-        if depth > 0 or c in "()|^$.":
-            best, run = longer(best, run), ""
-        elif c in _QUANTIFIERS:
-            best, run = longer(best, run), ""  # the quantified character was left out
-            if c == "{":
-                close = expr.find("}", i)
-                body = expr[i + 1 : close] if close > 0 else ""
-                if not body or body.count(",") > 1 or not body.replace(",", "").isdigit():
-                    return ""  # a literal brace: read no further than Python would
-                i = close
-        elif c == "+":
-            best, run = longer(best, run), ""
-        elif c in _LITERAL or c in "!\"#%&',;<=>`~":
-            if i + 1 < n and expr[i + 1] in _QUANTIFIERS:
-                best, run = longer(best, run), ""
-            else:
-                run += c.lower()
+                depth = _nesting(expr, i, depth)
+                i = _plain(expr, i, depth, runs) + 1
+    except _NoNeedle:
+        return ""
+    runs.end()
+    return runs.best if runs.best.isascii() else ""
+
+
+def _escape(expr: str, i: int, depth: int, runs: _Runs) -> int:
+    """Read the escape at ``i``; the index after it."""
+    nxt = expr[i + 1 : i + 2]
+    after = i + 2
+    if depth > 0 or not nxt or nxt.isalnum() or expr[after : after + 1] in _QUANTIFIERS:
+        runs.end()  # a class (\\d), an anchor, or optional
+    else:
+        runs.run += nxt.lower()  # an escaped punctuation character such as \\. or \\-
+    return after
+
+
+def _class_end(expr: str, i: int) -> int:
+    """The index after the character class that starts at ``i`` (``[^]...]`` included)."""
+    j, n = i + 1, len(expr)
+    if j < n and expr[j] == "^":
+        j += 1
+    if j < n and expr[j] == "]":
+        j += 1
+    while j < n and expr[j] != "]":
+        j += 2 if expr[j] == "\\" else 1
+    if j >= n:
+        raise _NoNeedle
+    return j + 1
+
+
+def _nesting(expr: str, i: int, depth: int) -> int:
+    """The group depth after the character at ``i``."""
+    c = expr[i]
+    if c == "(":
+        if expr.startswith("(?", i) and not expr.startswith("(?:", i):
+            raise _NoNeedle  # a look-around or inline flags
+        return depth + 1
+    if c == ")":
+        if depth == 0:
+            raise _NoNeedle
+        return depth - 1
+    if c == "|" and depth == 0:
+        raise _NoNeedle  # alternatives at the top: no literal is in all of them
+    return depth
+
+
+def _plain(expr: str, i: int, depth: int, runs: _Runs) -> int:
+    """Read the character at ``i`` (not an escape or class); the index of the last one read."""
+    c = expr[i]
+    if depth > 0 or c in "()|^$.+":
+        runs.end()
+    elif c in _QUANTIFIERS:
+        runs.end()  # the quantified character was left out
+        if c == "{":
+            return _repeat_end(expr, i)
+    elif c in _LITERAL or c in "!\"#%&',;<=>`~":
+        if expr[i + 1 : i + 2] in _QUANTIFIERS:
+            runs.end()
         else:
-            best, run = longer(best, run), ""
-        i += 1
-    best = longer(best, run)
-    return best if best.isascii() else ""
+            runs.run += c.lower()
+    else:
+        runs.end()
+    return i
+
+
+def _repeat_end(expr: str, i: int) -> int:
+    """The index of the ``}`` closing the repetition ``{m,n}`` that starts at ``i``."""
+    close = expr.find("}", i)
+    body = expr[i + 1 : close] if close > 0 else ""
+    if not body or body.count(",") > 1 or not body.replace(",", "").isdigit():
+        raise _NoNeedle  # a literal brace: read no further than Python would
+    return close
 
 
 def _glob_needle(glob: str) -> str:

@@ -1,6 +1,11 @@
 """Model registry: which provider and family a model id belongs to, its lineage, whether the id
 is pinned, and the terms that govern its outputs (SPEC sections 3.1 and 4).
 
+This module holds the lookup: :class:`ModelRegistry` (ordered entries, first match wins),
+resolution of a reference to a :class:`ModelInfo`, pinning and :func:`related`. The data
+types are in :mod:`.types`, reading and validating registry data in :mod:`.loading`, id
+parsing in :mod:`.ids` and ``match`` patterns in :mod:`.patterns`.
+
 The built-in data lives in ``synthgov/data/models.yaml`` (its header documents the format).
 Nothing here does I/O except :meth:`ModelRegistry.builtin`, which reads that packaged file.
 A registry is immutable once built; :meth:`ModelRegistry.extended` returns a new one with
@@ -16,9 +21,7 @@ Typical use::
 
 from __future__ import annotations
 
-import re
 from collections.abc import Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
@@ -33,15 +36,35 @@ from synthgov.models.ids import (
     pin_hint,
     snapshot_kind,
 )
+from synthgov.models.loading import (
+    FORMAT_VERSION,
+    parse_entry,
+    parse_family,
+    parse_route_terms,
+    parse_terms,
+    yaml_data,
+)
 from synthgov.models.patterns import (
-    NEEDLES_KEY,
     LazyPattern,
     _regex_needle,
     _with_needles,
     compile_pattern,
     pattern_needle,
 )
+from synthgov.models.types import (
+    COMPARE_MODES,
+    CONFIDENCE,
+    OUTPUTS_TRAINING,
+    UNKNOWN_FAMILY_PREFIX,
+    UNKNOWN_PROVIDER,
+    Family,
+    ModelEntry,
+    ModelInfo,
+    Terms,
+)
 
+# the registry's data types (models.types) and patterns (models.patterns) are re-exported:
+# callers import them here
 __all__ = [
     "COMPARE_MODES",
     "CONFIDENCE",
@@ -61,272 +84,7 @@ __all__ = [
     "related",
 ]
 
-FORMAT_VERSION = 1
-OUTPUTS_TRAINING = ("allowed", "conditional", "restricted")
-CONFIDENCE = ("verified", "reported")
-# the former `evidence` key (still read from config and plugins): how it maps to confidence
-_EVIDENCE_TO_CONFIDENCE = {
-    "verified": "verified",
-    "secondary": "reported",
-    "unverified": "reported",
-}
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-UNKNOWN_PROVIDER = "unknown"
-UNKNOWN_FAMILY_PREFIX = "unknown:"
-COMPARE_MODES = ("lineage", "provider")
-
-_ENTRY_KEYS = frozenset(
-    {
-        "match",
-        "provider",
-        "family",
-        "derived_from",
-        "pinned",
-        "alias_of",
-        "terms",
-        "note",
-        "deprecated_on",
-        "retired_on",
-        "lifecycle_source",
-    }
-)
-_TERMS_KEYS = frozenset(
-    {
-        "name",
-        "outputs_training",
-        "conditions",
-        "source",
-        "read_on",
-        "confidence",
-        "note",
-        "evidence",
-    }
-)
-_FAMILY_KEYS = frozenset({"provider", "description", "derived_from"})
 _CACHE_LIMIT = 100_000
-
-
-# --------------------------------------------------------------------------- data types
-
-
-@dataclass(frozen=True)
-class Terms:
-    """Whether a provider's terms let its outputs train other models, with the source."""
-
-    id: str
-    name: str
-    outputs_training: str  # allowed | conditional | restricted
-    conditions: str
-    source: str  # URL or repository path of the text read
-    read_on: str  # YYYY-MM-DD: when that text was read
-    confidence: str = ""  # verified (primary text read) | reported (secondary source)
-    note: str = ""  # for verified terms: the clause, quoted briefly; else what was not read
-
-
-@dataclass(frozen=True)
-class Family:
-    """A model family: its provider and the families it derives from."""
-
-    id: str
-    provider: str
-    description: str = ""
-    derived_from: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class ModelEntry:
-    """A registry entry: the ids it matches and what they resolve to."""
-
-    patterns: tuple[LazyPattern, ...]
-    provider: str
-    family: str
-    derived_from: tuple[str, ...] = ()
-    pinned: bool | None = None  # None: decided from the id (date suffix)
-    terms: str | None = None
-    source: str = "builtin"
-    alias_of: str | None = None  # the snapshot a moving alias points at (as of read_on)
-    note: str = ""
-    deprecated_on: str | None = None  # YYYY-MM-DD, as the provider publishes it
-    retired_on: str | None = None  # YYYY-MM-DD: the id stops working
-    lifecycle_source: str = ""  # URL of the provider's deprecation page
-
-    def matches(self, normalized: str) -> bool:
-        return any(p.search(normalized) for p in self.patterns)
-
-
-@dataclass(frozen=True)
-class ModelInfo:
-    """A model reference resolved against the registry."""
-
-    id: str  # as written
-    normalized: str
-    known: bool
-    provider: str  # "unknown" when neither the registry nor the reference says
-    family: str  # "unknown:<normalized id>" for unknown models (their own lineage)
-    lineage: frozenset[str]
-    pinned: bool
-    pin_reason: str
-    terms: Terms | None
-    revision: str | None = None
-    providers: frozenset[str] = frozenset()  # providers of every family in the lineage
-    entry_source: str | None = None  # "builtin", "config", ...; None when no entry matched
-    alias_of: str | None = None  # the snapshot a moving alias points at
-    pin_hint: str = ""  # how to pin it, when it is not pinned
-    route: str | None = None  # service the id was routed through (bedrock, azure, ...)
-    fine_tune_of: str | None = None  # OpenAI fine-tunes: the base model id
-    deprecated_on: str | None = None
-    retired_on: str | None = None
-    lifecycle_source: str = ""
-
-
-def _str_tuple(value: Any, where: str, key: str) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    items = [value] if isinstance(value, str) else value
-    if not isinstance(items, list | tuple) or not all(isinstance(i, str) and i for i in items):
-        raise RegistryError(f"{where}: {key} must be a string or a list of strings")
-    return tuple(items)
-
-
-def _opt_str(raw: Mapping[str, Any], key: str, where: str) -> str | None:
-    value = raw.get(key)
-    if value is None or value == "":
-        return None
-    if not isinstance(value, str):
-        raise RegistryError(f"{where}: {key} must be a string")
-    return value
-
-
-def _check_keys(raw: Any, allowed: frozenset[str], where: str) -> Mapping[str, Any]:
-    if not isinstance(raw, Mapping):
-        raise RegistryError(f"{where}: must be a mapping")
-    extra = sorted(str(k) for k in raw if k not in allowed and not str(k).startswith("x-"))
-    if extra:
-        raise RegistryError(f"{where}: unknown key(s) {', '.join(extra)}")
-    return raw
-
-
-def _parse_terms(tid: str, raw: Any, source: str) -> Terms:
-    if isinstance(raw, Terms):
-        return raw
-    where = f"{source}: terms {tid!r}"
-    raw = _check_keys(raw, _TERMS_KEYS, where)
-    outputs = raw.get("outputs_training")
-    if outputs not in OUTPUTS_TRAINING:
-        raise RegistryError(
-            f"{where}: outputs_training must be one of {', '.join(OUTPUTS_TRAINING)}"
-        )
-    read_on = "" if raw.get("read_on") is None else str(raw.get("read_on"))  # YAML dates
-    if read_on and not _DATE.match(read_on):
-        raise RegistryError(f"{where}: read_on must be a date YYYY-MM-DD")
-    confidence = _opt_str(raw, "confidence", where)
-    evidence = _opt_str(raw, "evidence", where)
-    if confidence is None and evidence is not None:
-        confidence = _EVIDENCE_TO_CONFIDENCE.get(evidence)
-        if confidence is None:
-            raise RegistryError(f"{where}: evidence must be verified, secondary or unverified")
-    if confidence is not None and confidence not in CONFIDENCE:
-        raise RegistryError(f"{where}: confidence must be one of {', '.join(CONFIDENCE)}")
-    return Terms(
-        id=tid,
-        name=_opt_str(raw, "name", where) or tid,
-        outputs_training=outputs,
-        conditions=(_opt_str(raw, "conditions", where) or "").strip(),
-        source=_opt_str(raw, "source", where) or "",
-        read_on=read_on,
-        confidence=confidence or "",
-        note=(_opt_str(raw, "note", where) or "").strip(),
-    )
-
-
-def _parse_family(fid: str, raw: Any, source: str) -> Family:
-    if isinstance(raw, Family):
-        return raw
-    where = f"{source}: family {fid!r}"
-    raw = _check_keys(raw if raw is not None else {}, _FAMILY_KEYS, where)
-    return Family(
-        id=fid,
-        provider=_opt_str(raw, "provider", where) or UNKNOWN_PROVIDER,
-        description=_opt_str(raw, "description", where) or "",
-        derived_from=_str_tuple(raw.get("derived_from"), where, "derived_from"),
-    )
-
-
-def _parse_entry(raw: Any, where: str, source: str, families: Mapping[str, Family]) -> ModelEntry:
-    if isinstance(raw, ModelEntry):
-        return raw
-    raw = _check_keys(raw, _ENTRY_KEYS, where)
-    items = _str_tuple(raw.get("match"), where, "match")
-    if not items:
-        raise RegistryError(f"{where}: match is required")
-    needles = raw.get(NEEDLES_KEY) if source == "builtin" else None
-    try:
-        if isinstance(needles, list) and len(needles) == len(items):  # from the snapshot
-            patterns = tuple(
-                compile_pattern(i, str(n)) for i, n in zip(items, needles, strict=True)
-            )
-        else:
-            patterns = tuple(compile_pattern(item) for item in items)
-        if source != "builtin":  # user patterns: compiled now (fail closed), no pre-check
-            patterns = tuple(LazyPattern(p.pattern) for p in patterns)
-            for pattern in patterns:
-                pattern.compiled()
-    except re.error as exc:
-        raise RegistryError(f"{where}: invalid pattern: {exc}") from None
-    family = _opt_str(raw, "family", where)
-    if family is None:
-        raise RegistryError(f"{where}: family is required")
-    pinned = raw.get("pinned")
-    if pinned is not None and not isinstance(pinned, bool):
-        raise RegistryError(f"{where}: pinned must be true or false")
-    known_family = families.get(family)
-    provider = _opt_str(raw, "provider", where) or (
-        known_family.provider if known_family else UNKNOWN_PROVIDER
-    )
-    return ModelEntry(
-        patterns=patterns,
-        provider=provider,
-        family=family,
-        derived_from=_str_tuple(raw.get("derived_from"), where, "derived_from"),
-        pinned=pinned,
-        terms=_opt_str(raw, "terms", where),
-        source=source,
-        alias_of=_opt_str(raw, "alias_of", where),
-        note=(_opt_str(raw, "note", where) or "").strip(),
-        deprecated_on=_opt_date(raw, "deprecated_on", where),
-        retired_on=_opt_date(raw, "retired_on", where),
-        lifecycle_source=_opt_str(raw, "lifecycle_source", where) or "",
-    )
-
-
-def _opt_date(raw: Mapping[str, Any], key: str, where: str) -> str | None:
-    value = raw.get(key)
-    if value is None or value == "":
-        return None
-    text = str(value)  # a YAML date object becomes ISO text
-    if not _DATE.match(text):
-        raise RegistryError(f"{where}: {key} must be a date YYYY-MM-DD")
-    return text
-
-
-def _route_terms(raw: Any, source: str) -> dict[str, dict[str, str]]:
-    """``route_terms``: route -> {terms id -> terms id that applies on that route}."""
-    if raw is None:
-        return {}
-    ok = isinstance(raw, Mapping) and all(
-        isinstance(t, Mapping) and all(isinstance(x, str) for kv in t.items() for x in kv)
-        for t in raw.values()
-    )
-    if not ok:
-        raise RegistryError(f"{source}: route_terms must map a route to {{terms id: terms id}}")
-    return {str(k): dict(v) for k, v in raw.items()}
-
-
-def _yaml_data(text: str) -> Any:
-    import yaml
-
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return yaml.load(text, Loader=loader)  # noqa: S506
 
 
 def _ref_fields(ref: str | Mapping[str, Any]) -> tuple[str, str | None, str | None, str | None]:
@@ -386,14 +144,12 @@ class ModelRegistry:
 
         raw = package_bytes("synthgov.data", "models.yaml") or b""
         # building ~50 KB of YAML into objects costs ~20 ms; its JSON snapshot ~1 ms
-        data = json_snapshot(
-            "registry", raw, lambda: _with_needles(_yaml_data(raw.decode("utf-8")))
-        )
+        data = json_snapshot("registry", raw, lambda: _with_needles(yaml_data(raw.decode("utf-8"))))
         return cls.from_data(data, source="builtin")
 
     @classmethod
     def from_yaml(cls, text: str, source: str = "builtin") -> ModelRegistry:
-        return cls.from_data(_yaml_data(text), source=source)
+        return cls.from_data(yaml_data(text), source=source)
 
     @classmethod
     def from_data(cls, data: Any, source: str = "builtin") -> ModelRegistry:
@@ -406,7 +162,7 @@ class ModelRegistry:
         if not isinstance(models, list):
             raise RegistryError(f"{source}: models must be a list")
         built = empty.extended(models, data.get("terms"), source, data.get("families"))
-        route_terms = _route_terms(data.get("route_terms"), source)
+        route_terms = parse_route_terms(data.get("route_terms"), source)
         if not route_terms:
             return built
         return cls(built._entries, built._terms, built._families, built._read_on, route_terms)
@@ -427,14 +183,14 @@ class ModelRegistry:
                 raise RegistryError(f"{source}: {name} must be a mapping")
         merged_families = dict(self._families)
         merged_families.update(
-            (str(k), _parse_family(str(k), v, source)) for k, v in (families or {}).items()
+            (str(k), parse_family(str(k), v, source)) for k, v in (families or {}).items()
         )
         merged_terms = dict(self._terms)
         merged_terms.update(
-            (str(k), _parse_terms(str(k), v, source)) for k, v in (terms or {}).items()
+            (str(k), parse_terms(str(k), v, source)) for k, v in (terms or {}).items()
         )
         new_entries = [
-            _parse_entry(raw, f"{source}: models[{i}]", source, merged_families)
+            parse_entry(raw, f"{source}: models[{i}]", source, merged_families)
             for i, raw in enumerate(entries)
         ]
         return ModelRegistry(

@@ -77,7 +77,7 @@ def load_config(
     """Read the config at ``path`` (or the defaults when None) and validate it."""
     if path is None:
         return Config(path=None, root=cwd)
-    from synthgov.policy.resolve import default_reader
+    from synthgov.policy.layers import default_reader
 
     read = reader or default_reader
     raw = read(path)

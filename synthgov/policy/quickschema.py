@@ -27,16 +27,26 @@ the shipped schemas with generated and mutated instances, ``tests/test_quicksche
   :func:`synthgov.policy.regexcost.subject_limit`): ``re`` backtracks, and a pull request chooses
   the strings;
 - JSON equality for ``enum``, ``const`` and ``uniqueItems`` (``1 == 1.0``, ``true != 1``).
+
+What counts as plain JSON data, JSON equality and JSON types are in :mod:`.jsonvalues`;
+this module walks the schema keyword by keyword.
 """
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Mapping
 from typing import Any
 
 from synthgov.core.lazyre import LazyRegex
+from synthgov.policy.jsonvalues import (
+    MAX_DEPTH,
+    Undecided,
+    has_type,
+    is_number,
+    json_equal,
+    plain_json,
+)
 
 Verdict = bool | None
 
@@ -98,12 +108,6 @@ _PATTERN_SYNTAX = LazyRegex(
     re.DOTALL,
 )
 _PRINTABLE = LazyRegex(r"[ -~]*")
-_INT_LIMIT = 1 << 53  # numbers compare exactly below this in both implementations
-_MAX_DEPTH = 256
-
-
-class _Unknown(Exception):
-    """The proof cannot go on: the answer is None."""
 
 
 def prove_valid(schema: Any, instance: Any, patterns: dict[str, Any] | None = None) -> Verdict:
@@ -112,73 +116,25 @@ def prove_valid(schema: Any, instance: Any, patterns: dict[str, Any] | None = No
     ``patterns`` caches compiled ``pattern`` expressions between calls (keep one per schema).
     """
     try:
-        _plain_json(instance, 0)
+        plain_json(instance, 0)
         return _Prover(schema, {} if patterns is None else patterns).check(schema, instance, 0)
-    except (_Unknown, RecursionError, re.error):
+    except (Undecided, RecursionError, re.error):
         return None
 
 
-def _plain_json(value: Any, depth: int) -> None:
-    if depth > _MAX_DEPTH:
-        raise _Unknown
-    kind = type(value)
-    if kind is str:
-        if not value.isascii():
-            try:
-                value.encode("utf-8")
-            except UnicodeEncodeError:
-                raise _Unknown from None
-    elif kind is dict:
-        for key, item in value.items():
-            if type(key) is not str:
-                raise _Unknown
-            _plain_json(key, depth + 1)
-            _plain_json(item, depth + 1)
-    elif kind is list or kind is tuple:
-        for item in value:
-            _plain_json(item, depth + 1)
-    elif kind is int:
-        if not -_INT_LIMIT <= value < _INT_LIMIT:
-            raise _Unknown
-    elif kind is float:
-        if not math.isfinite(value):
-            raise _Unknown
-    elif value is not None and kind is not bool:
-        raise _Unknown
+_APPLICATORS = frozenset({"$ref", "allOf", "anyOf", "oneOf", "not", "if", "then", "else"})
 
 
-def _is_number(value: Any) -> bool:
-    return type(value) is int or type(value) is float
-
-
-def _json_equal(a: Any, b: Any) -> bool:
-    if _is_number(a) and _is_number(b):
-        return bool(a == b)
-    if type(a) is bool or type(b) is bool:
-        return a is b
-    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
-        return len(a) == len(b) and all(_json_equal(x, y) for x, y in zip(a, b, strict=True))
-    if isinstance(a, dict) and isinstance(b, dict):
-        return a.keys() == b.keys() and all(_json_equal(a[k], b[k]) for k in a)
-    return type(a) is type(b) and bool(a == b)
-
-
-def _has_type(value: Any, name: Any) -> bool:
-    if name == "object":
-        return type(value) is dict
-    if name == "array":
-        return type(value) is list or type(value) is tuple
-    if name == "string":
-        return type(value) is str
-    if name == "integer":
-        return type(value) is int or (type(value) is float and value.is_integer())
-    if name == "number":
-        return _is_number(value)
-    if name == "boolean":
-        return type(value) is bool
-    if name == "null":
-        return value is None
-    raise _Unknown
+def _any_type(keyword: str, arg: Any, value: Any) -> bool:
+    """``type``, ``enum`` and ``const``: keywords that apply to a value of any type."""
+    if keyword == "type":
+        names = arg if isinstance(arg, list) else [arg]
+        return any([has_type(value, name) for name in names])
+    if keyword == "enum":
+        if not isinstance(arg, list):
+            raise Undecided
+        return any(json_equal(value, option) for option in arg)
+    return json_equal(value, arg)
 
 
 class _Prover:
@@ -187,15 +143,15 @@ class _Prover:
         self.patterns = patterns
 
     def check(self, schema: Any, value: Any, depth: int) -> bool:
-        """Valid or not; raises _Unknown when that cannot be told."""
+        """Valid or not; raises Undecided when that cannot be told."""
         if schema is True:
             return True
         if schema is False:
             return False
-        if not isinstance(schema, Mapping) or depth > _MAX_DEPTH:
-            raise _Unknown
+        if not isinstance(schema, Mapping) or depth > MAX_DEPTH:
+            raise Undecided
         if depth and "$id" in schema:
-            raise _Unknown
+            raise Undecided
         verdict = True
         for keyword, arg in schema.items():
             if keyword in _MODELLED:
@@ -203,21 +159,31 @@ class _Prover:
                     verdict = False  # keep going: a later keyword may be unknown
             elif keyword not in _ANNOTATIONS and not (depth == 0 and keyword == "$id"):
                 if not keyword.startswith("x-"):
-                    raise _Unknown
+                    raise Undecided
         return verdict
 
     def _keyword(
         self, keyword: str, arg: Any, schema: Mapping[str, Any], value: Any, d: int
     ) -> bool:
-        if keyword == "type":
-            names = arg if isinstance(arg, list) else [arg]
-            return any([_has_type(value, name) for name in names])
-        if keyword == "enum":
-            if not isinstance(arg, list):
-                raise _Unknown
-            return any(_json_equal(value, option) for option in arg)
-        if keyword == "const":
-            return _json_equal(value, arg)
+        if keyword in _APPLICATORS:
+            return self._applicator(keyword, arg, schema, value, d)
+        if keyword in ("type", "enum", "const"):
+            return _any_type(keyword, arg, value)
+        if type(value) is dict:
+            return self._object(keyword, arg, schema, value, d)
+        if type(value) is list or type(value) is tuple:
+            return self._array(keyword, arg, schema, value, d)
+        if type(value) is str:
+            return self._string(keyword, arg, value)
+        if is_number(value):
+            return self._number(keyword, arg, value)
+        self._shape(keyword, arg)
+        return True
+
+    def _applicator(
+        self, keyword: str, arg: Any, schema: Mapping[str, Any], value: Any, d: int
+    ) -> bool:
+        """A keyword that applies subschemas to the value itself."""
         if keyword == "$ref":
             return self.check(self._resolve(arg), value, d + 1)
         if keyword == "allOf":
@@ -231,19 +197,10 @@ class _Prover:
         if keyword == "if":
             branch = schema.get("then" if self.check(arg, value, d + 1) else "else", True)
             return self.check(branch, value, d + 1)
-        if keyword in ("then", "else"):
-            if "if" not in schema:
-                self.check(arg, value, d + 1)  # still walked, for unknown keywords
-            return True  # applied by "if"
-        if type(value) is dict:
-            return self._object(keyword, arg, schema, value, d)
-        if type(value) is list or type(value) is tuple:
-            return self._array(keyword, arg, schema, value, d)
-        if type(value) is str:
-            return self._string(keyword, arg, value)
-        if _is_number(value):
-            return self._number(keyword, arg, value)
-        self._shape(keyword, arg)
+        # "then" and "else" are applied by "if"; without one they are still walked, for
+        # unknown keywords
+        if "if" not in schema:
+            self.check(arg, value, d + 1)
         return True
 
     def _object(
@@ -295,12 +252,12 @@ class _Prover:
             return len(value) <= self._count(arg)
         if keyword == "uniqueItems":
             if type(arg) is not bool:
-                raise _Unknown
+                raise Undecided
             if not arg:
                 return True
             items = list(value)
             return all(
-                not _json_equal(items[i], items[j])
+                not json_equal(items[i], items[j])
                 for i in range(len(items))
                 for j in range(i + 1, len(items))
             )
@@ -319,8 +276,8 @@ class _Prover:
 
     def _number(self, keyword: str, arg: Any, value: float) -> bool:
         if keyword in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
-            if not _is_number(arg):
-                raise _Unknown
+            if not is_number(arg):
+                raise Undecided
             if keyword == "minimum":
                 return value >= arg
             if keyword == "maximum":
@@ -347,33 +304,33 @@ class _Prover:
                 self._schema_like(sub)
         elif keyword == "required":
             if not all(type(name) is str for name in self._list(arg)):
-                raise _Unknown
+                raise Undecided
         elif keyword == "pattern":
             self._compiled(arg)
         elif keyword in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
-            if not _is_number(arg):
-                raise _Unknown
+            if not is_number(arg):
+                raise Undecided
         elif keyword == "uniqueItems":
             if type(arg) is not bool:
-                raise _Unknown
+                raise Undecided
         else:  # the counts
             self._count(arg)
 
     @staticmethod
     def _schema_like(arg: Any) -> None:
         if not (type(arg) is bool or isinstance(arg, Mapping)):
-            raise _Unknown
+            raise Undecided
 
     @staticmethod
     def _list(arg: Any) -> list[Any]:
         if not isinstance(arg, list):
-            raise _Unknown
+            raise Undecided
         return arg
 
     @staticmethod
     def _map(arg: Any) -> Mapping[str, Any]:
         if not isinstance(arg, Mapping):
-            raise _Unknown
+            raise Undecided
         return arg
 
     @staticmethod
@@ -381,7 +338,7 @@ class _Prover:
         if type(arg) is float and arg.is_integer():
             arg = int(arg)
         if type(arg) is not int or arg < 0:
-            raise _Unknown
+            raise Undecided
         return arg
 
     def _compiled(self, pattern: Any) -> tuple[Any, int]:
@@ -389,33 +346,33 @@ class _Prover:
         found = self.patterns.get(pattern) if type(pattern) is str else None
         if found is None:
             if type(pattern) is not str or not _PATTERN_SYNTAX.fullmatch(pattern):
-                raise _Unknown
+                raise Undecided
             from synthgov.policy.regexcost import subject_limit
 
             # a pattern re could take exponential time on goes to jsonschema-rs
             limit = subject_limit(pattern)
             found = self.patterns[pattern] = (re.compile(pattern) if limit else None, limit)
         if not found[1]:
-            raise _Unknown
+            raise Undecided
         return found
 
     def _search(self, pattern: Any, subject: str) -> bool:
         compiled, limit = self._compiled(pattern)
         if len(subject) > limit or not _PRINTABLE.fullmatch(subject):
-            raise _Unknown
+            raise Undecided
         return compiled.search(subject) is not None
 
     def _resolve(self, ref: Any) -> Any:
         if type(ref) is not str or not ref.startswith("#"):
-            raise _Unknown
+            raise Undecided
         target = self.root
         if ref == "#":
             return target
         if not ref.startswith("#/") or ref == "#/" or "%" in ref:
-            raise _Unknown
+            raise Undecided
         for part in ref[2:].split("/"):
             part = part.replace("~1", "/").replace("~0", "~")
             if not isinstance(target, Mapping) or part not in target:
-                raise _Unknown
+                raise Undecided
             target = target[part]
         return target

@@ -1,6 +1,6 @@
 """The lineage graph as inline SVG: a layered left-to-right layout computed in Python.
 
-Nodes, labels, classes and the edges to draw come from :mod:`synthgov.lineage.render` (the
+Nodes, labels, classes and the edges to draw come from :mod:`synthgov.lineage.layout` (the
 layout that the Mermaid and DOT renderings share), so the three drawings agree on what the
 graph holds and what is highlighted. This module adds coordinates:
 
@@ -26,10 +26,7 @@ from html import escape
 
 from synthgov.core.types import Finding, Severity
 from synthgov.lineage.graph import LineageGraph, Node
-from synthgov.lineage.render import (  # the layout the Mermaid and DOT drawings share
-    ModelDescriber,
-    _Layout,
-)
+from synthgov.lineage.layout import Layout, ModelDescriber  # shared with Mermaid and DOT
 
 NODE_W = 200
 NODE_H = 46
@@ -111,7 +108,7 @@ def wrap_rows(sizes: Sequence[int], aspect: float = ASPECT) -> int:
     return rows
 
 
-def place(layout: _Layout) -> tuple[list[Placed], int, int]:
+def place(layout: Layout) -> tuple[list[Placed], int, int]:
     order = [n.id for n in layout.nodes]
     position = {n: i for i, n in enumerate(order)}
     succ: dict[str, list[str]] = defaultdict(list)
@@ -169,7 +166,7 @@ def render_svg(
     describe_model: ModelDescriber | None = None,
 ) -> GraphSvg:
     """The SVG of ``graph``; ``anchors`` maps node ids to the id of their report section."""
-    layout = _Layout(graph, tuple(findings), describe_model)
+    layout = Layout(graph, tuple(findings), describe_model)
     if not layout.nodes:
         empty = (
             '<svg xmlns="http://www.w3.org/2000/svg" id="graph-svg" viewBox="0 0 400 60" '
@@ -238,7 +235,7 @@ def _worst_by_node(findings: Sequence[Finding], anchors: dict[str, str]) -> dict
 
 
 def _node_svg(
-    layout: _Layout, p: Placed, anchors: dict[str, str], worst: dict[str, Severity]
+    layout: Layout, p: Placed, anchors: dict[str, str], worst: dict[str, Severity]
 ) -> str:
     node = p.node
     lines = layout.lines(node)
