@@ -250,33 +250,46 @@ class LineageGraph:
         return result
 
     def synthetic_depth(self, dataset: str) -> int:
-        """0 for real data; 1 + the largest depth among its sources for synthetic data."""
+        """0 for real data; 1 + the largest depth among its sources for synthetic data.
+
+        Sources on a cycle with the dataset (SG006 reports the cycle) do not count: the
+        depth is that of the cycle's way out, the same whichever dataset is asked first
+        (a commit-time run asks about a few datasets, a full run about all of them)."""
         if dataset in self._depth:
             return self._depth[dataset]
-        # iterative post-order; nodes on the current path count as depth 0 (cycles: SG006)
-        on_path: set[str] = set()
+        component = self._unknown_components(dataset)
         stack: list[tuple[str, bool]] = [(dataset, False)]
-        while stack:
+        while stack:  # iterative post-order over the sources outside each dataset's cycle
             node, expanded = stack.pop()
             if node in self._depth:
                 continue
-            if expanded:
-                on_path.discard(node)
-                info = self.nodes.get(node)
-                if info is None or not info.synthetic:
-                    self._depth[node] = 0
-                else:
-                    best = max(
-                        (self._depth.get(p, 0) for p, _ in self.derivations_into(node)), default=0
-                    )
-                    self._depth[node] = 1 + best
+            outside = [
+                p for p, _ in self.derivations_into(node) if component.get(p) != component[node]
+            ]
+            if not expanded:
+                stack.append((node, True))
+                stack.extend((p, False) for p in outside if p not in self._depth)
                 continue
-            on_path.add(node)
-            stack.append((node, True))
-            for parent, _ in self.derivations_into(node):
-                if parent not in self._depth and parent not in on_path:
-                    stack.append((parent, False))
+            info = self.nodes.get(node)
+            if info is None or not info.synthetic:
+                self._depth[node] = 0
+            else:
+                self._depth[node] = 1 + max((self._depth[p] for p in outside), default=0)
         return self._depth[dataset]
+
+    def _unknown_components(self, dataset: str) -> dict[str, int]:
+        """Cycle components of the ancestors of ``dataset`` whose depth is not known yet.
+        A dataset whose depth is known shares no cycle with one whose depth is not (its
+        depth was computed with all its ancestors), so the known ones are left out."""
+        parents: dict[str, list[str]] = {}
+        todo = [dataset]
+        while todo:
+            node = todo.pop()
+            if node in parents:
+                continue
+            parents[node] = [p for p, _ in self.derivations_into(node) if p not in self._depth]
+            todo.extend(parents[node])
+        return _strongly_connected(parents)
 
 
 def _strongly_connected(adjacency: Mapping[str, list[str]]) -> dict[str, int]:
