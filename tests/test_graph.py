@@ -10,9 +10,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
 from synthgov.app.runner import CheckOptions, prepare, run_check
-from synthgov.core.types import Document
+from synthgov.core.types import DATASET_CARD, Document
 from synthgov.lineage.graph import (
     GENERATED,
     INPUT,
@@ -27,6 +29,7 @@ from synthgov.lineage.graph import (
 from synthgov.lineage.render import render
 from synthgov.lineage.roles import card_checkers, generators, pipeline_roles
 from tests.conftest import ROOT, run_cli, write_tree
+from tests.test_robustness import FUZZ
 
 ACME = ROOT / "examples" / "acme"
 VIOLATIONS = ROOT / "examples" / "violations"
@@ -323,3 +326,59 @@ def test_graph_of_named_files_shows_their_lineage_only() -> None:
     } <= nodes
     assert "dataset:support-intents-gen3" not in nodes
     assert "pipeline:support-bot-mistral-judge" not in nodes
+
+
+def _derived(sources: dict[str, list[str]], synthetic: set[str]) -> LineageGraph:
+    """The graph of in-memory cards: ``sources`` maps a dataset id to the ids it derives
+    from; the ids in ``synthetic`` declare a generator model."""
+    docs = []
+    for name, parents in sources.items():
+        data: dict[str, object] = {
+            "apiVersion": "synthgov/v1",
+            "kind": "DatasetCard",
+            "metadata": {"id": name},
+            "sources": [{"dataset": p} for p in parents],
+        }
+        if name in synthetic:
+            data["generation"] = [{"model": "gpt-4o-2024-08-06"}]
+        docs.append(Document(f"{name}.yaml", DATASET_CARD, data))
+    return LineageGraph.build(docs)
+
+
+def _first_asked(sources: dict[str, list[str]], synthetic: set[str]) -> dict[str, int]:
+    """Each dataset's depth when it is the first question a fresh graph answers."""
+    return {n: _derived(sources, synthetic).synthetic_depth(dataset_node(n)) for n in sources}
+
+
+def test_synthetic_depth_on_a_cycle_does_not_depend_on_the_order_asked() -> None:
+    # the index's random-edit case (issue 15): finance -> code -> ads -> finance, code also
+    # derives from search; a drawing asked about code before finance and got depth 2
+    sources = {"finance": ["code"], "code": ["ads", "search"], "ads": ["finance"], "search": []}
+    synthetic = {"finance", "code"}
+    expected = {"finance": 1, "code": 1, "ads": 0, "search": 0}
+    assert _first_asked(sources, synthetic) == expected
+    for order in (["code", "finance"], ["ads", "finance"], ["finance", "code"]):
+        graph = _derived(sources, synthetic)
+        assert {n: graph.synthetic_depth(dataset_node(n)) for n in order} == {
+            n: expected[n] for n in order
+        }
+
+
+@FUZZ
+@given(
+    edges=st.lists(st.tuples(st.integers(0, 6), st.integers(0, 6)), max_size=14),
+    synthetic=st.sets(st.integers(0, 6)),
+    order=st.permutations(range(7)),
+)
+def test_synthetic_depth_is_the_same_whatever_was_asked_before(
+    edges: list[tuple[int, int]], synthetic: set[int], order: list[int]
+) -> None:
+    """A graph's memo never changes an answer: a full run, a commit-time run and a drawing
+    ask about datasets in different orders and must read the same depths."""
+    sources: dict[str, list[str]] = {f"d{n}": [] for n in range(7)}
+    for child, parent in edges:
+        sources[f"d{child}"].append(f"d{parent}")
+    marked = {f"d{n}" for n in synthetic}
+    expected = _first_asked(sources, marked)
+    graph = _derived(sources, marked)
+    assert {f"d{n}": graph.synthetic_depth(f"dataset:d{n}") for n in order} == expected

@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from synthgov.app.cachestore import DB_NAME
@@ -53,22 +53,34 @@ def _cache_dir(cache: Path) -> Iterator[None]:
             os.environ["SYNTHGOV_CACHE_DIR"] = previous
 
 
-def _run(repo: Path, cache: Path, paths: tuple[str, ...], **options: Any) -> tuple[str, int, bool]:
-    """(JSON, Markdown and SARIF output, exit code, whether the index chose the context),
+#: the reports compared: the Markdown one draws the lineage graph (and its depths)
+FORMATS = ("json", "markdown", "sarif")
+
+
+def _run(
+    repo: Path,
+    cache: Path,
+    paths: tuple[str, ...],
+    formats: tuple[str, ...] = FORMATS,
+    **options: Any,
+) -> tuple[str, int, bool]:
+    """(the reports in ``formats``, exit code, whether the index chose the context),
     in-process."""
     with _cache_dir(cache):
         opts = CheckOptions(cwd=str(repo), paths=paths, **options)
         setup = prepare(opts)
         result = run_check(opts, setup)
         reporters = setup.registry.reporters
-        text = "\n".join(reporters[f](result.report) for f in ("json", "markdown", "sarif"))
+        text = "\n".join(reporters[f](result.report) for f in formats)
     indexed = type(result.documents).__name__ == "IndexedDocuments"
     return text, result.exit_code, indexed
 
 
-def _same_as_cold(repo: Path, cache: Path, paths: tuple[str, ...]) -> bool:
-    warm, warm_code, indexed = _run(repo, cache, paths)
-    cold, cold_code, _ = _run(repo, cache, paths, use_cache=False)
+def _same_as_cold(
+    repo: Path, cache: Path, paths: tuple[str, ...], formats: tuple[str, ...] = FORMATS
+) -> bool:
+    warm, warm_code, indexed = _run(repo, cache, paths, formats)
+    cold, cold_code, _ = _run(repo, cache, paths, formats, use_cache=False)
     assert warm == cold, f"index run differs from --no-cache for {paths}"
     assert warm_code == cold_code
     return indexed
@@ -181,6 +193,39 @@ def test_a_named_data_file_takes_the_full_path(repo: Path, tmp_path: Path) -> No
     assert not _same_as_cold(repo, cache, paths)
 
 
+def _retarget(card: Path, peer: Path) -> None:
+    data = _load(card)
+    data["sources"] = [{"dataset": _load(peer)["metadata"]["id"]}]
+    _dump(card, data)
+
+
+def test_a_cycle_drawn_after_an_index_run_matches_the_full_run(tmp_path: Path) -> None:
+    """The random-edit case of issue 15, both ways round: finance -> code -> ads -> finance
+    (code also derives from search; ads is real data). The drawing of an index run asks the
+    depths of a fresh full graph in node order; the full run's drawing reads the graph its
+    rules asked first: every depth must be the same either way (Markdown and HTML draw)."""
+    repo = generate_repo(tmp_path / "repo", 12).root
+    cache = tmp_path / "cache"
+    ads, code, finance = _cards(repo)[:3]
+    assert [_load(c)["metadata"]["id"].split("-")[0] for c in (ads, code, finance)] == [
+        "ads",
+        "code",
+        "finance",
+    ]
+    _backdate(repo)
+    _same_as_cold(repo, cache, (_rel(repo, ads),))  # fills the index
+    _retarget(ads, finance)
+    _retarget(finance, code)
+    _backdate(repo)
+    for first, second in ((finance, code), (code, finance)):
+        for card in (first, second):
+            paths = (_rel(repo, card),)
+            _same_as_cold(repo, cache, paths, (*FORMATS, "html"))
+            markdown, _, indexed = _run(repo, cache, paths, ("markdown",))
+            assert indexed and "SG006" in markdown
+            assert "finance-reviews-00008<br/>synthetic, depth 1" in markdown
+
+
 OPS = st.sampled_from(
     ["edit", "drop_owner", "rename_id", "retarget", "duplicate_id", "add", "remove", "move"]
 )
@@ -194,6 +239,8 @@ OPS = st.sampled_from(
         max_size=6,
     )
 )
+# a cycle finance -> code -> ads -> finance: the drawing asked the depths in another order
+@example(steps=[("retarget", 0, 2, False), ("retarget", 2, 1, False)])
 def test_warm_runs_match_cold_runs_through_random_edits(
     steps: list[tuple[str, int, int, bool]],
 ) -> None:

@@ -28,6 +28,11 @@ its other uses (the registry answers questions about models). Where this cannot 
 the run takes the full path: a rule from a plugin, a DVC document (its stages link to cards
 by file path), a named file that is not a document, a folder discovery could not read.
 
+What the reporters draw is not answered from the component: a report's lineage graph is
+built from every document of the run, loaded on first use (:func:`documents_of`), as in a
+full run; graph queries answer the same whatever was asked before (the memoised synthetic
+depths included), so the drawing is the full run's.
+
 Entries are trusted only for native documents (the native loader is a pure function of the
 file); a file read by another loader, or with no document, is read again on every run. A
 file modified within the racy window of the run that indexed it is read again too.

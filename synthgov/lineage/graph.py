@@ -253,34 +253,21 @@ class LineageGraph:
         """0 for real data; 1 + the largest depth among its sources for synthetic data.
 
         Sources on a cycle with the dataset (SG006 reports the cycle) do not count: the
-        depth is that of the cycle's way out, the same whichever dataset is asked first
-        (a commit-time run asks about a few datasets, a full run about all of them)."""
-        if dataset in self._depth:
-            return self._depth[dataset]
-        component = self._unknown_components(dataset)
-        stack: list[tuple[str, bool]] = [(dataset, False)]
-        while stack:  # iterative post-order over the sources outside each dataset's cycle
-            node, expanded = stack.pop()
-            if node in self._depth:
-                continue
-            outside = [
-                p for p, _ in self.derivations_into(node) if component.get(p) != component[node]
-            ]
-            if not expanded:
-                stack.append((node, True))
-                stack.extend((p, False) for p in outside if p not in self._depth)
-                continue
-            info = self.nodes.get(node)
-            if info is None or not info.synthetic:
-                self._depth[node] = 0
-            else:
-                self._depth[node] = 1 + max((self._depth[p] for p in outside), default=0)
+        depth is that of the cycle's way out. The answer does not depend on which datasets
+        were asked about before (a commit-time run asks about a few, a full run about all
+        of them, a drawing about each node it draws): see :meth:`_fill_depths`."""
+        if dataset not in self._depth:
+            self._fill_depths(dataset)
         return self._depth[dataset]
 
-    def _unknown_components(self, dataset: str) -> dict[str, int]:
-        """Cycle components of the ancestors of ``dataset`` whose depth is not known yet.
-        A dataset whose depth is known shares no cycle with one whose depth is not (its
-        depth was computed with all its ancestors), so the known ones are left out."""
+    def _fill_depths(self, dataset: str) -> None:
+        """Compute the depth of ``dataset`` and of *every* ancestor whose depth is not known
+        yet, cycle by cycle, sources first.
+
+        Filling every unknown ancestor (not only those the answer needs) keeps one
+        invariant: a dataset whose depth is known has all its ancestors known. So a dataset
+        on a cycle with a known one is known too, and the known ones can be left out of the
+        cycle search below: the cycles found among the unknown ancestors are the graph's."""
         parents: dict[str, list[str]] = {}
         todo = [dataset]
         while todo:
@@ -289,7 +276,19 @@ class LineageGraph:
                 continue
             parents[node] = [p for p, _ in self.derivations_into(node) if p not in self._depth]
             todo.extend(parents[node])
-        return _strongly_connected(parents)
+        component = _strongly_connected(parents)
+        # Tarjan numbers a cycle after every cycle it derives from: sources come first
+        for node in sorted(parents, key=lambda n: (component[n], n)):
+            info = self.nodes.get(node)
+            if info is None or not info.synthetic:
+                self._depth[node] = 0
+                continue
+            outside = [
+                self._depth[p]
+                for p, _ in self.derivations_into(node)
+                if component.get(p) != component[node]
+            ]
+            self._depth[node] = 1 + max(outside, default=0)
 
 
 def _strongly_connected(adjacency: Mapping[str, list[str]]) -> dict[str, int]:
