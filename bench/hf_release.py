@@ -45,7 +45,7 @@ def export_cards(git_dir: str, commit: str, into: Path) -> int:
 
 
 def statuses(root: Path) -> tuple[Counter[str], Counter[str]]:
-    from synthgov.app.runner import load_one
+    from synthgov.app.check.runner import load_one
     from synthgov.lineage.synthetic import synthetic_status
     from synthgov.plugins.manager import load_registry
     from synthgov.repo.parsing.limits import Limits

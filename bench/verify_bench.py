@@ -162,7 +162,7 @@ def exact(files: list[Path], sketch_root: Path) -> tuple[float, int, int]:
 def full(root: Path, cache: Path, engine: Any = None) -> tuple[float, Any]:
     """One timed verification run of the generated repository (the default engine when
     ``engine`` is None); bench/verify_spark_bench.py times Spark with it too."""
-    from synthgov.app.runner import CheckOptions, load_files, prepare
+    from synthgov.app.check.runner import CheckOptions, load_files, prepare
     from synthgov.lineage.graph import LineageGraph
     from synthgov.loaders.native import NativeLoader  # noqa: F401 - imported by load_files
     from synthgov.repo.files import LocalFiles

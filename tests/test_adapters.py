@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 import yaml
 
-from synthgov.app.runner import CheckOptions, load_one, prepare, run_check
+from synthgov.app.check.runner import CheckOptions, load_one, prepare, run_check
 from synthgov.core.types import Document, Finding, LoadResult
 from synthgov.lineage.graph import LineageGraph, is_synthetic, model_ref_id
 from synthgov.lineage.synthetic import synthetic_status

@@ -1,5 +1,5 @@
-"""The cache (SPEC section 14, synthgov/app/cache.py): a warm re-run is served from the cache
-and gives the same bytes; anything that can change a finding misses it.
+"""The cache (SPEC section 14, synthgov/app/cache/runcache.py): a warm re-run is served from the
+cache and gives the same bytes; anything that can change a finding misses it.
 
 Hits are observed in-process (a cached run's documents are loaded lazily, on demand);
 outputs are compared as rendered JSON, byte for byte, against ``--no-cache`` runs of the
@@ -20,10 +20,10 @@ from typing import Any
 
 import pytest
 
-import synthgov.app.cache
-from synthgov.app.cache import LazyDocuments
-from synthgov.app.cachestore import DB_NAME
-from synthgov.app.runner import CheckOptions, prepare, run_check
+import synthgov.app.cache.runcache
+from synthgov.app.cache.runcache import LazyDocuments
+from synthgov.app.cache.store import DB_NAME
+from synthgov.app.check.runner import CheckOptions, prepare, run_check
 from tests.conftest import ROOT, git, run_cli
 
 sys.path.insert(0, str(ROOT / "bench"))
@@ -338,7 +338,7 @@ def test_skipping_discovery_still_sees_new_files(
 ) -> None:
     # forked-check: the folders are checked by a child process (cache.check_beside), as in
     # a warm run over thousands of cards
-    monkeypatch.setattr(synthgov.app.cache, "CHECK_BESIDE_FROM", 0 if beside else 10**9)
+    monkeypatch.setattr(synthgov.app.cache.runcache, "CHECK_BESIDE_FROM", 0 if beside else 10**9)
     cache = tmp_path / "cache"
     (acme / "datasets" / "empty").mkdir()
     if with_git:
@@ -367,7 +367,7 @@ def test_skipping_discovery_still_sees_new_files(
 
 
 def test_check_beside_gives_the_childs_verdict(tmp_path: Path) -> None:
-    from synthgov.app.filestate import all_unchanged, check_beside, dir_signature, signature
+    from synthgov.app.cache.filestate import all_unchanged, check_beside, dir_signature, signature
 
     (tmp_path / "a").write_text("a")
     state = [("dir", str(tmp_path), dir_signature(str(tmp_path)))]
@@ -383,7 +383,7 @@ def test_check_beside_gives_the_childs_verdict(tmp_path: Path) -> None:
 def test_check_beside_does_not_fork_a_threaded_process(tmp_path: Path) -> None:
     import threading
 
-    from synthgov.app.filestate import check_beside
+    from synthgov.app.cache.filestate import check_beside
 
     release = threading.Event()
     worker = threading.Thread(target=release.wait)

@@ -449,8 +449,9 @@ def _run_with_tty_stderr(args: list[str], cwd: Path) -> tuple[int, str, str]:
     return code, out.decode(), b"".join(chunks).decode("utf-8", "replace")
 
 
+@pytest.mark.slow
 def test_progress_on_a_terminal_for_long_runs_never_in_machine_formats(tmp_path: Path) -> None:
-    from synthgov.app.runner import PROGRESS_MIN_FILES
+    from synthgov.app.check.runner import PROGRESS_MIN_FILES
 
     write_tree(
         tmp_path,

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 import yaml
 
-from synthgov.app.runner import load_one
+from synthgov.app.check.runner import load_one
 from synthgov.core.types import DATASET_CARD, Document
 from synthgov.lineage.graph import SOURCE, LineageGraph, dataset_node
 from synthgov.lineage.synthetic import synthetic_status
@@ -180,7 +180,7 @@ def documents(wild: Path) -> dict[str, list[Document]]:
 
 @pytest.fixture(scope="module")
 def graph(documents: dict[str, list[Document]]) -> LineageGraph:
-    from synthgov.app.registries import lineage_linkers
+    from synthgov.app.check.registries import lineage_linkers
 
     linkers = lineage_linkers(load_registry(entry_points=False).loaders)  # DVC's, as a run's
     return LineageGraph.build([d for docs in documents.values() for d in docs], linkers)

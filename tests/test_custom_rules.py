@@ -267,7 +267,7 @@ def test_the_expression_library_is_imported_only_when_a_policy_uses_expr(
     (tmp_path / "expr.yaml").write_text(POLICY_HEAD + SHARE_RULE, encoding="utf-8")
     script = (
         "import sys\n"
-        "from synthgov.app.runner import CheckOptions, prepare, run_check\n"
+        "from synthgov.app.check.runner import CheckOptions, prepare, run_check\n"
         "opts = CheckOptions(policies=(sys.argv[1],), cwd=sys.argv[2], use_cache=False)\n"
         "run_check(opts, prepare(opts))\n"
         "print('celpy' in sys.modules)\n"

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from synthgov.app.loading import document_suffixes
+from synthgov.app.check.loading import document_suffixes
 from synthgov.loaders.builtin import synthgov_register_loaders
 from synthgov.repo.discovery import discover as _discover
 from synthgov.repo.discovery import display_path, git_toplevel

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from synthgov.app import baseline as baselinefile
-from synthgov.app.gitdiff import GitError
+from synthgov.app.check.gitdiff import GitError
 from synthgov.cli import main as cli
 from synthgov.core import errors
 from synthgov.core.errors import (

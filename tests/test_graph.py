@@ -13,7 +13,7 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from synthgov.app.runner import CheckOptions, prepare, run_check
+from synthgov.app.check.runner import CheckOptions, prepare, run_check
 from synthgov.core.types import DATASET_CARD, Document
 from synthgov.lineage.graph import (
     GENERATED,

@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from synthgov.app.runner import CheckOptions, prepare, run_check
+from synthgov.app.check.runner import CheckOptions, prepare, run_check
 from synthgov.core.types import Finding
 from tests.conftest import CORPUS, ROOT, write_tree
 from tests.test_corpus import lay_out

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from synthgov.app.runner import CheckOptions, prepare, run_check
+from synthgov.app.check.runner import CheckOptions, prepare, run_check
 from synthgov.repo import files as file_access
 from tests.conftest import git as run_git
 from tests.conftest import run_cli, write_tree
@@ -248,7 +248,7 @@ def test_the_cache_never_reads_a_file_outside_the_repository(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The result cache checks recently modified inputs by content; never outside ones."""
-    from synthgov.app import cache
+    from synthgov.app.cache import runcache as cache
 
     repo, secret = _outside_repo(tmp_path)  # the secret was just written: "racy"
     (repo / "data.txt").symlink_to(secret)

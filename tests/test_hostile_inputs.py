@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from synthgov.app.runner import CheckOptions, prepare, run_check
+from synthgov.app.check.runner import CheckOptions, prepare, run_check
 from tests.conftest import run_cli
 
 HEADER = b"apiVersion: synthgov/v1\nkind: DatasetCard\n"

@@ -491,10 +491,10 @@ def test_every_git_process_of_synthgov_goes_through_the_safe_options() -> None:
         rel = path.relative_to(ROOT).as_posix()
         if rel != "synthgov/repo/gitsafe.py" and re.search(r"""\[\s*["']git["']""", text):
             offenders.append(f"{rel}: a git command line not built by gitsafe.git_command")
-        if rel != "synthgov/app/gitdiff.py" and re.search(r"\bgit\.(Repo|Git|cmd)\b", text):
+        if rel != "synthgov/app/check/gitdiff.py" and re.search(r"\bgit\.(Repo|Git|cmd)\b", text):
             offenders.append(f"{rel}: GitPython used outside gitdiff.open_repo")
     assert offenders == []
-    gitdiff = (ROOT / "synthgov" / "app" / "gitdiff.py").read_text(encoding="utf-8")
+    gitdiff = (ROOT / "synthgov" / "app" / "check" / "gitdiff.py").read_text(encoding="utf-8")
     assert gitdiff.count("git.Repo(") == 1 and "set_persistent_git_options" in gitdiff
 
 

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from synthgov.app.runner import CheckOptions, prepare, run_check
+from synthgov.app.check.runner import CheckOptions, prepare, run_check
 from synthgov.engine.report import Report
 from synthgov.reporters.html import render
 from synthgov.reporters.html.inputs import AuditInputs, MeasuredValue
@@ -330,7 +330,7 @@ def test_the_report_imports_no_gitpython_and_text_checks_no_html(tmp_path: Path)
     git(tmp_path, "commit", "-qm", "one")
     modules = imported_modules(["report", "--no-cache", "-o", "r.html"], tmp_path)
     assert "synthgov.reporters.html.svg" in modules  # the measurement saw the real run
-    assert "git" not in modules and "synthgov.app.gitdiff" not in modules
+    assert "git" not in modules and "synthgov.app.check.gitdiff" not in modules
     text = imported_modules(["check", "--no-cache", "card.yaml"], tmp_path)
     assert not any(m.startswith(("synthgov.reporters.html", "synthgov.app.audit")) for m in text)
 
@@ -442,6 +442,7 @@ def test_wrong_types_in_known_places_show_as_not_recorded() -> None:
     assert "<td>invalid</td>" not in html and '<span class="err">invalid</span>' in html
 
 
+@pytest.mark.slow
 def test_verified_data_fills_declared_vs_measured(tmp_path: Path) -> None:
     """``check --format html --verify-data``: the claims of the verification run (real
     DuckDB on the example's data files) appear per dataset with their three outcomes."""

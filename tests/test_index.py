@@ -1,4 +1,4 @@
-"""The repository index (issue 15, synthgov/app/index.py): a commit-time run (explicit files)
+"""The repository index (issue 15, synthgov/app/index/plan.py): a commit-time run (explicit files)
 re-reads only what changed and evaluates the targets against the context the rules reach,
 with results identical to a ``--no-cache`` run in every case.
 
@@ -24,8 +24,8 @@ import yaml
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from synthgov.app.cachestore import DB_NAME
-from synthgov.app.runner import CheckOptions, prepare, run_check
+from synthgov.app.cache.store import DB_NAME
+from synthgov.app.check.runner import CheckOptions, prepare, run_check
 from tests.conftest import ROOT
 from tests.test_robustness import FUZZ
 
@@ -118,6 +118,7 @@ def repo(tmp_path: Path) -> Path:
     return generate_repo(tmp_path / "repo", 30).root
 
 
+@pytest.mark.slow
 def test_commit_run_uses_the_index_and_matches_cold(repo: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     _backdate(repo)
@@ -231,6 +232,7 @@ OPS = st.sampled_from(
 )
 
 
+@pytest.mark.slow
 @SEQUENCES
 @given(
     steps=st.lists(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from synthgov.app.runner import CheckOptions, prepare, run_check
+from synthgov.app.check.runner import CheckOptions, prepare, run_check
 from synthgov.lineage.focus import focus_nodes
 from synthgov.lineage.graph import LineageGraph
 from tests.conftest import write_tree

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from synthgov.app.loading import document_suffixes
-from synthgov.app.runner import CheckOptions, prepare, run_check
+from synthgov.app.check.loading import document_suffixes
+from synthgov.app.check.runner import CheckOptions, prepare, run_check
 from synthgov.core.errors import PluginError
 from synthgov.plugins.manager import load_registry
 from tests.conftest import run_cli, write_tree

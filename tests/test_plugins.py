@@ -136,6 +136,7 @@ def test_plugin_rule_is_listed_and_explained(acme: dict[str, str], tmp_path: Pat
     assert "min_length" in explain.stdout and "20" in explain.stdout
 
 
+@pytest.mark.slow
 def test_pack_by_bare_name_with_the_plugin_rule_and_loader(
     acme: dict[str, str], tmp_path: Path
 ) -> None:
@@ -224,6 +225,7 @@ def test_broken_plugin_is_one_clear_error(broken: dict[str, str], tmp_path: Path
     ]
 
 
+@pytest.mark.slow
 def test_policy_using_a_broken_plugins_rule_fails_closed(
     broken: dict[str, str], tmp_path: Path
 ) -> None:

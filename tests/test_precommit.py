@@ -118,6 +118,7 @@ def test_try_repo_blocks_a_card_without_owner(
     assert "tickets-2024 has no owner" in proc.stdout
 
 
+@pytest.mark.slow
 def test_try_repo_honours_exclude_and_passes_without_policy_tests(
     tmp_path: Path, hook_repo: Path, pc_home: Path
 ) -> None:

@@ -112,6 +112,7 @@ def documents(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[str, str, 
     return _documents() + _bench_documents(tmp_path_factory.mktemp("bench"))
 
 
+@pytest.mark.slow
 def test_real_documents_agree_and_most_are_proved(documents: list[tuple[str, str, Any]]) -> None:
     schemas = {kind: load_schema(kind) for kind in SCHEMA_FILES}
     validators = {kind: jsonschema_rs.validator_for(s) for kind, s in schemas.items()}

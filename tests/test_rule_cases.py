@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 import yaml
 
-from synthgov.app.runner import CheckOptions, prepare, run_check
+from synthgov.app.check.runner import CheckOptions, prepare, run_check
 from tests.conftest import write_tree
 
 CASES_DIR = Path(__file__).parent / "rule_cases"

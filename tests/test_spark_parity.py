@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from synthgov.app.runner import CheckOptions, prepare, run_check
+from synthgov.app.check.runner import CheckOptions, prepare, run_check
 from synthgov.verify.spark_engine import find_java, session_conf
 
 pytestmark = [pytest.mark.spark, pytest.mark.slow]

@@ -42,7 +42,7 @@ def test_single_card_check_imports_nothing_heavy(tmp_path: Path, in_git: bool) -
     for heavy in HEAVY:
         assert heavy not in modules, f"a single-card check imported {heavy}"
     assert not any(m.startswith(("git.", "gitdb", "smmap")) for m in modules), "GitPython"
-    assert "synthgov.app.gitdiff" not in modules
+    assert "synthgov.app.check.gitdiff" not in modules
     assert "synthgov.engine.evaluate" in modules  # the measurement saw the real run
     # the card, the config and the baseline pack are proved valid in pure Python
     assert "synthgov.policy.quickschema" in modules

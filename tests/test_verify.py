@@ -12,7 +12,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from synthgov.app.runner import CheckOptions, prepare, run_check
+from synthgov.app.check.runner import CheckOptions, prepare, run_check
 from synthgov.verify.duckdb_engine import DuckDBEngine
 from synthgov.verify.model import FileSpec, MeasureParams
 from tests.conftest import ROOT, run_cli

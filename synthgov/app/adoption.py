@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from synthgov.app.scaffold import CONFIG_FILE, PRE_COMMIT_FILE, PRE_COMMIT_TEXT, other_configs
 
 if TYPE_CHECKING:
-    from synthgov.app.runner import CheckOptions, Setup
+    from synthgov.app.check.runner import CheckOptions, Setup
     from synthgov.core.types import Finding
 
 #: a document found by :func:`survey`: (display path, source format, has an owner, card id)
@@ -283,7 +283,7 @@ def survey(cwd: str) -> list[Surveyed]:
     """The documents under ``cwd``, sorted; none when a config is there and broken (init
     then refuses to touch it: the CLI reports the config's error)."""
     # start-up: the runner once init runs (the module is imported by the CLI's init alone)
-    from synthgov.app.runner import CheckOptions, prepare, run_check
+    from synthgov.app.check.runner import CheckOptions, prepare, run_check
     from synthgov.core.errors import SynthgovError
 
     options = CheckOptions(cwd=cwd, use_cache=False)
@@ -304,7 +304,7 @@ def survey(cwd: str) -> list[Surveyed]:
 def active_findings(options: CheckOptions, setup: Setup) -> list[Finding]:
     """The findings of a check of the adopted repository that are not waived."""
     # start-up: as in survey
-    from synthgov.app.checking import run
+    from synthgov.app.check.checking import run
 
     checked = run(options, setup)
     return [f for f in checked.report.findings if not f.waived]

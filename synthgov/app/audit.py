@@ -116,7 +116,7 @@ def _digest(path: str) -> str:
 
 def describer(setup: Any) -> Any:
     """What the run's model registry says about a model reference (built on first use)."""
-    from synthgov.app.runner import model_registry
+    from synthgov.app.check.runner import model_registry
 
     memo: dict[str, Any] = {}
 

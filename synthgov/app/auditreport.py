@@ -10,8 +10,8 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from synthgov.app.audit import check_repo_url, parse_timestamp
-from synthgov.app.checking import run, with_audit
-from synthgov.app.runner import CheckOptions, RunResult, Setup
+from synthgov.app.check.checking import run, with_audit
+from synthgov.app.check.runner import CheckOptions, RunResult, Setup
 from synthgov.core.errors import UsageError
 
 if TYPE_CHECKING:

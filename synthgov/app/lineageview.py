@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 
-from synthgov.app.registries import lineage_linkers
-from synthgov.app.runner import CheckOptions, RunResult, Setup, model_registry
+from synthgov.app.check.registries import lineage_linkers
+from synthgov.app.check.runner import CheckOptions, RunResult, Setup, model_registry
 from synthgov.lineage.graph import LineageGraph, document_node
 from synthgov.lineage.render import lineage_describer, render
 from synthgov.repo.discovery import display_path

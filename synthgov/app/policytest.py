@@ -165,7 +165,7 @@ def run_case(case_dir: str, name: str, *, cwd: str, config: str | None = None) -
 def _check(case_dir: str, config: str | None) -> tuple[list[Finding], frozenset[str]]:
     """Findings of a plain check of the case folder, paths relative to it."""
     # start-up: the runner only once a case runs
-    from synthgov.app.runner import CheckOptions, prepare, run_check
+    from synthgov.app.check.runner import CheckOptions, prepare, run_check
 
     options = CheckOptions(paths=(), config=config, cwd=case_dir, use_cache=False)
     setup = prepare(options)

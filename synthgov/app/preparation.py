@@ -9,7 +9,7 @@ import os
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from synthgov.app.runner import CheckOptions
+    from synthgov.app.check.runner import CheckOptions
     from synthgov.plugins.manager import Registry
 
 
@@ -38,7 +38,7 @@ def plugin_errors(options: CheckOptions) -> tuple[str, ...]:
         given = options.config
         if options.policy_from_ref is not None:
             # start-up: git only for --policy-from-ref
-            from synthgov.app.gitdiff import ref_files
+            from synthgov.app.check.gitdiff import ref_files
 
             at_ref = ref_files(cwd, options.policy_from_ref)
             path = os.path.abspath(os.path.join(cwd, given)) if given else at_ref.find_config(cwd)

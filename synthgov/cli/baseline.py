@@ -43,8 +43,8 @@ def baseline_cmd(
     new ones. Entries are keyed by rule, path, pointer and value hash, never by line."""
     # start-up: the app layer is imported when the command runs
     from synthgov.app import baseline as baselinefile
-    from synthgov.app.checking import run
-    from synthgov.app.runner import CheckOptions
+    from synthgov.app.check.checking import run
+    from synthgov.app.check.runner import CheckOptions
 
     options = CheckOptions(
         paths=paths,

@@ -1,5 +1,5 @@
 """``synthgov check``: parse the command line into a request, run it through the app layer
-(:mod:`synthgov.app.checking`), print, and return the exit code."""
+(:mod:`synthgov.app.check.checking`), print, and return the exit code."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from synthgov.cli.options import (
 from synthgov.cli.prepare import prepared
 
 if TYPE_CHECKING:
-    from synthgov.app.checking import CheckRequest
+    from synthgov.app.check.checking import CheckRequest
 
 
 @click.command(cls=Command)
@@ -75,7 +75,7 @@ if TYPE_CHECKING:
 def check(select: tuple[str, ...], ignore: tuple[str, ...], **given: Any) -> int:
     """Check dataset cards and pipelines under PATHS (default: the current directory)."""
     # start-up: the app layer is imported when a check runs, not for --help or --version
-    from synthgov.app.checking import CheckRequest
+    from synthgov.app.check.checking import CheckRequest
 
     request = CheckRequest(select=split_ids(select), ignore=split_ids(ignore), **given)
     return execute(request)
@@ -84,7 +84,7 @@ def check(select: tuple[str, ...], ignore: tuple[str, ...], **given: Any) -> int
 def execute(request: CheckRequest) -> int:
     """Run a parsed check (or verify) request; print the report; the exit code."""
     # start-up: the app layer is imported when a check runs, not for --help or --version
-    from synthgov.app import checking
+    from synthgov.app.check import checking
 
     request.validate()
     color = request.output is None and output.color_wanted()

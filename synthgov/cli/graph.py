@@ -33,9 +33,9 @@ def graph_cmd(
     """Print the lineage graph of the documents under PATHS, with the datasets, models and
     pipeline stages involved in diversity findings (SG2xx) and cycles highlighted."""
     # start-up: the app layer is imported when the command runs
-    from synthgov.app.checking import run
+    from synthgov.app.check.checking import run
+    from synthgov.app.check.runner import CheckOptions
     from synthgov.app.lineageview import render_graph
-    from synthgov.app.runner import CheckOptions
 
     options = CheckOptions(paths=paths, config=config_path, policies=policies, use_cache=False)
     setup = prepared(options)

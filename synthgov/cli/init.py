@@ -57,7 +57,7 @@ def _adopt(cwd: str, documents: list[Surveyed], with_baseline: bool) -> int:
     # start-up: the app layer is imported when the command runs
     from synthgov.app import baseline as baselinefile
     from synthgov.app.adoption import BASELINE_FILE, active_findings, adopt
-    from synthgov.app.runner import CheckOptions
+    from synthgov.app.check.runner import CheckOptions
 
     try:
         result = adopt(cwd, documents, baseline=with_baseline)

@@ -21,7 +21,7 @@ def models(query: str | None, fmt: str, config_path: str | None) -> int:
     (route, entry, family, lineage, pinning, terms with source, date and confidence,
     lifecycle); entries mentioning QUERY are listed after it."""
     # start-up: the app layer is imported when the command runs
-    from synthgov.app.runner import CheckOptions, model_registry
+    from synthgov.app.check.runner import CheckOptions, model_registry
     from synthgov.models.describe import describe
 
     setup = prepared(CheckOptions(paths=(), config=config_path, use_cache=False))

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from synthgov.cli.output import warn
 
 if TYPE_CHECKING:
-    from synthgov.app.runner import CheckOptions, Setup
+    from synthgov.app.check.runner import CheckOptions, Setup
     from synthgov.plugins.manager import Registry
     from synthgov.policy.types import CustomRuleSpec
 
@@ -17,7 +17,7 @@ def prepared(options: CheckOptions) -> Setup:
     """Config, plugins and policy. Before a policy error, the plugins that failed to load
     are named: their rules are unknown, which may be why the policy failed."""
     # start-up: the runner (and what it imports) only once a command runs
-    from synthgov.app.runner import prepare
+    from synthgov.app.check.runner import prepare
     from synthgov.core.errors import PolicyError
 
     try:
@@ -42,6 +42,6 @@ def local_registry() -> Registry:
 def local_custom_rules() -> tuple[CustomRuleSpec, ...]:
     """The custom rules of the working directory's policy (config or builtin:baseline)."""
     # start-up: the runner (and what it imports) only once a command runs
-    from synthgov.app.runner import CheckOptions
+    from synthgov.app.check.runner import CheckOptions
 
     return tuple(prepared(CheckOptions(cwd=os.getcwd())).policy.custom)

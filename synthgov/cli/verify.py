@@ -51,7 +51,7 @@ def verify(select: tuple[str, ...], ignore: tuple[str, ...], **given: Any) -> in
     (mismatch) and what could not be measured (unverified).
     """
     # start-up: the app layer is imported when a check runs, not for --help or --version
-    from synthgov.app.checking import CheckRequest
+    from synthgov.app.check.checking import CheckRequest
 
     request = CheckRequest(
         select=split_ids(select), ignore=split_ids(ignore), verify_data=True, **given

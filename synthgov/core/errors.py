@@ -10,7 +10,7 @@ model registry.
     ├── PolicyError(path, line, message)   a policy file or pack
     │   ├── ConfigError                    synthgov.yaml / [tool.synthgov]
     │   ├── BaselineError                  a --baseline file
-    │   └── GitError (synthgov.app.gitdiff)    diff mode, --policy-from-ref
+    │   └── GitError (synthgov.app.check.gitdiff)    diff mode, --policy-from-ref
     ├── PluginError                        two plugins register one id, a bad registration
     ├── RegistryError (also ValueError)    model registry data
     └── UsageError                         an option, argument, path or environment value

@@ -5,7 +5,7 @@ A dataset card declares its ``sources`` (dataset -> dataset), the models of its
 declares its base model (``primary_model.base``), its stages, each stage's model and the
 datasets a stage reads (``inputs``) and writes (``outputs``). Each edge keeps the document
 and pointer that declared it. :class:`~synthgov.lineage.graph.LineageGraph` builds from
-these; the repository index (``synthgov.app.index``) summarises one document with them.
+these; the repository index (``synthgov.app.index.plan``) summarises one document with them.
 """
 
 from __future__ import annotations

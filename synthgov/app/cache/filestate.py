@@ -1,6 +1,6 @@
 """The state of files and folders as the caches see it: ``stat`` signatures, content hashes
 and folder listings, and checking a recorded state in a forked child (see
-:mod:`synthgov.app.cache`).
+:mod:`synthgov.app.cache.runcache`).
 
 A file's signature is (size, mtime, inode, ctime); a folder's is (mtime, inode, ctime), which
 changes when an entry is added, removed or renamed in it. A recorded state is a sequence of

@@ -1,4 +1,4 @@
-"""What the repository index (:mod:`synthgov.app.index`) keeps of each document: a summary
+"""What the repository index (:mod:`synthgov.app.index.plan`) keeps of each document: a summary
 of what other documents need from it, and the id and path the report needs of documents the
 run did not load."""
 

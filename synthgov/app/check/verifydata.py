@@ -8,8 +8,8 @@ import os
 from dataclasses import replace
 from typing import Any
 
-from synthgov.app.options import CheckOptions, Setup
-from synthgov.app.roots import local_files, repository_roots
+from synthgov.app.check.options import CheckOptions, Setup
+from synthgov.app.check.roots import local_files, repository_roots
 from synthgov.policy.resolve import PolicyError
 
 
@@ -44,7 +44,7 @@ def verify_data(options: CheckOptions, setup: Setup, run: Any, scope: set[str] |
     params = MeasureParams(**values)
     folder = None
     if options.use_cache and setup.config.cache_enabled:
-        from synthgov.app.cache import cache_dir
+        from synthgov.app.cache.runcache import cache_dir
 
         base = cache_dir(setup.config)
         folder = os.path.join(base, "verify") if base else None

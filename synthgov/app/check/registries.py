@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from synthgov.app.options import Setup
+from synthgov.app.check.options import Setup
 from synthgov.plugins.manager import Registry
 from synthgov.policy.config import Config
 from synthgov.policy.resolve import ResolvedPolicy

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from synthgov.app.runner import CheckOptions, RunResult, Setup, run_check
+from synthgov.app.check.runner import CheckOptions, RunResult, Setup, run_check
 from synthgov.core.errors import SynthgovError, UsageError
 
 if TYPE_CHECKING:

@@ -8,8 +8,8 @@ import os
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from synthgov.app.classify import Unread
-from synthgov.app.options import CheckOptions
+from synthgov.app.check.classify import Unread
+from synthgov.app.check.options import CheckOptions
 from synthgov.core.types import Document, FileProblem, Finding
 from synthgov.engine.report import Report, RuleMeta, summarize
 from synthgov.plugins.manager import Registry
@@ -75,7 +75,7 @@ def apply_baseline(
 
     reader: Callable[[str], bytes | None] = from_run
     if options.policy_from_ref is not None:
-        from synthgov.app.gitdiff import ref_files
+        from synthgov.app.check.gitdiff import ref_files
 
         reader = ref_files(options.cwd, options.policy_from_ref).read
         shown = f"{shown} (at {options.policy_from_ref})"

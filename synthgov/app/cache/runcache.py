@@ -19,7 +19,7 @@ Two layers, in one SQLite database (``cache-v1.sqlite3``) under the cache direct
    nothing it depends on changed: every folder it walked (adding, removing or renaming an
    entry changes a folder's mtime), the ``.git`` of every ancestor, and in a git work tree
    the index, ``info/exclude``, the ``.gitignore`` files and the user's git configuration
-   (:mod:`synthgov.app.discoverystate`); then the file list of the last run is used.
+   (:mod:`synthgov.app.cache.discoverystate`); then the file list of the last run is used.
 2. **Parse results** per file, keyed by the sha256 of its bytes with the loader, the limits,
    the path and synthgov's code: when one card of 10,000 changed, the other 9,999 are not
    parsed again (every rule still runs on all of them). Only loaders that are pure functions
@@ -43,10 +43,10 @@ a repository therefore cannot make synthgov run code. Concurrency: SQLite in WAL
 busy timeout; a locked, unreadable or corrupt database means running without the cache
 (a corrupt file is removed), never a failure.
 
-The pieces: :mod:`synthgov.app.cachestore` (the signed store), :mod:`synthgov.app.cachekeys`
-(run key, code fingerprint, pure loaders), :mod:`synthgov.app.filestate` (signatures,
-content hashes, checking them in a forked child), :mod:`synthgov.app.discoverystate` (what a
-discovery depends on), :mod:`synthgov.app.recordingfiles` (what the rules read); this module
+The pieces: :mod:`synthgov.app.cache.store` (the signed store), :mod:`synthgov.app.cache.keys`
+(run key, code fingerprint, pure loaders), :mod:`synthgov.app.cache.filestate` (signatures,
+content hashes, checking them in a forked child), :mod:`synthgov.app.cache.discoverystate` (what a
+discovery depends on), :mod:`synthgov.app.cache.recordingfiles` (what the rules read); this module
 holds one run's view of them (:class:`RunCache`).
 """
 
@@ -60,9 +60,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from synthgov.app.cachekeys import ENV_DIR, is_pure, loader_name, run_key
-from synthgov.app.cachestore import FORMAT, Store
-from synthgov.app.filestate import (
+from synthgov.app.cache.filestate import (
     RACY_NS,
     Signature,
     all_unchanged,
@@ -71,10 +69,12 @@ from synthgov.app.filestate import (
     listing,
     signature,
 )
-from synthgov.app.recordingfiles import RecordingFiles
+from synthgov.app.cache.keys import ENV_DIR, is_pure, loader_name, run_key
+from synthgov.app.cache.recordingfiles import RecordingFiles
+from synthgov.app.cache.store import FORMAT, Store
 
 if TYPE_CHECKING:  # pragma: no cover
-    from synthgov.app.runner import CheckOptions, RunResult, Setup
+    from synthgov.app.check.runner import CheckOptions, RunResult, Setup
     from synthgov.core.types import Document
     from synthgov.policy.config import Config
 
@@ -111,7 +111,7 @@ def open_cache(options: CheckOptions, setup: Setup) -> RunCache | None:
     store = Store.open(directory)
     if store is None:
         return None
-    from synthgov.app.registries import lineage_linkers
+    from synthgov.app.check.registries import lineage_linkers
 
     return RunCache(store, key, code, config, options, lineage_linkers(setup.registry.loaders))
 
@@ -176,7 +176,7 @@ class RunCache:
     def lookup_unchanged(self, reload: Reload) -> RunResult | None:
         """The cached result of the last run with this key when no folder it discovered
         changed: the file list is reused without discovery
-        (see :mod:`synthgov.app.discoverystate`)."""
+        (see :mod:`synthgov.app.cache.discoverystate`)."""
         try:
             payload = self.store.get_many("runs", [f"fast:{self.key}"]).get(f"fast:{self.key}")
             if payload is None:
@@ -286,7 +286,7 @@ class RunCache:
         self.store.put_many("runs", {f"fast:{self.key}": payload})
 
     def _discovery_state(self) -> tuple[tuple[str, str, Any], ...] | None:
-        from synthgov.app.discoverystate import discovery_state  # only when a list is kept
+        from synthgov.app.cache.discoverystate import discovery_state  # only when a list is kept
 
         roots = [
             os.path.abspath(os.path.join(self.options.cwd, p)) for p in self.options.paths

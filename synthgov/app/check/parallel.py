@@ -1,12 +1,12 @@
 """Loading many files: both cores, the parse cache, and lazy positions.
 
-:func:`synthgov.app.runner.load_files` hands a run over to :func:`load_many` when it has a cache
-or many files (``synthgov.app.loading.LAZY_MIN_FILES``). The parent process reads every
+:func:`synthgov.app.check.runner.load_files` hands a run over to :func:`load_many` when it has a
+cache or many files (``synthgov.app.check.loading.LAZY_MIN_FILES``). The parent process reads every
 candidate file and asks the loaders which one claims it (``loading.read_candidate``: the same
 decisions as the sequential path), and looks the bytes up in the parse cache; the misses are
 parsed by a pool of worker processes (one per core, ``fork`` where the platform has it) in
 chunks from ``PARALLEL_MIN_FILES`` files on, else in the parent. Each file's
-:class:`~synthgov.core.types.LoadResult` travels as bytes (:mod:`synthgov.app.resultcodec`:
+:class:`~synthgov.core.types.LoadResult` travels as bytes (:mod:`synthgov.app.check.resultcodec`:
 marshal for plain documents, with mapping keys and short strings interned so that 10,000 cards
 share one copy of each; pickle otherwise), and the parent stores the same bytes in the parse
 cache.
@@ -33,21 +33,21 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from synthgov.app.classify import Unread
-from synthgov.app.loading import (
+from synthgov.app.check.classify import Unread
+from synthgov.app.check.loading import (
     LAZY_MIN_FILES,
     Loaded,
     document_suffixes,
     load_claimed,
     read_candidate,
 )
-from synthgov.app.resultcodec import decode, encode
+from synthgov.app.check.resultcodec import decode, encode
 from synthgov.core.types import Document, FileProblem, LoadResult, Pointer, Position
 from synthgov.repo.discovery import display_path
 from synthgov.repo.parsing.limits import Limits
 
 if TYPE_CHECKING:  # pragma: no cover
-    from synthgov.app.cache import RunCache
+    from synthgov.app.cache.runcache import RunCache
 
 #: below this many files, one process parses faster than a pool can start
 PARALLEL_MIN_FILES = 500

@@ -5,11 +5,12 @@ turns options into a :class:`CheckOptions` and prints what comes back.
 
 :func:`run_check` reads as the run's flow: prepare -> discover -> scope -> load -> context ->
 evaluate -> baseline -> report. The steps live in modules named for what they hold:
-:mod:`~synthgov.app.prepare` (config, plugins, policy, ``--select``), :mod:`~synthgov.app.loading`
-(one file, one decision), :mod:`~synthgov.app.roots` (project and repository folders),
-:mod:`~synthgov.app.registries` (model registry and lineage linkers passed to the engine),
-:mod:`~synthgov.app.scope` and :mod:`~synthgov.app.waiverbase` (diff and gate mode),
-:mod:`~synthgov.app.verifydata` and :mod:`~synthgov.app.reporting`.
+:mod:`~synthgov.app.check.prepare` (config, plugins, policy, ``--select``),
+:mod:`~synthgov.app.check.loading` (one file, one decision), :mod:`~synthgov.app.check.roots`
+(project and repository folders),
+:mod:`~synthgov.app.check.registries` (model registry and lineage linkers passed to the engine),
+:mod:`~synthgov.app.check.scope` and :mod:`~synthgov.app.check.waiverbase` (diff and gate mode),
+:mod:`~synthgov.app.check.verifydata` and :mod:`~synthgov.app.check.reporting`.
 """
 
 from __future__ import annotations
@@ -19,13 +20,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from synthgov.app.loading import Loaded, load_one
-from synthgov.app.options import CheckOptions, RunResult, Setup
-from synthgov.app.prepare import prepare
-from synthgov.app.registries import model_registry
-from synthgov.app.reporting import apply_baseline, build_report, unread_notes, unreadable_folders
-from synthgov.app.roots import context_roots, covers, local_files
-from synthgov.app.runstate import RunState, begin, load_files
+from synthgov.app.check.loading import Loaded, load_one
+from synthgov.app.check.options import CheckOptions, RunResult, Setup
+from synthgov.app.check.prepare import prepare
+from synthgov.app.check.registries import model_registry
+from synthgov.app.check.reporting import (
+    apply_baseline,
+    build_report,
+    unread_notes,
+    unreadable_folders,
+)
+from synthgov.app.check.roots import context_roots, covers, local_files
+from synthgov.app.check.runstate import RunState, begin, load_files
 from synthgov.core.types import Document, FileProblem, Finding, Severity
 from synthgov.engine.report import exit_code
 from synthgov.policy.resolve import PolicyError
@@ -112,7 +118,7 @@ def _gather(run: RunState, found: Discovered, diff: DiffInfo | None) -> _Gathere
 
 
 def _commit_plan(run: RunState, found: Discovered, roots: Sequence[str]) -> Any:
-    from synthgov.app.index import RunParts, plan_commit_run
+    from synthgov.app.index.plan import RunParts, plan_commit_run
 
     options, config = run.options, run.setup.config
     parts = RunParts(
@@ -129,7 +135,7 @@ def _commit_plan(run: RunState, found: Discovered, roots: Sequence[str]) -> Any:
 def _targets(run: RunState, found: Discovered, gathered: _Gathered) -> set[str]:
     """The files the run reports on: those found, and the cards naming a data file or
     prompt that was given explicitly (pre-commit)."""
-    from synthgov.app.scope import cards_naming
+    from synthgov.app.check.scope import cards_naming
 
     targets = set(found.files)
     if gathered.plan is not None:
@@ -147,7 +153,7 @@ def _problems(loaded: Loaded, found: Discovered, cwd: str) -> tuple[tuple[str, F
 
 def _context(run: RunState, documents: Sequence[Document], diff: DiffInfo | None) -> RunContext:
     """The run context the rules read: every input passed in (the engine reads nothing)."""
-    from synthgov.app.waiverbase import waiver_base
+    from synthgov.app.check.waiverbase import waiver_base
     from synthgov.core.dates import today
     from synthgov.engine.context import RunContext
 
@@ -187,7 +193,7 @@ def _with_verification(
     targets: set[str],
     diff: DiffInfo | None,
 ) -> RunContext:
-    from synthgov.app.verifydata import verify_data
+    from synthgov.app.check.verifydata import verify_data
 
     scope = report_on
     if diff is not None:
@@ -229,7 +235,7 @@ def _counts(
 def _diff_scope(
     findings: Sequence[Finding], diff: DiffInfo, context: RunContext, targets: set[str], cwd: str
 ) -> tuple[list[Finding], int, int]:
-    from synthgov.app.scope import diff_scope
+    from synthgov.app.check.scope import diff_scope
 
     return diff_scope(findings, context.documents, diff, context.graph, targets, cwd)
 
@@ -248,7 +254,7 @@ def _finish(
     fail_on = Severity.parse(options.fail_on or setup.config.fail_on)
     everything: Any = context.documents  # a tuple, or the index's lazily loaded documents
     if plan is not None:  # the report names every document; the rest is loaded on demand
-        from synthgov.app.index import documents_of
+        from synthgov.app.index.plan import documents_of
 
         everything = documents_of(plan, run.reload)
     report = build_report(
@@ -289,7 +295,7 @@ def _graph_of(documents: Sequence[Document], linkers: Sequence[Linker]) -> Calla
 
 def _diff_info(options: CheckOptions, setup: Setup) -> DiffInfo:
     """What changed since the merge base of ``--diff-base`` (GitPython, imported here)."""
-    from synthgov.app.gitdiff import changes_since
+    from synthgov.app.check.gitdiff import changes_since
     from synthgov.engine.context import DiffInfo
     from synthgov.policy.config import CONFIG_NAMES
 

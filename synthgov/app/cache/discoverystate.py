@@ -1,7 +1,7 @@
 """What the file list of a discovery depends on, so that a later run may reuse the list
-without discovering again (see :mod:`synthgov.app.cache`).
+without discovering again (see :mod:`synthgov.app.cache.runcache`).
 
-The state is a tuple of ``(kind, path, signature)`` (:mod:`synthgov.app.filestate`): every
+The state is a tuple of ``(kind, path, signature)`` (:mod:`synthgov.app.cache.filestate`): every
 folder discovery walks (a folder's signature changes when an entry is added, removed or
 renamed in it), whether each ancestor has a ``.git`` (which switches discovery to ``git
 ls-files``), and for git work trees the index, ``info/exclude``, every ``.gitignore`` on
@@ -17,7 +17,7 @@ import os
 from collections.abc import Sequence
 from typing import Any
 
-from synthgov.app.filestate import dir_signature, signature
+from synthgov.app.cache.filestate import dir_signature, signature
 
 #: git configuration files that can name ignore rules (core.excludesFile) or include others
 _GIT_CONFIGS = ("/etc/gitconfig", "~/.gitconfig", "{xdg}/git/config", "{xdg}/git/ignore")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from synthgov.app.options import CheckOptions
+from synthgov.app.check.options import CheckOptions
 from synthgov.policy.config import Config, find_config
 from synthgov.repo.discovery import git_toplevel
 

@@ -7,7 +7,7 @@ import os
 from collections.abc import Callable
 from typing import Any
 
-from synthgov.app.options import CheckOptions, Setup
+from synthgov.app.check.options import CheckOptions, Setup
 from synthgov.plugins.manager import load_registry
 from synthgov.policy.config import find_config, load_config
 from synthgov.policy.resolve import ResolvedPolicy, resolve
@@ -25,7 +25,7 @@ def prepare(options: CheckOptions, reader: Callable[[str], bytes | None] | None 
     if reader is None and options.policy_from_ref is not None:
         # policies and config as they are at the ref: a change cannot weaken its own judge,
         # nor run its own code as a plugin
-        from synthgov.app.gitdiff import ref_files
+        from synthgov.app.check.gitdiff import ref_files
 
         at_ref = ref_files(cwd, options.policy_from_ref)
         read, finder, untrusted = at_ref.read, at_ref.find_config, at_ref.root

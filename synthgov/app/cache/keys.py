@@ -1,4 +1,4 @@
-"""What the cache's entries are keyed by (see :mod:`synthgov.app.cache`): the run key, the
+"""What the cache's entries are keyed by (see :mod:`synthgov.app.cache.runcache`): the run key, the
 fingerprint of synthgov's and the plugins' code, and which loaders' parses may be kept."""
 
 from __future__ import annotations
@@ -10,11 +10,11 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from synthgov.app.cachestore import FORMAT
-from synthgov.app.filestate import signature
+from synthgov.app.cache.filestate import signature
+from synthgov.app.cache.store import FORMAT
 
 if TYPE_CHECKING:  # pragma: no cover
-    from synthgov.app.runner import CheckOptions, Setup
+    from synthgov.app.check.runner import CheckOptions, Setup
 
 #: where the cache lives, when set (not part of the run key: the cache's own location)
 ENV_DIR = "SYNTHGOV_CACHE_DIR"
@@ -73,7 +73,7 @@ def _canonical(value: Any) -> str:
 
 
 def run_key(options: CheckOptions, setup: Setup) -> tuple[str, str]:
-    """(run key, code fingerprint) of a run; see :mod:`synthgov.app.cache`."""
+    """(run key, code fingerprint) of a run; see :mod:`synthgov.app.cache.runcache`."""
     from synthgov import __version__
     from synthgov.core.dates import today
 

@@ -10,7 +10,7 @@ document its display path, kind, id, source format, the lineage keys it declares
 left out, see below) and the files it names. A commit-time run then:
 
 1. takes the file list of the last run while nothing discovery depends on changed (the
-   folders, git's index and ignore files: :mod:`synthgov.app.discoverystate`, checked in a
+   folders, git's index and ignore files: :mod:`synthgov.app.cache.discoverystate`, checked in a
    forked child), else discovers again;
 2. compares each file's ``stat`` signature with the index and re-reads only the files that
    changed (through the parse cache);
@@ -44,10 +44,10 @@ code, the plugins, loaders, config, working directory and context root, so an in
 under other inputs or in another tree is never used. Gate mode (``--policy-from-ref``) and
 diff mode never use it (the runner opens no cache there).
 
-The pieces: :mod:`synthgov.app.indexrecords` (what is kept per document),
-:mod:`synthgov.app.indexstore` (where and how it is kept), :mod:`synthgov.app.indexfiles`
-(the run's files, and those read again), :mod:`synthgov.app.indexcontext` (the component of
-the targets), :mod:`synthgov.app.indexprobe` (what the rules ask about); this module plans a
+The pieces: :mod:`synthgov.app.index.records` (what is kept per document),
+:mod:`synthgov.app.index.store` (where and how it is kept), :mod:`synthgov.app.index.files`
+(the run's files, and those read again), :mod:`synthgov.app.index.context` (the component of
+the targets), :mod:`synthgov.app.index.probe` (what the rules ask about); this module plans a
 run from them and keeps the index for the next one.
 """
 
@@ -59,13 +59,13 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from synthgov.app.indexcontext import Context, component_of, links_elsewhere, naming_files
-from synthgov.app.indexfiles import Listing, Reading, discover_all, list_files, read_changed
-from synthgov.app.indexrecords import ID, PATH, IdPath, abs_path
+from synthgov.app.index.context import Context, component_of, links_elsewhere, naming_files
+from synthgov.app.index.files import Listing, Reading, discover_all, list_files, read_changed
+from synthgov.app.index.records import ID, PATH, IdPath, abs_path
 
 if TYPE_CHECKING:  # pragma: no cover
-    from synthgov.app.cache import RunCache
-    from synthgov.app.runner import CheckOptions, Setup
+    from synthgov.app.cache.runcache import RunCache
+    from synthgov.app.check.runner import CheckOptions, Setup
     from synthgov.core.types import Document
 
 
@@ -96,7 +96,7 @@ class RunParts:
 
 
 def provable(setup: Setup) -> bool:
-    """Whether every rule of the run is a built-in one (whose reach :mod:`synthgov.app.index`
+    """Whether every rule of the run is a built-in one (whose reach :mod:`synthgov.app.index.plan`
     knows); a plugin's rule may read any document of the run."""
     rules = setup.registry.rules.values()
     return all(type(rule).__module__.startswith("synthgov.") for rule in rules)
@@ -126,8 +126,8 @@ def _plan(
     roots: Sequence[str],
     parts: RunParts,
 ) -> Plan | None:
-    from synthgov.app.filestate import RACY_NS
-    from synthgov.app.indexstore import index_key, load_index
+    from synthgov.app.cache.filestate import RACY_NS
+    from synthgov.app.index.store import index_key, load_index
 
     if found.unreadable or not provable(setup):
         return None
@@ -202,8 +202,8 @@ def _keep(
 ) -> None:
     """Keep what changed for the next run: only the changed files' entries while the file
     list is the index's, else the whole index with the state of a new discovery."""
-    from synthgov.app.discoverystate import discovery_state
-    from synthgov.app.indexstore import save_delta, save_full
+    from synthgov.app.cache.discoverystate import discovery_state
+    from synthgov.app.index.store import save_delta, save_full
 
     if not (reading.changed or listing.rediscovered or old is None):
         return
@@ -223,7 +223,7 @@ def _keep(
 
 def documents_of(plan: Plan, reload: Any) -> Sequence[Document]:
     """Every document of the full run, loaded on first use (``synthgov graph``, reports)."""
-    from synthgov.app.cache import LazyDocuments
+    from synthgov.app.cache.runcache import LazyDocuments
 
     class IndexedDocuments(LazyDocuments):
         """The documents of a run whose context the index chose."""

@@ -1,12 +1,13 @@
 """File access for the rules of a cached run that records what they read, so that the run's
-result is served again only while those files are unchanged (see :mod:`synthgov.app.cache`)."""
+result is served again only while those files are unchanged (see
+:mod:`synthgov.app.cache.runcache`)."""
 
 from __future__ import annotations
 
 import os
 from typing import Any
 
-from synthgov.app.filestate import Signature, signature
+from synthgov.app.cache.filestate import Signature, signature
 
 
 class RecordingFiles:

@@ -1,10 +1,10 @@
 """Reading one file: which loader reads it, and what it read (issue 12: one loading path).
 
 Every decision about a file is made here, once, for the sequential path
-(:func:`load_sequential`) and the parallel one (:mod:`synthgov.app.parallel`): only regular
+(:func:`load_sequential`) and the parallel one (:mod:`synthgov.app.check.parallel`): only regular
 files are opened (a FIFO would block the run), each with one ``open``; the first loader whose
 sniff claims the first 4 KiB reads it; a YAML or JSON file no sniff claims is parsed and
-classified (:mod:`synthgov.app.classify`); the size limit; and what becomes an SG001 finding
+classified (:mod:`synthgov.app.check.classify`); the size limit; and what becomes an SG001 finding
 (a file with a suffix some loader declares that cannot be read, a loader that raises).
 """
 
@@ -16,14 +16,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from synthgov.app.classify import Unread, classify, not_read, structured, too_big
+from synthgov.app.check.classify import Unread, classify, not_read, structured, too_big
 from synthgov.core.errors import PluginError
 from synthgov.core.types import Document, FileProblem, LoadResult
 from synthgov.repo.discovery import display_path
 from synthgov.repo.parsing.limits import Limits, size_problem
 
 HEAD_BYTES = 4096  # what a loader's sniff sees
-LAZY_MIN_FILES = 200  # from this many files on, load with synthgov.app.parallel
+LAZY_MIN_FILES = 200  # from this many files on, load with synthgov.app.check.parallel
 
 
 @dataclass(frozen=True, eq=False, repr=False)  # plumbing: no __eq__, __hash__ or __repr__ to build

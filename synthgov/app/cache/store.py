@@ -1,5 +1,5 @@
 """The cache database: signed blobs in the tables of one SQLite file (see
-:mod:`synthgov.app.cache` for what is kept and why it is safe).
+:mod:`synthgov.app.cache.runcache` for what is kept and why it is safe).
 
 Every entry is signed with HMAC-SHA256 under the per-user key
 (:func:`synthgov.repo.snapshot.signing_key`) over the format, its table, its key and its

@@ -8,8 +8,8 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from synthgov.app.loading import HEAD_BYTES, sniff
-from synthgov.app.options import CheckOptions
+from synthgov.app.check.loading import HEAD_BYTES, sniff
+from synthgov.app.check.options import CheckOptions
 from synthgov.core.types import Document
 from synthgov.repo.parsing.limits import Limits
 
@@ -67,7 +67,7 @@ def _judged_against(options: CheckOptions, diff: DiffInfo | None) -> tuple[str, 
     """The commit the change is judged against, and its label for messages."""
     if diff is not None:
         return diff.merge_base, diff.base
-    from synthgov.app.gitdiff import ref_files
+    from synthgov.app.check.gitdiff import ref_files
 
     at_ref = ref_files(options.cwd, options.policy_from_ref or "")
     return at_ref.commit, options.policy_from_ref or ""
@@ -77,7 +77,7 @@ def _waivers_at(
     cwd: str, commit: str, full: Mapping[str, str], loaders: Sequence[Any], limits: Limits
 ) -> Waivers:
     """The waivers of the files ``full`` (absolute path -> display path) at ``commit``."""
-    from synthgov.app.gitdiff import blobs_at
+    from synthgov.app.check.gitdiff import blobs_at
 
     known: Waivers = {}
     for path, raw in blobs_at(cwd, commit, sorted(full)).items():

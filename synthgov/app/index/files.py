@@ -1,5 +1,5 @@
 """Which files a commit-time run has, and which of them it reads again
-(:mod:`synthgov.app.index`): the index's file list while nothing discovery depends on
+(:mod:`synthgov.app.index.plan`): the index's file list while nothing discovery depends on
 changed, and the summaries of the files whose signature no longer matches their entry."""
 
 from __future__ import annotations
@@ -7,12 +7,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from synthgov.app.indexrecords import Summary, by_file
+from synthgov.app.index.records import Summary, by_file
 
 if TYPE_CHECKING:  # pragma: no cover
-    from synthgov.app.filestate import Signature
-    from synthgov.app.index import RunParts
-    from synthgov.app.runner import CheckOptions, Setup
+    from synthgov.app.cache.filestate import Signature
+    from synthgov.app.check.runner import CheckOptions, Setup
+    from synthgov.app.index.plan import RunParts
     from synthgov.core.types import Document
 
 
@@ -44,7 +44,7 @@ def list_files(
     """The files of the run: the index's list when it still holds (checked by a child while
     the files' signatures are taken), else what discovery finds; None when discovery could
     not read a folder."""
-    from synthgov.app.filestate import signature
+    from synthgov.app.cache.filestate import signature
 
     listed, verdict = _last_listing(old)
     candidates = sorted(set(listed or ()) | targets)
@@ -66,7 +66,7 @@ def _last_listing(
 ) -> tuple[tuple[str, ...] | None, Callable[[], bool] | None]:
     """The index's file list, or None when what it depends on changed; with the verdict
     still to come from a child checking that (None: checked already)."""
-    from synthgov.app.filestate import all_unchanged, check_beside
+    from synthgov.app.cache.filestate import all_unchanged, check_beside
 
     state = old.get("state") if old else None
     if old is None or state is None:
@@ -80,7 +80,7 @@ def _last_listing(
 def discover_all(
     options: CheckOptions, setup: Setup, roots: Sequence[str]
 ) -> tuple[str, ...] | None:
-    from synthgov.app.loading import document_suffixes
+    from synthgov.app.check.loading import document_suffixes
     from synthgov.repo.discovery import discover
 
     config = setup.config
@@ -105,7 +105,7 @@ def read_changed(
     cwd: str,
     racy_from: int,
 ) -> Reading:
-    from synthgov.app.indexrecords import summarize
+    from synthgov.app.index.records import summarize
 
     summaries: dict[str, tuple[Summary, ...]] = {}
     changed: list[str] = []

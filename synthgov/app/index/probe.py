@@ -1,4 +1,4 @@
-"""The probe of a commit-time run (:mod:`synthgov.app.index`): evaluate the targets against
+"""The probe of a commit-time run (:mod:`synthgov.app.index.plan`): evaluate the targets against
 a candidate context and record what the rules asked about (lineage keys, ids), so that the
 plan can widen the context until every document holding one of them is in it.
 
@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
-    from synthgov.app.index import RunParts
-    from synthgov.app.runner import Setup
+    from synthgov.app.check.runner import Setup
+    from synthgov.app.index.plan import RunParts
     from synthgov.core.types import Document
 
 

@@ -1,4 +1,4 @@
-"""The context of a commit-time run (:mod:`synthgov.app.index`): the component of its
+"""The context of a commit-time run (:mod:`synthgov.app.index.plan`): the component of its
 targets, the files sharing a lineage key or an id with them, widened while the rules ask
 about more."""
 
@@ -8,12 +8,12 @@ import os
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from synthgov.app.indexrecords import LINKS, NAMED, PATH, SOURCE_FORMAT, Summary, abs_path, by_file
+from synthgov.app.index.records import LINKS, NAMED, PATH, SOURCE_FORMAT, Summary, abs_path, by_file
 
 if TYPE_CHECKING:  # pragma: no cover
-    from synthgov.app.index import RunParts
-    from synthgov.app.indexfiles import Reading
-    from synthgov.app.runner import Setup
+    from synthgov.app.check.runner import Setup
+    from synthgov.app.index.files import Reading
+    from synthgov.app.index.plan import RunParts
     from synthgov.core.types import Document
 
 #: rounds of widening the context before the full path is taken
@@ -63,7 +63,7 @@ class Context:
 
     def load(self, paths: Iterable[str]) -> bool:
         """Load files of the index not loaded yet; False when one no longer matches it."""
-        from synthgov.app.indexrecords import summarize
+        from synthgov.app.index.records import summarize
 
         wanted = sorted(p for p in paths if p not in self.docs_of and p not in self._changed)
         if not wanted:
@@ -107,7 +107,7 @@ def component_of(
     lineage key or an id with them, widened by what the rules ask about until it holds
     still; None when the rules ask something the index cannot answer, or a file no longer
     matches the index."""
-    from synthgov.app.indexprobe import probe
+    from synthgov.app.index.probe import probe
     from synthgov.repo.discovery import display_path
 
     target_keys = context.keys_of(start)

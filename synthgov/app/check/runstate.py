@@ -7,10 +7,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from synthgov.app.loading import LAZY_MIN_FILES, Loaded, document_suffixes, load_sequential
-from synthgov.app.options import CheckOptions, Setup
-from synthgov.app.prepare import check_paths, rule_selection
-from synthgov.app.registries import lineage_linkers, registry_factory
+from synthgov.app.check.loading import LAZY_MIN_FILES, Loaded, document_suffixes, load_sequential
+from synthgov.app.check.options import CheckOptions, Setup
+from synthgov.app.check.prepare import check_paths, rule_selection
+from synthgov.app.check.registries import lineage_linkers, registry_factory
 from synthgov.core.types import Document
 from synthgov.repo.discovery import Discovered, discover
 from synthgov.repo.parsing.limits import Limits
@@ -23,9 +23,9 @@ def load_files(
     files: Sequence[str], loaders: Sequence[Any], cwd: str, limits: Limits, cache: Any = None
 ) -> Loaded:
     """Load ``files`` (absolute paths, sorted): through the parse cache and on both cores
-    (:mod:`synthgov.app.parallel`) when there is a cache or many files, else one by one."""
+    (:mod:`synthgov.app.check.parallel`) when there is a cache or many files, else one by one."""
     if cache is not None or len(files) >= LAZY_MIN_FILES:
-        from synthgov.app.parallel import load_many
+        from synthgov.app.check.parallel import load_many
 
         return load_many(files, loaders, cwd, limits, cache)
     return load_sequential(files, loaders, cwd, limits)
@@ -90,7 +90,7 @@ def open_run_cache(options: CheckOptions, setup: Setup) -> Any:
         and not options.verify_data  # data files have their own per-file measure cache
         and options.policy_from_ref is None  # the ref may move: its waivers, its baseline
     ):
-        from synthgov.app.cache import open_cache
+        from synthgov.app.cache.runcache import open_cache
 
         return open_cache(options, setup)
     return None

@@ -1,4 +1,4 @@
-"""Where the repository index (:mod:`synthgov.app.index`) is kept: table ``repo_index`` of
+"""Where the repository index (:mod:`synthgov.app.index.plan`) is kept: table ``repo_index`` of
 the cache database, signed like every cache entry.
 
 An index is a base entry (the file list, what discovering it depended on, and per file its
@@ -18,8 +18,8 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
-    from synthgov.app.cache import RunCache
-    from synthgov.app.runner import CheckOptions, Setup
+    from synthgov.app.cache.runcache import RunCache
+    from synthgov.app.check.runner import CheckOptions, Setup
 
 #: the format of the index's entries
 FORMAT = 1
