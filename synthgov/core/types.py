@@ -181,7 +181,7 @@ class Finding:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)  # read, never compared: no __eq__/__repr__
 class RuleDoc:
     """User documentation of a rule, shown by ``synthgov explain``."""
 

@@ -119,7 +119,7 @@ def _document_rules(
     ]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)  # plumbing: no __eq__, __hash__ or __repr__ to build
 class _Profile:
     """What decides which rules apply to a document beyond its kind."""
 

@@ -37,7 +37,7 @@ class PostContext(RuleContext):
         return self.rule_params.get(rule_id, {})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)  # plumbing: no __eq__, __hash__ or __repr__ to build
 class Placed:
     """A post rule's issue and where it is: in a document (located through its positions)
     or, for a file that holds no document (a policy file), at ``path`` and ``position``."""
@@ -56,7 +56,7 @@ class Placed:
         return cls(issue, None, path, position)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)  # plumbing: no __eq__, __hash__ or __repr__ to build
 class PostResult:
     """What a post rule returns: new issues, and the indices of the findings it waives."""
 

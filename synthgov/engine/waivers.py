@@ -55,7 +55,7 @@ def _present(value: Any) -> bool:
     return value is not None and value != "" and value != []
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)  # plumbing: no __eq__, __hash__ or __repr__ to build
 class WaiverEntry:
     """One entry of a document's ``governance.waivers`` (as written: maybe not a mapping)."""
 

@@ -84,6 +84,8 @@ class Evidence:
 
 @dataclass(frozen=True)
 class SyntheticStatus:
+    """A dataset's synthetic status (declared, suspected, none) and the evidence for it."""
+
     status: str
     evidence: tuple[Evidence, ...] = ()
     dismissed: bool = False  # synthetic: false (or no synthetic rows) silenced the evidence

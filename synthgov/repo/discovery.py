@@ -120,7 +120,7 @@ def _match(rel: str, pattern: str) -> bool:
     return rel.startswith(prefix + "/") and not any(c in prefix for c in "*?[")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)  # plumbing: no __eq__, __hash__ or __repr__ to build
 class _Suffixes:
     """File suffixes to match, lower case; only a name's tail is lowered (10,000 files)."""
 

@@ -124,7 +124,7 @@ class ApprovalMissing(Rule):
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)  # plumbing: no __eq__, __hash__ or __repr__ to build
 class Verdict:
     """What the waiver rules decided about one waiver: the rule that rejects it and why
     (``issue``), or none, and the findings it matches (waived when no rule rejects it)."""

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 ENGINES = ("duckdb", "spark")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)  # plumbing: no __eq__, __hash__ or __repr__ to build
 class CheckRequest:
     """The command line of ``synthgov check`` (and ``verify``), parsed."""
 
@@ -62,7 +62,7 @@ class CheckRequest:
             raise UsageError("--dry-run goes with --fix")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)  # plumbing: no __eq__, __hash__ or __repr__ to build
 class Plan:
     """What a check runs with once the setup is known: the options, the format and its
     reporter, and whether it runs inside a GitHub Actions job (annotations, job summary)."""
@@ -73,7 +73,7 @@ class Plan:
     in_actions: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)  # plumbing: no __eq__, __hash__ or __repr__ to build
 class FixOutcome:
     """What ``--fix`` did: the diff, a line saying so, the run after the fixes (the run
     before them when nothing changed) and, with ``--dry-run``, the exit code to end with."""

@@ -67,8 +67,11 @@ def prepare(options: CheckOptions, reader: Callable[[str], bytes | None] | None 
 
 def rule_selection(options: CheckOptions, setup: Setup) -> Any:
     """``--select``/``--ignore`` as canonical ids; an unknown id or prefix is a TypoError."""
-    from synthgov.app.suggest import resolve_ids, split_ids
     from synthgov.engine.evaluate import Selection
+
+    if not options.select and not options.ignore:
+        return Selection((), ())
+    from synthgov.app.suggest import resolve_ids, split_ids  # start-up: only when selecting
 
     known = {*setup.registry.rules, *setup.policy.rules}
     select = resolve_ids("--select", split_ids(options.select), known)
@@ -78,8 +81,8 @@ def rule_selection(options: CheckOptions, setup: Setup) -> Any:
 
 def check_paths(options: CheckOptions) -> None:
     """Every path named must exist: a typo would otherwise check nothing and pass."""
-    from synthgov.app.suggest import TypoError, missing_path
-
     for given in options.paths:
         if not os.path.lexists(os.path.join(options.cwd, given)):
+            from synthgov.app.suggest import TypoError, missing_path  # start-up: on a typo only
+
             raise TypoError(missing_path(given, options.cwd))

@@ -153,13 +153,14 @@ def _problems(loaded: Loaded, found: Discovered, cwd: str) -> tuple[tuple[str, F
 
 def _context(run: RunState, documents: Sequence[Document], diff: DiffInfo | None) -> RunContext:
     """The run context the rules read: every input passed in (the engine reads nothing)."""
-    from synthgov.app.check.waiverbase import waiver_base
     from synthgov.core.dates import today
     from synthgov.engine.context import RunContext
 
     options, setup = run.options, run.setup
     base = None
     if diff is not None or options.policy_from_ref is not None:
+        from synthgov.app.check.waiverbase import waiver_base  # start-up: gate mode only
+
         base = waiver_base(options, documents, setup.registry.loaders, setup.config.limits, diff)
     return RunContext(
         documents=documents,
