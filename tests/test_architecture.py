@@ -60,6 +60,7 @@ IO_SYNTHGOV = (
     "synthgov.repo.gitsafe",
     "synthgov.repo.files",
     "synthgov.repo.snapshot",
+    "synthgov.repo.codecache",
     "synthgov.policy.config",
     "synthgov.verify.duckdb_engine",
     "synthgov.verify.spark_engine",

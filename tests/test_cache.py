@@ -284,6 +284,7 @@ def test_unwritable_cache_dir_runs_without_cache(acme: Path, tmp_path: Path) -> 
     assert out == _cli(acme, tmp_path / "other", "--no-cache")
 
 
+@pytest.mark.slow
 def test_concurrent_runs_agree(acme: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     env = {

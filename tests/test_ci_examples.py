@@ -121,6 +121,7 @@ def _run_script(script: str, cwd: Path, env: dict[str, str]) -> subprocess.Compl
     )
 
 
+@pytest.mark.slow
 def test_github_workflow_steps_run(pull_request: Path) -> None:
     assert shutil.which("synthgov", path=str(Path(sys.executable).parent))
     summary = pull_request.parent / "step-summary.md"
@@ -151,6 +152,7 @@ def test_github_workflow_steps_run(pull_request: Path) -> None:
     assert broken.returncode != 0 and "builtin:nope" in broken.stderr
 
 
+@pytest.mark.slow
 def test_gitlab_script_runs(pull_request: Path) -> None:
     job = _load("gitlab-ci.yml")["synthgov"]
     script = "\n".join(job["script"])

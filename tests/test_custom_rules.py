@@ -259,6 +259,7 @@ def test_compile_expr_checks_names_per_kind() -> None:
         compile_expr("  ", "DatasetCard")
 
 
+@pytest.mark.slow
 def test_the_expression_library_is_imported_only_when_a_policy_uses_expr(
     tmp_path: Path,
 ) -> None:

@@ -200,6 +200,7 @@ def _retarget(card: Path, peer: Path) -> None:
     _dump(card, data)
 
 
+@pytest.mark.slow
 def test_a_cycle_drawn_after_an_index_run_matches_the_full_run(tmp_path: Path) -> None:
     """The random-edit case of issue 15, both ways round: finance -> code -> ads -> finance
     (code also derives from search; ads is real data). The drawing of an index run asks the

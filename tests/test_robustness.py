@@ -496,6 +496,7 @@ def test_symlink_loops_fifos_and_folders() -> None:
         assert {"loop.yaml", "a.yaml", "b.yaml", "dangling.yaml", "fifo.yaml"} <= by_path
 
 
+@pytest.mark.slow
 def test_symlink_loops_and_fifos_in_a_subprocess() -> None:
     """The same tree through the real executable: no hang (a FIFO is never opened for
     reading), no traceback."""

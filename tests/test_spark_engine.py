@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import imported_modules, run_cli
 
 CARD = (
@@ -22,6 +24,7 @@ def _repo(root: Path) -> Path:
     return root
 
 
+@pytest.mark.slow
 def test_check_and_duckdb_verify_never_import_pyspark(tmp_path: Path) -> None:
     _repo(tmp_path)
     for args in (["check", "card.yaml"], ["verify", "--no-cache", "card.yaml"]):

@@ -269,6 +269,7 @@ def test_pii_detectors_one_by_one(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- incremental
 
 
+@pytest.mark.slow
 def test_warm_run_after_one_shard_changed_measures_only_that_shard(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
