@@ -11,14 +11,8 @@ from synthgov.cli import output
 from synthgov.cli.main import EXIT_OK, safe
 from synthgov.cli.options import (
     Command,
-    config_option,
-    fail_on_option,
-    format_option,
-    output_option,
-    paths_argument,
-    policy_option,
     quiet_option,
-    select_options,
+    run_options,
     split_ids,
 )
 from synthgov.cli.prepare import prepared
@@ -28,13 +22,7 @@ if TYPE_CHECKING:
 
 
 @click.command(cls=Command)
-@paths_argument
-@policy_option
-@config_option
-@format_option
-@output_option
-@fail_on_option
-@select_options
+@run_options
 @click.option("--diff-base", help="Report only documents changed since this git ref.")
 @click.option(
     "--changed-only",

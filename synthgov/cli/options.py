@@ -115,3 +115,19 @@ def select_options(f: F) -> F:
 
 def quiet_option(f: F) -> F:
     return click.option("-q", "--quiet", is_flag=True, help="Print findings only, no summary.")(f)
+
+
+def run_options(f: F) -> F:
+    """What ``check`` and ``verify`` share: the paths, policies, config, output format and
+    file, the failing severity and the rule selection, in this order in ``--help``."""
+    for option in (
+        select_options,
+        fail_on_option,
+        output_option,
+        format_option,
+        config_option,
+        policy_option,
+        paths_argument,
+    ):
+        f = option(f)
+    return f

@@ -10,26 +10,14 @@ import click
 from synthgov.cli.check import execute
 from synthgov.cli.options import (
     Command,
-    config_option,
-    fail_on_option,
-    format_option,
-    output_option,
-    paths_argument,
-    policy_option,
     quiet_option,
-    select_options,
+    run_options,
     split_ids,
 )
 
 
 @click.command(cls=Command)
-@paths_argument
-@policy_option
-@config_option
-@format_option
-@output_option
-@fail_on_option
-@select_options
+@run_options
 @click.option("--no-cache", is_flag=True, help="Do not read or write the measurement cache.")
 @quiet_option
 @click.option(

@@ -51,17 +51,25 @@ def install() -> Callable[[], None] | None:
     if sys.implementation.name != "cpython" or "exec" in vars(dataclasses):
         return None
     folder = snapshot_dir()
-    secret = signing_key() if folder is not None else None
-    if folder is None or secret is None:
+    if folder is None:
         return None
     path = cache_path(folder)
-    known = _load(path, secret)
+    # read on the first dataclass built, not here: a run that builds none (``--version``,
+    # ``--help``) reads neither the key nor the file
+    state: dict[str, Any] = {}
     new: dict[bytes, CodeType] = {}
+
+    def known() -> dict[bytes, CodeType]:
+        if "known" not in state:
+            state["secret"] = signing_key()
+            state["known"] = _load(path, state["secret"]) if state["secret"] else {}
+        table: dict[bytes, CodeType] = state["known"]
+        return table
 
     def cached_exec(source: Any, globals: Any = None, locals: Any = None, /) -> None:
         if isinstance(source, str):
             digest = hashlib.sha256(source.encode("utf-8", "surrogatepass")).digest()
-            code = known.get(digest) or new.get(digest)
+            code = known().get(digest) or new.get(digest)
             if code is None:
                 code = compile(source, "<string>", "exec")
                 new[digest] = code
@@ -71,8 +79,10 @@ def install() -> Callable[[], None] | None:
     dataclasses.exec = cached_exec  # type: ignore[attr-defined]
 
     def save() -> None:
-        if new:
-            merged = {**known, **new} if len(known) + len(new) <= MAX_ENTRIES else new
+        secret = state.get("secret")
+        if new and secret:
+            old = state["known"]
+            merged = {**old, **new} if len(old) + len(new) <= MAX_ENTRIES else new
             _save(path, secret, merged)
 
     return save
