@@ -5,14 +5,17 @@ Everything here is a frozen dataclass or a plain enum; nothing here does I/O.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum
-from typing import TYPE_CHECKING, Any, ClassVar
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 if TYPE_CHECKING:  # pragma: no cover
     from synthgov.engine.context import RuleContext
     from synthgov.engine.post import PostContext, PostResult
+
+_T = TypeVar("_T")
 
 Pointer = tuple[str | int, ...]
 """A path into a document's data, e.g. ``("validation", "human_review", "sample_size")``."""
@@ -74,19 +77,41 @@ class Document:
     abs_dir: str = ""  # absolute directory of the file, to resolve relative paths in the card
     native: bool = True  # unknown keys are SG002 only in native documents
 
-    @property
-    def id(self) -> str | None:
+    @cached_property
+    def id(self) -> str | None:  # asked ~20 times per document per run: kept after the first
         meta = self.data.get("metadata")
-        value = meta.get("id") if isinstance(meta, Mapping) else None
+        value = meta.get("id") if type(meta) is dict or isinstance(meta, Mapping) else None
         return value if isinstance(value, str) else None
 
     @property
     def label(self) -> str:
         return self.id or self.path
 
+    def derived(self, compute: Callable[[Document], _T]) -> _T:
+        """``compute(self)``, computed once per document: for facts that depend on the
+        document alone (it never changes), such as its synthetic status, which several
+        rules ask for. Not pickled."""
+        memo = self.__dict__.get("_derived")
+        if memo is None:
+            memo = self.__dict__["_derived"] = {}
+        if compute in memo:
+            return memo[compute]
+        value = memo[compute] = compute(self)
+        return value
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state.pop("_derived", None)
+        return state
+
     def get(self, pointer: Pointer, default: Any = None) -> Any:
         node: Any = self.data
         for part in pointer:
+            if type(part) is str:  # the usual case first: plain dicts, string keys
+                if (type(node) is dict or isinstance(node, Mapping)) and part in node:
+                    node = node[part]
+                    continue
+                return default
             if isinstance(node, Mapping) and isinstance(part, str) and part in node:
                 node = node[part]
             elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):

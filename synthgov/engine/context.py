@@ -114,6 +114,27 @@ class RuleContext:
     run: RunContext
     params: Mapping[str, Any]
 
+    # the attributes rules ask for most, without the slower __getattr__ path
+    @property
+    def files(self) -> FileAccess:
+        return self.run.files
+
+    @property
+    def documents(self) -> Sequence[Document]:
+        return self.run.documents
+
+    @property
+    def graph(self) -> LineageGraph:
+        return self.run.graph
+
+    @property
+    def models(self) -> ModelRegistry:
+        return self.run.models
+
+    @property
+    def today(self) -> str:
+        return self.run.today
+
     def __getattr__(self, name: str) -> Any:
         # delegate documents, graph, models, files, today, settings, diff, ... to the run
         return getattr(self.run, name)

@@ -152,13 +152,14 @@ def _document_findings(
     documents: Iterable[Document], active: Sequence[tuple[Rule, RuleSetting]], run: RunContext
 ) -> Iterable[Finding]:
     """Each document checked by each per-document rule that applies to it."""
+    contexts = [(rule, setting, RuleContext(run, setting.params)) for rule, setting in active]
     for doc in documents:
         profile = _Profile.of(doc)
-        for rule, setting in active:
+        for rule, setting, ctx in contexts:
             if not profile.admits(rule, doc.kind):
                 continue
             fallback = profile.anchor if rule.synthetic_only else None
-            for issue in _safe_check(rule, doc, RuleContext(run, setting.params)):
+            for issue in _safe_check(rule, doc, ctx):
                 at = _located(doc, issue, fallback)
                 hint = adapt_hint(doc, issue.hint)
                 yield make_finding(rule.id, rule.name, setting, issue, doc.path, at, doc, hint)

@@ -154,7 +154,12 @@ def _recorded(doc: Document) -> tuple[Evidence, ...]:
 
 
 def synthetic_status(doc: Document) -> SyntheticStatus:
-    """The synthetic status of a dataset card (SPEC section 3, as amended by issue 13)."""
+    """The synthetic status of a dataset card (SPEC section 3, as amended by issue 13),
+    computed once per document (the engine and several rules ask)."""
+    return doc.derived(_status_of)
+
+
+def _status_of(doc: Document) -> SyntheticStatus:
     recorded = _recorded(doc)
     explicit = doc.data.get("synthetic")
     if explicit is False or (explicit is not True and _no_synthetic_rows(doc)):

@@ -21,7 +21,7 @@ Typical use::
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
 
@@ -51,6 +51,7 @@ from synthgov.models.patterns import (
     compile_pattern,
     pattern_needle,
 )
+from synthgov.models.refs import RefMemo, ref_fields
 from synthgov.models.types import (
     COMPARE_MODES,
     CONFIDENCE,
@@ -87,20 +88,6 @@ __all__ = [
 _CACHE_LIMIT = 100_000
 
 
-def _ref_fields(ref: str | Mapping[str, Any]) -> tuple[str, str | None, str | None, str | None]:
-    """(id, revision, provider, family) of a model reference (SPEC 3.1)."""
-    if isinstance(ref, str):
-        return ref, None, None, None
-    if not isinstance(ref, Mapping):
-        raise TypeError(f"a model reference is a string or a mapping, not {type(ref).__name__}")
-
-    def text(key: str) -> str | None:
-        value = ref.get(key)
-        return None if value is None or str(value).strip() == "" else str(value).strip()
-
-    return text("id") or "", text("revision"), text("provider"), text("family")
-
-
 # --------------------------------------------------------------------------- registry
 
 
@@ -108,7 +95,7 @@ class ModelRegistry:
     """Ordered model entries (first match wins) plus the terms and families tables."""
 
     __slots__ = (
-        "_cache",
+        "_answers",
         "_entries",
         "_families",
         "_known_families",
@@ -132,7 +119,7 @@ class ModelRegistry:
         self._read_on = read_on
         self._known_families = frozenset(self._families) | {e.family for e in self._entries}
         self._validate()
-        self._cache: dict[Hashable, ModelInfo] = {}
+        self._answers: RefMemo[ModelInfo] = RefMemo(_CACHE_LIMIT)
 
     # ---- construction
 
@@ -286,17 +273,14 @@ class ModelRegistry:
         entry's ``derived_from`` is kept). A reference that matches no entry and gives no
         family is unknown; its family is ``unknown:<normalised id>``.
         """
-        key = _cache_key(ref)
-        info = self._cache.get(key)
+        info = self._answers.get(ref)
         if info is None:
             info = self._resolve(ref)
-            if len(self._cache) >= _CACHE_LIMIT:
-                self._cache.clear()
-            self._cache[key] = info
+            self._answers.put(ref, info)
         return info
 
     def _resolve(self, ref: str | Mapping[str, Any]) -> ModelInfo:
-        raw_id, revision, provider_ref, family_ref = _ref_fields(ref)
+        raw_id, revision, provider_ref, family_ref = ref_fields(ref)
         parsed = parse(raw_id, self.is_known)
         normalized = parsed.normalized
         revision = revision or parsed.revision
@@ -388,9 +372,3 @@ def _pin_status(
     if entry is None:
         return False, "unknown model: no registry entry says this id is a snapshot"
     return False, "moving alias (no date or version suffix)"
-
-
-def _cache_key(ref: str | Mapping[str, Any]) -> Hashable:
-    if isinstance(ref, str):
-        return ref
-    return ("\0ref", *_ref_fields(ref))

@@ -74,19 +74,51 @@ class LocalFiles:
         self._spent = 0.0
         self._digests: dict[str, Digest] = {}
         self._infos: dict[str, FileInfo] = {}
+        self._real_dirs: dict[str, str] = {}  # folder as written -> its real path
+        self._reals: dict[str, str] = {}  # path as asked -> its real path
 
     def real(self, path: str) -> str | None:
         """The real path of ``path`` when it lies inside the roots (or there are none).
 
         Raises ValueError for a path the operating system cannot take (a NUL character).
         """
-        real = os.path.realpath(path)
+        real = self._reals.get(path)
+        if real is None:
+            real = self._reals[path] = self._realpath(path)
         if not self._roots or real in self._also:
             return real
         for root in self._roots:
             if real == root or real.startswith(root.rstrip(os.sep) + os.sep):
                 return real
         return None
+
+    def _realpath(self, path: str) -> str:
+        """``os.path.realpath(path)``, with the real path of each folder remembered: a card's
+        data file then costs an ``lstat`` per folder not seen yet and one for its own name,
+        instead of one per component of its absolute path."""
+        if "\0" in path:
+            raise ValueError("embedded null character in path")
+        if not path.startswith("/"):
+            path = os.path.join(os.getcwd(), path)
+        if os.sep != "/" or "/./" in path + "/" or "/../" in path + "/" or "//" in path:
+            return os.path.realpath(path)  # ".", "..", "//": realpath's own walk
+        return self._real_clean(path)
+
+    def _real_clean(self, path: str) -> str:
+        """The real path of an absolute path without ".", ".." or empty components."""
+        folder, _, name = path.rpartition("/")
+        if not name:
+            return os.path.realpath(path)
+        real_folder = self._real_dirs.get(folder)
+        if real_folder is None:
+            real_folder = self._real_dirs[folder] = self._real_clean(folder) if folder else ""
+        candidate = real_folder + "/" + name
+        try:
+            if not stat.S_ISLNK(os.lstat(candidate).st_mode):
+                return candidate
+        except OSError:  # missing: realpath keeps the name as it is
+            return candidate
+        return os.path.realpath(candidate)  # a symlink: resolved in full, loops included
 
     def inside(self, path: str) -> bool:
         try:
@@ -102,9 +134,19 @@ class LocalFiles:
             except ValueError:
                 cached = FileInfo(exists=False, error=INVALID_PATH)
             else:
-                cached = FileInfo(exists=False, error=OUTSIDE_ROOT) if real is None else _stat(real)
+                if real is None:
+                    cached = FileInfo(exists=False, error=OUTSIDE_ROOT)
+                else:
+                    cached, small = _stat(real)
+                    if small is not None and self._may_hash(cached.size, path):
+                        self._digests[path] = small  # read whole already: not read again
             self._infos[path] = cached
         return cached
+
+    def _may_hash(self, size: int, path: str) -> bool:
+        """Whether a file of ``size`` bytes, already read, gets the digest ``_digest`` would
+        give it (within the size and time limits, not hashed yet)."""
+        return size <= self._max_hash and self._spent < self._budget and path not in self._digests
 
     def digest(self, path: str) -> Digest:
         cached = self._digests.get(path)
@@ -166,32 +208,35 @@ def _open_regular(path: str) -> int | str:
     return fd
 
 
-def _stat(path: str) -> FileInfo:
+def _stat(path: str) -> tuple[FileInfo, Digest | None]:
+    """What ``path`` is; for a file smaller than a Git LFS pointer can be, which is read
+    whole to tell whether it is one, also its digest (so it is not opened twice)."""
     try:
         st = os.stat(path)
     except OSError as exc:
-        return FileInfo(exists=False, error=exc.strerror or type(exc).__name__)
+        return FileInfo(exists=False, error=exc.strerror or type(exc).__name__), None
     except ValueError as exc:
-        return FileInfo(exists=False, error=str(exc))
+        return FileInfo(exists=False, error=str(exc)), None
     if not stat.S_ISREG(st.st_mode):
-        return FileInfo(exists=True, is_file=False, size=0)
+        return FileInfo(exists=True, is_file=False, size=0), None
     fd = _open_regular(path)  # a file that cannot be opened cannot be checked: say so
     if isinstance(fd, str):
-        return FileInfo(exists=True, is_file=True, size=st.st_size, error=fd)
-    oid = lfs_size = None
+        return FileInfo(exists=True, is_file=True, size=st.st_size, error=fd), None
+    if st.st_size >= LFS_MAX_BYTES:
+        os.close(fd)
+        return FileInfo(exists=True, is_file=True, size=st.st_size), None
     try:
-        if st.st_size < LFS_MAX_BYTES:
-            with os.fdopen(fd, "rb") as handle:
-                fd = -1
-                pointer = parse_lfs_pointer(handle.read(LFS_MAX_BYTES))
-            if pointer is not None:
-                oid, lfs_size = pointer
+        with os.fdopen(fd, "rb") as handle:
+            raw = handle.read(LFS_MAX_BYTES)
     except OSError as exc:
-        return FileInfo(exists=True, is_file=True, size=st.st_size, error=exc.strerror or "")
-    finally:
-        if fd >= 0:
-            os.close(fd)
-    return FileInfo(exists=True, is_file=True, size=st.st_size, lfs_oid=oid, lfs_size=lfs_size)
+        return FileInfo(exists=True, is_file=True, size=st.st_size, error=exc.strerror or ""), None
+    pointer = parse_lfs_pointer(raw)
+    if pointer is not None:
+        oid, lfs_size = pointer
+        return FileInfo(True, True, st.st_size, lfs_oid=oid, lfs_size=lfs_size), None
+    # read whole when the size is the one stat gave (a file that grew is hashed later)
+    small = Digest(hashlib.sha256(raw).hexdigest()) if len(raw) == st.st_size else None
+    return FileInfo(exists=True, is_file=True, size=st.st_size), small
 
 
 def parse_lfs_pointer(raw: bytes) -> tuple[str, int] | None:
@@ -241,7 +286,7 @@ def _lfs_oid_and_size(fields: dict[str, str]) -> tuple[str, int] | None:
     if not oid.startswith("sha256:") or not size.isdigit() or size != str(int(size)):
         return None
     hexdigest = oid[len("sha256:") :]
-    if len(hexdigest) != 64 or any(c not in "0123456789abcdef" for c in hexdigest):
+    if len(hexdigest) != 64 or hexdigest.strip("0123456789abcdef"):
         return None
     return hexdigest, int(size)
 
