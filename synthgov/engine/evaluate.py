@@ -153,11 +153,15 @@ def _document_findings(
 ) -> Iterable[Finding]:
     """Each document checked by each per-document rule that applies to it."""
     contexts = [(rule, setting, RuleContext(run, setting.params)) for rule, setting in active]
+    # the rules that apply depend on (kind, synthetic, evaluation) only: a few lists in all
+    applicable: dict[tuple[str, bool, bool], list[tuple[Rule, RuleSetting, RuleContext]]] = {}
     for doc in documents:
         profile = _Profile.of(doc)
-        for rule, setting, ctx in contexts:
-            if not profile.admits(rule, doc.kind):
-                continue
+        key = (doc.kind, profile.synthetic, profile.evaluation)
+        rules = applicable.get(key)
+        if rules is None:
+            rules = applicable[key] = [c for c in contexts if profile.admits(c[0], doc.kind)]
+        for rule, setting, ctx in rules:
             fallback = profile.anchor if rule.synthetic_only else None
             for issue in _safe_check(rule, doc, ctx):
                 at = _located(doc, issue, fallback)

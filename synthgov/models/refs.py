@@ -46,11 +46,15 @@ class RefMemo(Generic[_T]):
         self._limit = limit
 
     def get(self, ref: str | Mapping[str, Any]) -> _T | None:
-        if type(ref) is not str:
-            seen = self._by_object.get(id(ref))
-            if seen is not None and seen[0] is ref:
-                return seen[1]
-        return self._by_key.get(ref_key(ref))
+        if type(ref) is str:
+            return self._by_key.get(ref)
+        seen = self._by_object.get(id(ref))
+        if seen is not None and seen[0] is ref:
+            return seen[1]
+        answer = self._by_key.get(ref_key(ref))
+        if answer is not None and isinstance(ref, Mapping):
+            self._remember(ref, answer)
+        return answer
 
     def put(self, ref: str | Mapping[str, Any], answer: _T) -> None:
         if len(self._by_key) >= self._limit:
@@ -58,4 +62,9 @@ class RefMemo(Generic[_T]):
             self._by_object.clear()
         self._by_key[ref_key(ref)] = answer
         if type(ref) is not str and isinstance(ref, Mapping):
-            self._by_object[id(ref)] = (ref, answer)
+            self._remember(ref, answer)
+
+    def _remember(self, ref: Mapping[str, Any], answer: _T) -> None:
+        if len(self._by_object) >= self._limit:
+            self._by_object.clear()
+        self._by_object[id(ref)] = (ref, answer)
