@@ -58,6 +58,9 @@ def test_github_workflow_shape() -> None:
     assert sarif["if"] == "always()" and upload["if"].startswith("always()")
     for step in steps:  # untrusted values reach scripts through env, never spliced in
         assert "${{" not in step.get("run", ""), step
+    install = next(s for s in steps if s.get("name") == "Install synthgov")
+    assert install["env"] == {"SYNTHGOV_PACKAGE": "${{ vars.SYNTHGOV_PACKAGE }}"}
+    assert install["run"] == INSTALL_LINE
 
 
 def test_gitlab_job_shape() -> None:
@@ -70,6 +73,53 @@ def test_gitlab_job_shape() -> None:
     report = job["artifacts"]["reports"]["junit"]
     assert f"--format junit --output {report}" in script
     assert job["artifacts"]["when"] == "always"
+    assert job["before_script"] == [INSTALL_LINE]
+    assert "SYNTHGOV_PACKAGE" not in job.get("variables", {})  # the project's CI/CD variable
+
+
+# ----------------------------------------------- installing synthgov: one variable, set once
+
+
+def _documented_install_line() -> str:
+    """The install step as docs/ci.md shows it (the block after its SYNTHGOV_PACKAGE title)."""
+    text = (ROOT / "docs" / "ci.md").read_text(encoding="utf-8")
+    section = text.split("## Installing synthgov in CI", 1)[1]
+    return section.split("```text\n", 1)[1].split("\n```", 1)[0]
+
+
+INSTALL_LINE = _documented_install_line()
+UNSET_LINE = "SYNTHGOV_PACKAGE: set SYNTHGOV_PACKAGE to what pip installs as synthgov (docs/ci.md)"
+
+
+def test_the_documented_install_line_names_only_the_variable() -> None:
+    assert INSTALL_LINE.startswith('python -m pip install "${SYNTHGOV_PACKAGE:?')
+    assert "synthgov==" not in INSTALL_LINE and "git+" not in INSTALL_LINE
+    assert f"(`{UNSET_LINE}`)" in (ROOT / "docs" / "ci.md").read_text(encoding="utf-8").replace(
+        "\n", " "
+    )
+
+
+@pytest.mark.parametrize("value", [None, ""])
+def test_install_step_fails_with_one_line_when_the_variable_is_unset(
+    value: str | None, tmp_path: Path
+) -> None:
+    env = {} if value is None else {"SYNTHGOV_PACKAGE": value}
+    proc = _run_script(INSTALL_LINE, tmp_path, env, unset=() if env else ("SYNTHGOV_PACKAGE",))
+    assert proc.returncode != 0 and proc.stdout == ""
+    (line,) = proc.stderr.splitlines()
+    assert line.endswith(UNSET_LINE), line  # bash prefixes its name and line number
+
+
+@pytest.mark.slow  # pip builds the checkout's metadata: about 3 s
+def test_install_step_resolves_a_checkout_path(tmp_path: Path) -> None:
+    from synthgov import __version__
+
+    # the documented line, with pip told to resolve only (nothing is installed)
+    script = INSTALL_LINE.replace("pip install ", "pip install --no-deps --dry-run ", 1)
+    assert script != INSTALL_LINE
+    proc = _run_script(script, tmp_path, {"SYNTHGOV_PACKAGE": str(ROOT)})
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert f"Would install synthgov-{__version__}" in proc.stdout
 
 
 # --------------------------------------------------------------- the scripts, run for real
@@ -105,11 +155,13 @@ def pull_request(tmp_path: Path) -> Path:
     return work
 
 
-def _run_script(script: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+def _run_script(
+    script: str, cwd: Path, env: dict[str, str], unset: tuple[str, ...] = ()
+) -> subprocess.CompletedProcess[str]:
     path = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
     full = {**os.environ, **GIT_ENV, "PATH": path, "SYNTHGOV_TODAY": TODAY, **env}
-    full.pop("GITHUB_ACTIONS", None)
-    full.pop("GITHUB_STEP_SUMMARY", None)
+    for name in ("GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY", *unset):
+        full.pop(name, None)
     full.update(env)
     return subprocess.run(
         ["bash", "-e", "-o", "pipefail", "-c", script],

@@ -298,6 +298,53 @@ def test_force_exclude_honours_the_config_for_named_files(tmp_path: Path) -> Non
     assert run_cli("check", cwd=tmp_path).returncode == 0
 
 
+def test_force_exclude_says_which_named_files_it_did_not_check(tmp_path: Path) -> None:
+    fixtures = {f"policy-tests/case{i}/card.yaml": BAD_CARD for i in range(7)}
+    write_tree(
+        tmp_path,
+        {"synthgov.yaml": "exclude: [policy-tests/**]\n", "good/card.yaml": GOOD_CARD, **fixtures},
+    )
+    # without the flag the named fixtures are checked (and fail)
+    plain = run_cli("check", "good/card.yaml", "policy-tests/case0/card.yaml", cwd=tmp_path)
+    assert plain.returncode == 1 and "policy-tests/case0/card.yaml:" in plain.stdout
+    assert "not checked" not in plain.stderr
+    # with it: not checked, one line on stderr, exit 0
+    two = ("policy-tests/case1/card.yaml", "policy-tests/case0/card.yaml")
+    forced = run_cli("check", "--force-exclude", "good/card.yaml", *two, cwd=tmp_path)
+    assert forced.returncode == 0, forced.stdout + forced.stderr
+    assert "policy-tests" not in forced.stdout
+    assert "1 file(s), 1 document(s) checked" in forced.stdout
+    assert forced.stderr.splitlines() == [
+        "synthgov: 2 named files not checked: excluded by the config's exclude "
+        "(--force-exclude): policy-tests/case0/card.yaml, policy-tests/case1/card.yaml"
+    ]
+    # at most five names, then how many more
+    many = run_cli("check", "--force-exclude", *sorted(fixtures), cwd=tmp_path)
+    assert many.returncode == 0, many.stdout + many.stderr
+    (line,) = many.stderr.splitlines()
+    assert line.startswith("synthgov: 7 named files not checked: ")
+    assert line.endswith("policy-tests/case4/card.yaml and 2 more"), line
+    assert "case5" not in line and "case6" not in line
+    # -q: findings only, no line
+    quiet = run_cli("check", "-q", "--force-exclude", *two, cwd=tmp_path)
+    assert quiet.returncode == 0 and quiet.stderr == "" and quiet.stdout == ""
+    # machine formats: stdout is the report alone, the line goes to stderr
+    machine = run_cli("check", "--force-exclude", "--format", "json", *two, cwd=tmp_path)
+    assert machine.returncode == 0
+    assert json.loads(machine.stdout)["summary"]["files"] == 0
+    assert "2 named files not checked" in machine.stderr
+
+
+def test_force_exclude_notice_escapes_file_names(tmp_path: Path) -> None:
+    name = "policy-tests/a\x1b[31m\u202e.yaml"
+    write_tree(tmp_path, {"synthgov.yaml": "exclude: [policy-tests/**]\n", name: BAD_CARD})
+    proc = run_cli("check", "--force-exclude", name, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "\x1b" not in proc.stderr and "\u202e" not in proc.stderr
+    assert "1 named file not checked: " in proc.stderr
+    assert "policy-tests/a\\x1b[31m\\u202e.yaml" in proc.stderr
+
+
 PIPELINE = """apiVersion: synthgov/v1
 kind: Pipeline
 metadata: {id: bot, owner: ml@b.example}

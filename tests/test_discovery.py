@@ -206,6 +206,8 @@ def test_named_files_are_explicit_and_kept_unless_forced(tmp_path: Path) -> None
         named, cwd=str(tmp_path), root=str(tmp_path), exclude=["datasets/old"], force_exclude=True
     )
     assert forced.files == (notes,) and forced.explicit == {notes}
+    assert forced.excluded == (old,)  # dropped, and said: the caller names it on stderr
+    assert found.excluded == ()
 
 
 def test_a_folder_and_a_file_in_it_are_listed_once(tmp_path: Path) -> None:

@@ -51,7 +51,7 @@ NOT_RUN = {
     "spark-submit": "needs a Spark cluster; tests/test_spark_parity.py runs the engine on local[2]",
     "python bench/run.py": "bench/README.md (ten minutes on two cores)",
     "HYPOTHESIS_PROFILE=dev pytest": "docs/releasing.md, step 3 (2,000 examples a property)",
-    "pre-commit try-repo /path/to/synthgov": "tests/test_precommit.py (try-repo of a snapshot)",
+    "pre-commit try-repo ../synthgov": "tests/test_precommit.py (try-repo of a snapshot)",
 }
 
 

@@ -44,9 +44,11 @@ def _git(cwd: Path, *args: str) -> str:
 
 
 def _pre_commit(
-    *args: str, cwd: Path, home: Path, timeout: float = 600
+    *args: str, cwd: Path, home: Path, timeout: float = 600, path: str | None = None
 ) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, **GIT_ENV, "PRE_COMMIT_HOME": str(home), "SYNTHGOV_TODAY": TODAY}
+    if path is not None:
+        env["PATH"] = path
     env.pop("GITHUB_ACTIONS", None)
     env.pop("PRE_COMMIT", None)
     return subprocess.run(
@@ -145,6 +147,64 @@ def test_try_repo_honours_exclude_and_passes_without_policy_tests(
     )
     assert tests.returncode == 0, tests.stdout + tests.stderr
     assert re.search(r"synthgov test \(policy unit tests\)\.+Passed", tests.stdout)
+
+
+# ------------------------------------- the documented .pre-commit-config.yaml, run as written
+
+CONFIG_DOCS = ("README.md", "docs/ci.md")
+
+
+def _config_blocks(doc: str) -> list[str]:
+    """The fenced YAML blocks of ``doc`` that are a whole .pre-commit-config.yaml."""
+    blocks = re.findall(r"^```yaml\n(.*?)^```", (ROOT / doc).read_text("utf-8"), re.M | re.S)
+    return [b for b in blocks if re.search(r"^repos:", b, re.M)]
+
+
+def test_documented_configs_are_the_hooks_init_writes_and_the_manifest_offers() -> None:
+    from synthgov.app.scaffold import PRE_COMMIT_TEXT
+
+    written = yaml.safe_load(PRE_COMMIT_TEXT)
+    for doc in CONFIG_DOCS:
+        (block,) = _config_blocks(doc)  # one config per document: no second, stale one
+        assert yaml.safe_load(block) == written, f"{doc} and synthgov init disagree"
+    (local,) = written["repos"]
+    assert local["repo"] == "local"
+    offered = {h["id"]: h for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())}
+    assert [h["id"] for h in local["hooks"]] == list(offered)
+    for hook in local["hooks"]:
+        manifest = offered[hook["id"]]
+        keys = ("name", "entry", "types", "types_or", "pass_filenames", "require_serial")
+        assert {k: hook.get(k) for k in keys} == {k: manifest.get(k) for k in keys}, hook["id"]
+        # the installed synthgov (system) here, pre-commit's own environment (python) there
+        assert hook["language"] == "system" and manifest["language"] == "python"
+
+
+@pytest.mark.slow  # two pre-commit runs: about 4 s
+@pytest.mark.parametrize("doc", CONFIG_DOCS)
+def test_documented_config_runs_as_written(doc: str, tmp_path: Path) -> None:
+    (block,) = _config_blocks(doc)
+    repo = _user_repo(tmp_path / "acme", drop_owner=True)
+    (repo / ".pre-commit-config.yaml").write_text(block, encoding="utf-8")
+    _git(repo, "add", "-A")
+    # synthgov installed "the README's way": this environment's scripts first on PATH
+    path = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+    home = tmp_path / "pre-commit-home"
+    failed = _pre_commit("run", "--all-files", cwd=repo, home=home, path=path, timeout=300)
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    assert re.search(r"synthgov \(dataset cards and pipelines\)\.+Failed", failed.stdout)
+    assert "datasets/tickets-2024/card.yaml:3:1: SG401 [error]" in failed.stdout
+    reported = {line.split(":", 1)[0] for line in failed.stdout.splitlines() if " [error] " in line}
+    assert reported == {"datasets/tickets-2024/card.yaml"}  # the compliant cards pass
+    # a repository without policy tests passes the policy-test hook
+    assert re.search(r"synthgov test \(policy unit tests\)\.+Passed", failed.stdout)
+
+    shutil.rmtree(repo)  # the same repository, every card compliant
+    repo = _user_repo(tmp_path / "acme", drop_owner=False)
+    (repo / ".pre-commit-config.yaml").write_text(block, encoding="utf-8")
+    _git(repo, "add", "-A")
+    passed = _pre_commit("run", "--all-files", cwd=repo, home=home, path=path, timeout=300)
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    assert re.search(r"synthgov \(dataset cards and pipelines\)\.+Passed", passed.stdout)
 
 
 def test_manifest_is_valid_for_pre_commit(tmp_path: Path) -> None:

@@ -101,10 +101,9 @@ governance:
 PRE_COMMIT_TEXT = """\
 # pre-commit (https://pre-commit.com): `pre-commit install`, then every commit that touches a
 # dataset card, a pipeline or a file a card names is checked before it lands.
-# This uses the synthgov installed in your environment; to let pre-commit install it, use
-#   - repo: <the synthgov repository URL>
-#     rev: <a release tag>
-#     hooks: [{id: synthgov}]
+# These hooks run the synthgov installed in the environment you commit from. Where synthgov
+# is published at a git URL your pre-commit can reach, a `repo:` entry with that URL and a
+# release tag as `rev:` lets pre-commit install it (the same hook ids; docs/ci.md).
 repos:
   - repo: local
     hooks:
@@ -113,6 +112,13 @@ repos:
         entry: synthgov check --force-exclude
         language: system
         types: [file]
+        require_serial: true
+      - id: synthgov-test
+        name: synthgov test (policy unit tests)
+        entry: synthgov test --allow-empty
+        language: system
+        pass_filenames: false
+        types_or: [yaml, json]
         require_serial: true
 """
 

@@ -91,6 +91,9 @@ def execute(request: CheckRequest) -> int:
         if plan.options.status is not None:
             output.end_status()
     output.warn(result.warnings)
+    if not request.quiet:  # e.g. the named files --force-exclude left unchecked
+        for notice in result.notices:
+            output.note(safe(f"synthgov: {notice}"))
     if request.fix:
         fixed = checking.apply_fixes(result, plan, setup, request.dry_run)
         if fixed.exit_code is not None:  # --dry-run: the diff is the output

@@ -50,6 +50,8 @@ class Discovered:
     missing: tuple[str, ...] = ()  # paths given that do not exist
     #: folders that could not be listed (absolute path, reason): their cards are unseen
     unreadable: tuple[tuple[str, str], ...] = ()
+    #: files named on the command line that ``force_exclude`` dropped (absolute, sorted)
+    excluded: tuple[str, ...] = ()
 
 
 def display_path(path: str, cwd: str) -> str:
@@ -70,11 +72,13 @@ def discover(
     """The files under ``paths`` whose name ends with one of ``suffixes`` (lower case, as the
     loaders declare them; files named explicitly are taken whatever their suffix);
     ``force_exclude`` applies ``exclude`` to files named explicitly too (ruff's
-    ``force-exclude``: pre-commit names every file it checks)."""
+    ``force-exclude``: pre-commit names every file it checks); the files it drops are
+    listed in ``excluded``, so the caller can say so."""
     wanted = _Suffixes.of(suffixes)
     files: set[str] = set()
     explicit: set[str] = set()
     missing: list[str] = []
+    excluded: set[str] = set()
     unreadable: dict[str, str] = {}
     for given in paths or (".",):
         path = os.path.abspath(os.path.join(cwd, given))
@@ -89,13 +93,18 @@ def discover(
                     unreadable[folder] = reason
         elif os.path.lexists(path):
             if force_exclude and exclude and not _selected(path, root, (), exclude):
+                excluded.add(path)
                 continue
             files.add(path)
             explicit.add(path)
         else:
             missing.append(given)
     return Discovered(
-        tuple(sorted(files)), frozenset(explicit), tuple(missing), tuple(sorted(unreadable.items()))
+        tuple(sorted(files)),
+        frozenset(explicit),
+        tuple(missing),
+        tuple(sorted(unreadable.items())),
+        tuple(sorted(excluded - files)),
     )
 
 

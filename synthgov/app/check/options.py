@@ -56,6 +56,8 @@ class RunResult:
     documents: tuple[Document, ...] = ()
     #: what data verification measured (synthgov.verify.model.Verification), if it ran
     verification: Any = None
+    #: lines for stderr that ``--quiet`` silences (named files --force-exclude dropped)
+    notices: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, eq=False, repr=False)  # plumbing: no __eq__, __hash__ or __repr__ to build

@@ -58,6 +58,23 @@ def unread_notes(
     return notes
 
 
+#: how many excluded names the notice lists before "and N more"
+EXCLUDED_SHOWN = 5
+
+
+def excluded_notice(excluded: Sequence[str], cwd: str) -> tuple[str, ...]:
+    """The line saying which named files ``--force-exclude`` left unchecked (ruff's
+    semantics: they are not checked), so that none is dropped silently; () when none was."""
+    if not excluded:
+        return ()
+    names = [display_path(path, cwd) for path in excluded]
+    shown = ", ".join(names[:EXCLUDED_SHOWN])
+    if len(names) > EXCLUDED_SHOWN:
+        shown += f" and {len(names) - EXCLUDED_SHOWN} more"
+    count = f"{len(names)} named file{'s' if len(names) != 1 else ''}"
+    return (f"{count} not checked: excluded by the config's exclude (--force-exclude): {shown}",)
+
+
 def apply_baseline(
     findings: Sequence[Finding], options: CheckOptions, files: Any
 ) -> tuple[list[Finding], int]:

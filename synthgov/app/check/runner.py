@@ -27,6 +27,7 @@ from synthgov.app.check.registries import model_registry
 from synthgov.app.check.reporting import (
     apply_baseline,
     build_report,
+    excluded_notice,
     unread_notes,
     unreadable_folders,
 )
@@ -64,6 +65,7 @@ def run_check(options: CheckOptions, setup: Setup) -> RunResult:
             return hit
     found = run.discover(options.paths, force_exclude=options.force_exclude)
     warnings = [*setup.warnings, *(f"path not found: {m}" for m in found.missing)]
+    notices = excluded_notice(found.excluded, options.cwd)  # --force-exclude: said, not silent
     diff = _diff_info(options, setup) if options.diff_base is not None else None
     gathered = _gather(run, found, diff)
     if isinstance(gathered, RunResult):  # the result cache had this run
@@ -85,7 +87,8 @@ def run_check(options: CheckOptions, setup: Setup) -> RunResult:
     baselined = 0
     if options.baseline:
         findings, baselined = apply_baseline(findings, options, context.files)
-    return _finish(run, gathered, context, findings, (n_files, n_docs, baselined), warnings)
+    counts = (n_files, n_docs, baselined)
+    return _finish(run, gathered, context, findings, counts, (tuple(warnings), notices))
 
 
 def _gather(run: RunState, found: Discovered, diff: DiffInfo | None) -> _Gathered | RunResult:
@@ -107,7 +110,8 @@ def _gather(run: RunState, found: Discovered, diff: DiffInfo | None) -> _Gathere
     if missing_context:
         files.update(run.discover(missing_context).files)
     if run.cache is not None:
-        fast = not found.explicit and not found.missing and files == set(found.files)
+        fast = not (found.explicit or found.missing or found.excluded)
+        fast = fast and files == set(found.files)
         hit = run.cache.lookup(sorted(files), run.reload, fast=fast)
         if hit is not None:
             return hit
@@ -247,9 +251,10 @@ def _finish(
     context: RunContext,
     findings: Sequence[Finding],
     counts: tuple[int, int, int],
-    warnings: Sequence[str],
+    messages: tuple[tuple[str, ...], tuple[str, ...]],
 ) -> RunResult:
-    """The report and result of the run (saved in the result cache)."""
+    """The report and result of the run (saved in the result cache); ``messages`` are its
+    warnings and its notices (stderr lines that ``--quiet`` silences)."""
     options, setup, plan = run.options, run.setup, gathered.plan
     n_files, n_docs, baselined = counts
     fail_on = Severity.parse(options.fail_on or setup.config.fail_on)
@@ -275,10 +280,11 @@ def _finish(
     result = RunResult(
         report,
         exit_code(findings, fail_on),
-        tuple(warnings),
+        messages[0],
         setup.config,
         everything if plan is not None else tuple(context.documents),
         context.verification,
+        messages[1],
     )
     if run.cache is not None:
         run.cache.save(result)
