@@ -147,9 +147,9 @@ class _Suffixes:
 
 def _walk(directory: str, errors: dict[str, str], wanted: _Suffixes) -> Iterable[str]:
     """Candidate files below ``directory``; folders that cannot be listed go to ``errors``."""
-    listed = _git_ls_files(directory, errors)
+    listed = _git_ls_files(directory, errors, wanted)
     if listed is not None:
-        yield from (p for p in listed if wanted.match(p))
+        yield from listed
         return
 
     def failed(exc: OSError) -> None:
@@ -163,8 +163,9 @@ def _walk(directory: str, errors: dict[str, str], wanted: _Suffixes) -> Iterable
                 yield os.path.join(dirpath, name)
 
 
-def _git_ls_files(directory: str, errors: dict[str, str]) -> list[str] | None:
-    """Files git knows of below ``directory`` (None when it is not in a work tree).
+def _git_ls_files(directory: str, errors: dict[str, str], wanted: _Suffixes) -> list[str] | None:
+    """Files git knows of below ``directory`` with a ``wanted`` suffix (None when it is not
+    in a work tree).
 
     A tracked file that cannot be ``lstat``-ed for another reason than its absence (a
     folder without search permission) stays in the list, so reading it reports why; a
@@ -187,7 +188,7 @@ def _git_ls_files(directory: str, errors: dict[str, str]) -> list[str] | None:
         return None
     out = []
     for rel in proc.stdout.decode("utf-8", "surrogateescape").split("\0"):
-        if rel:
+        if rel and wanted.match(rel):  # data files are not looked at here
             full = os.path.join(directory, rel)
             try:
                 st = os.lstat(full)

@@ -76,6 +76,7 @@ class LocalFiles:
         self._infos: dict[str, FileInfo] = {}
         self._real_dirs: dict[str, str] = {}  # folder as written -> its real path
         self._reals: dict[str, str] = {}  # path as asked -> its real path
+        self._lstat: dict[str, os.stat_result] = {}  # real paths lstat-ed on the way
 
     def real(self, path: str) -> str | None:
         """The real path of ``path`` when it lies inside the roots (or there are none).
@@ -114,11 +115,13 @@ class LocalFiles:
             real_folder = self._real_dirs[folder] = self._real_clean(folder) if folder else ""
         candidate = real_folder + "/" + name
         try:
-            if not stat.S_ISLNK(os.lstat(candidate).st_mode):
-                return candidate
+            st = os.lstat(candidate)
         except OSError:  # missing: realpath keeps the name as it is
             return candidate
-        return os.path.realpath(candidate)  # a symlink: resolved in full, loops included
+        if stat.S_ISLNK(st.st_mode):
+            return os.path.realpath(candidate)  # a symlink: resolved in full, loops included
+        self._lstat[candidate] = st  # not a link: what stat would say (see info)
+        return candidate
 
     def inside(self, path: str) -> bool:
         try:
@@ -137,7 +140,7 @@ class LocalFiles:
                 if real is None:
                     cached = FileInfo(exists=False, error=OUTSIDE_ROOT)
                 else:
-                    cached, small = _stat(real)
+                    cached, small = _stat(real, self._lstat.pop(real, None))
                     if small is not None and self._may_hash(cached.size, path):
                         self._digests[path] = small  # read whole already: not read again
             self._infos[path] = cached
@@ -208,11 +211,12 @@ def _open_regular(path: str) -> int | str:
     return fd
 
 
-def _stat(path: str) -> tuple[FileInfo, Digest | None]:
-    """What ``path`` is; for a file smaller than a Git LFS pointer can be, which is read
-    whole to tell whether it is one, also its digest (so it is not opened twice)."""
+def _stat(path: str, known: os.stat_result | None = None) -> tuple[FileInfo, Digest | None]:
+    """What ``path`` is (``known``: its stat, taken already); for a file smaller than a Git
+    LFS pointer can be, which is read whole to tell whether it is one, also its digest (so
+    it is not opened twice)."""
     try:
-        st = os.stat(path)
+        st = known if known is not None else os.stat(path)
     except OSError as exc:
         return FileInfo(exists=False, error=exc.strerror or type(exc).__name__), None
     except ValueError as exc:
