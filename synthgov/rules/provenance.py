@@ -30,10 +30,15 @@ def as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
-def generation_uses(doc: Document) -> Iterator[tuple[int, Mapping[str, Any]]]:
-    for i, use in enumerate(as_list(doc.data.get("generation"))):
-        if isinstance(use, Mapping):
-            yield i, use
+def generation_uses(doc: Document) -> tuple[tuple[int, Mapping[str, Any]], ...]:
+    """(index, entry) of each ``generation`` entry that is a mapping (once per document:
+    a dozen rules ask)."""
+    return doc.derived(_generation_uses)
+
+
+def _generation_uses(doc: Document) -> tuple[tuple[int, Mapping[str, Any]], ...]:
+    generation = as_list(doc.data.get("generation"))
+    return tuple((i, use) for i, use in enumerate(generation) if isinstance(use, Mapping))
 
 
 def use_role(use: Mapping[str, Any]) -> str:
@@ -41,8 +46,17 @@ def use_role(use: Mapping[str, Any]) -> str:
     return role if isinstance(role, str) and role else "generator"
 
 
-def model_references(doc: Document) -> Iterator[tuple[Pointer, Any, str]]:
-    """Every auxiliary model reference: (pointer, ref, what it is) - never primary_model.id."""
+def model_references(doc: Document) -> tuple[tuple[Pointer, Any, str], ...]:
+    """Every auxiliary model reference: (pointer, ref, what it is) - never primary_model.id
+    (once per document: several rules ask)."""
+    return doc.derived(_model_references)
+
+
+def _model_references(doc: Document) -> tuple[tuple[Pointer, Any, str], ...]:
+    return tuple(_each_model_reference(doc))
+
+
+def _each_model_reference(doc: Document) -> Iterator[tuple[Pointer, Any, str]]:
     if doc.kind == DATASET_CARD:
         for i, use in generation_uses(doc):
             if "model" in use:
