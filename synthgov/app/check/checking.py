@@ -187,8 +187,35 @@ def shape_report(request: CheckRequest, plan: Plan, setup: Setup, result: RunRes
     return report
 
 
+#: report formats that name files exactly, for programs to read (text and github show
+#: a name that is not UTF-8 escaped, for people)
+EXACT_FORMATS = frozenset({"json", "sarif", "junit", "markdown", "html"})
+
+
 def render(report: Report, plan: Plan, statistics: bool) -> str:
-    return render_statistics(report, plan.fmt) if statistics else plan.reporter(report)
+    if statistics:
+        return render_statistics(report, plan.fmt)
+    if plan.fmt in EXACT_FORMATS:
+        _require_utf8_names(report, plan.fmt)
+    return plan.reporter(report)
+
+
+def _require_utf8_names(report: Report, fmt: str) -> None:
+    """A file name that is not UTF-8 cannot be written exactly in a UTF-8 report (JSON would
+    hold a different string, so a reader could mistake one file for another): exit 2 with
+    one line, rather than a report that names a file that does not exist."""
+    from synthgov.core.escaping import printable
+
+    paths = (*(f.path for f in report.findings), *report.documents.values())
+    for path in paths:
+        if not path.isascii():
+            try:
+                path.encode("utf-8")
+            except UnicodeEncodeError:
+                raise UsageError(
+                    f"cannot write a {fmt} report: the file name {printable(path)} is not "
+                    f"UTF-8; rename the file (--format text shows it escaped)"
+                ) from None
 
 
 def render_statistics(report: Report, fmt: str) -> str:
