@@ -133,15 +133,18 @@ def test_git_ls_files_honours_gitignore_where_the_walk_does_not(tmp_path: Path) 
 
 
 def test_git_lists_what_git_tracks_even_in_a_tool_folder(tmp_path: Path) -> None:
-    """The walk skips node_modules/.venv by name; git lists what is tracked there."""
+    """The walk skips node_modules/.venv by name; git lists what is tracked there, and
+    skips untracked files there too."""
     write_tree(tmp_path, TREE)
     git(tmp_path, "init", "-q")
     git(tmp_path, "add", "-f", "node_modules/pkg/card.yaml")
     listed = _found(tmp_path)
-    assert "node_modules/pkg/card.yaml" in listed
-    assert ".venv/card.yaml" in listed  # untracked and not ignored: git shows it too
-    write_tree(tmp_path, {".gitignore": ".venv/\n"})
-    assert ".venv/card.yaml" not in _found(tmp_path)
+    assert "node_modules/pkg/card.yaml" in listed  # tracked: someone committed it
+    # untracked in a tool folder nobody ignored (a .venv's site-packages): skipped, as the
+    # walk skips it
+    assert ".venv/card.yaml" not in listed
+    git(tmp_path, "add", "-f", ".venv/card.yaml")
+    assert ".venv/card.yaml" in _found(tmp_path)
 
 
 def test_discovery_below_a_subfolder_of_the_work_tree(tmp_path: Path) -> None:

@@ -175,7 +175,9 @@ def _git_ls_files(directory: str, errors: dict[str, str], wanted: _Suffixes) -> 
         return None
     try:
         proc = subprocess.run(
-            git_command("ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "."),
+            git_command(
+                "ls-files", "-z", "-t", "--cached", "--others", "--exclude-standard", "--", "."
+            ),
             cwd=directory,
             capture_output=True,
             timeout=60,
@@ -187,23 +189,38 @@ def _git_ls_files(directory: str, errors: dict[str, str], wanted: _Suffixes) -> 
     if proc.returncode != 0:
         return None
     out = []
-    for rel in proc.stdout.decode("utf-8", "surrogateescape").split("\0"):
-        if rel and wanted.match(rel):  # data files are not looked at here
-            full = os.path.join(directory, rel)
-            try:
-                st = os.lstat(full)
-            except FileNotFoundError:
-                continue  # deleted in the work tree, still in the index
-            except OSError:
-                out.append(os.path.normpath(full))
-                continue
-            if not stat.S_ISDIR(st.st_mode):  # a submodule is a folder: not a candidate
-                out.append(os.path.normpath(full))
+    for tagged in proc.stdout.decode("utf-8", "surrogateescape").split("\0"):
+        tag, _, rel = tagged.partition(" ")
+        if not rel or not wanted.match(rel):  # data files are not looked at here
+            continue
+        if tag == "?" and _in_tool_folder(rel):
+            continue  # untracked, in a folder the walk skips too (a .venv nobody ignored)
+        listed = _candidate(os.path.join(directory, rel))
+        if listed is not None:
+            out.append(listed)
     for line in proc.stderr.decode("utf-8", "surrogateescape").splitlines():
         found = _GIT_UNREADABLE.match(line)
         if found:
             errors[os.path.normpath(os.path.join(directory, found[1]))] = found[2]
     return out
+
+
+def _candidate(full: str) -> str | None:
+    """A listed path as a candidate: None when it is gone from the work tree (still in the
+    index) or a folder (a submodule); kept when it cannot be ``lstat``-ed for another
+    reason, so that reading it says why."""
+    try:
+        st = os.lstat(full)
+    except FileNotFoundError:
+        return None
+    except OSError:
+        return os.path.normpath(full)
+    return None if stat.S_ISDIR(st.st_mode) else os.path.normpath(full)
+
+
+def _in_tool_folder(rel: str) -> bool:
+    """Whether a path relative to the listing lies in a folder of :data:`SKIP_DIRS`."""
+    return any(part in SKIP_DIRS for part in rel.split("/")[:-1])
 
 
 def _inside_git(directory: str) -> bool:
