@@ -1,7 +1,9 @@
 """Every real file of the vendored corpus (tests/corpus), laid out as it is found in the
 wild, through the command line: each Hugging Face card as README.md in its own folder, each
 distilabel file as pipeline.yaml and each DVC file as dvc.yaml in their own folders, the
-Croissant files under their own names. The corpus files themselves are never modified.
+Croissant files under their own names, each DataDreamer folder (datadreamer.json and the
+README.md DataDreamer pushes beside it) as it is on the Hub. The corpus files themselves are
+never modified.
 """
 
 from __future__ import annotations
@@ -25,10 +27,11 @@ from synthgov.repo.parsing.limits import Limits
 from tests.conftest import CORPUS, ROOT, run_cli
 
 # Documents: 39 Hugging Face cards (the card without front matter is not a document and the
-# one whose front matter is a list is SG001), 21 Croissant files, 4 distilabel pipelines and
-# 3 DVC pipelines (DVCLive's dvc.yaml has no stages: valid, but not a pipeline).
-EXPECTED_DOCUMENTS = 67
-EXPECTED_FILES = 69  # every file but the README without front matter is claimed by a loader
+# one whose front matter is a list is SG001), 21 Croissant files, 4 distilabel pipelines,
+# 3 DVC pipelines (DVCLive's dvc.yaml has no stages: valid, but not a pipeline) and 1
+# DataDreamer card (the README beside its datadreamer.json is not a second card).
+EXPECTED_DOCUMENTS = 68
+EXPECTED_FILES = 71  # every file but the README without front matter is claimed by a loader
 LABELS = yaml.safe_load((ROOT / "tests" / "corpus_labels.yaml").read_text(encoding="utf-8"))
 INVALID_CARD = "corpus/hf/hfhub-fixture-sample_invalid_card_data/README.md"
 
@@ -45,6 +48,9 @@ def lay_out(root: Path) -> Path:
         _copy(dvc, base / "dvc" / dvc.name.removesuffix(".dvc.yaml") / "dvc.yaml")
     for meta in sorted((CORPUS / "croissant").glob("*.json")):
         _copy(meta, base / "croissant" / meta.name)
+    for folder in sorted(p for p in (CORPUS / "datadreamer").iterdir() if p.is_dir()):
+        for published in sorted(folder.iterdir()):
+            _copy(published, base / "datadreamer" / folder.name / published.name)
     return base
 
 
@@ -157,6 +163,8 @@ def _wild_path(section: str, name: str) -> str:
         return f"corpus/croissant/{name}.json"
     if section == "distilabel":
         return f"corpus/distilabel/{name}/pipeline.yaml"
+    if section == "datadreamer":
+        return f"corpus/datadreamer/{name}"  # <folder>/<file>, as on the Hub
     return f"corpus/dvc/{name}/dvc.yaml"
 
 

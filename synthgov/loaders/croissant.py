@@ -19,8 +19,9 @@ without regard to case. What maps to the native DatasetCard:
   naming a model) becomes a use with that role. Agents named without an activity count only
   when their label names a model; people, organisations and tools are not model uses;
 * evidence of the synthetic status under ``x-synthetic``: a keyword or
-  ``rai:dataCollectionType`` saying "synthetic" declares it; a keyword naming an LLM or a
-  description saying a model generated the data makes it suspected;
+  ``rai:dataCollectionType`` saying "synthetic" declares it; a keyword naming an LLM, or a
+  ``description`` / ``rai:dataCollection`` / ``rai:dataCollectionRawData`` /
+  ``rai:dataCollectionType`` saying the data came from a model makes it suspected;
 * a top-level ``"synthgov"`` object holds native card fields, which win.
 
 The Croissant file is never checked against the native schema (SG002): it is not ours.

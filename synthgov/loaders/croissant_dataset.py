@@ -180,6 +180,15 @@ def _entity(item: Any) -> dict[str, str] | None:
     return entry or None
 
 
+# the prose that may say how the data was made: the description and RAI's data collection
+PROSE_KEYS = (
+    "description",
+    "rai:dataCollection",
+    "rai:dataCollectionRawData",
+    "rai:dataCollectionType",
+)
+
+
 def map_synthetic(
     data: Mapping[str, Any],
     names: dict[str, str],
@@ -209,13 +218,17 @@ def map_synthetic(
                 found.append((evidence_entry(DECLARED, f'{key} says "{word}"'), at))
             elif models := llm_names(text):
                 found.append((evidence_entry(SUSPECTED, f'{key} names "{word}"', models), at))
-    key = names.get("description")
-    if key is not None and isinstance(data[key], str):
-        said = generated_by(data[key])
-        if said is not None:
-            reason = f'description says "{said[1]}"'
-            models = said[2]
-            found.append((evidence_entry(SUSPECTED, reason, models), positions.get((key,))))
+    noted = {at for _, at in found}
+    for wanted in PROSE_KEYS:
+        key = names.get(wanted) or lowered.get(wanted.lower())
+        if key is None:
+            continue
+        for i, text in as_strings(data[key]):
+            at = positions.get((key,) if i is None else (key, i))
+            said = generated_by(text)
+            if said is not None and at not in noted:
+                reason = f'{key} says "{said[1]}"'
+                found.append((evidence_entry(SUSPECTED, reason, said[2]), at))
     if not found:
         return
     out.put(("x-synthetic",), [], found[0][1])

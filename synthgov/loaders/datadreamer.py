@@ -1,16 +1,20 @@
 """DataDreamer's ``datadreamer.json`` (SPEC section 3.4).
 
 DataDreamer publishes the metadata of the step that produced a dataset as
-``datadreamer.json`` next to the dataset: ``{data_card: {<step name>: {<entry type>: [...]}},
-__version__, datetime, type, name, version, fingerprint, pickled, req_versions}``, where the
-entry types are ``Date & Time``, ``Dataset Name``, ``Model Name``, ``URL``, ``Dataset Card``,
-``Model Card``, ``License Information`` and ``Citation Information``. What maps to the native
-DatasetCard:
+``datadreamer.json`` next to the dataset: ``{data_card: {<step name>: {<entry type>: ...}},
+__version__, datetime, type, name, version, fingerprint, pickled, req_versions,
+interpreter}``, where the entry types are ``Date & Time`` (a string in what DataDreamer 0.46
+writes), ``Dataset Name``, ``Model Name``, ``URL``, ``Dataset Card``, ``Model Card``,
+``License Information`` and ``Citation Information`` (lists). A step that runs steps of its
+own (``FilterWithPrompt``, ``RankWithPrompt``) records them as ``<step> / <sub-step>``, and
+its model is on the sub-step (``Filter Abstracts / Getting filter generations``). What maps
+to the native DatasetCard:
 
 * every ``Model Name`` of a step -> a ``generation`` use, with the step's first ``Date &
   Time`` as ``date`` and its ``License Information`` / ``Model Card`` under
-  ``x-datadreamer``; the role comes from the step: the final step's class (``type``), or the
-  step name for earlier steps (judge, filter, rank, label, paraphrase; else generator);
+  ``x-datadreamer``; the role comes from the step: the final step's class (``type``) for the
+  final step and its sub-steps, else the step name (judge, filter, rank, label, paraphrase;
+  else generator);
 * every ``Dataset Name`` of a step without a model (a data source) -> a ``sources`` entry with
   that step's ``License Information`` and ``URL``;
 * ``name`` -> ``metadata.name``; ``version`` -> ``metadata.version``; the id is the folder
@@ -112,7 +116,7 @@ def map_metadata(
         if not isinstance(entries, Mapping):
             continue
         base: Pointer = ("data_card", step)
-        if step == final_name and isinstance(final_type, str):
+        if isinstance(final_type, str) and _part_of(str(step), final_name):
             role = role_of(final_type)
         else:
             role = role_of(str(step))
@@ -123,11 +127,18 @@ def map_metadata(
             _sources(out, positions, base, entries)
     extra = {
         k: data[k]
-        for k in ("__version__", "datetime", "type", "fingerprint", "req_versions")
+        for k in ("__version__", "datetime", "type", "fingerprint", "req_versions", "interpreter")
         if k in data
     }
     out.put(("x-datadreamer",), extra, positions.get(()))
     return out
+
+
+def _part_of(step: str, final_name: Any) -> bool:
+    """Whether ``step`` is the final step or one of the sub-steps it ran."""
+    return isinstance(final_name, str) and (
+        step == final_name or step.startswith(final_name + " / ")
+    )
 
 
 def _first(entries: Mapping[str, Any], key: str) -> tuple[int | None, str] | None:
