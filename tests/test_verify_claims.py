@@ -9,6 +9,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from synthgov.app.check.runner import CheckOptions, prepare, run_check
 
 
@@ -205,3 +207,92 @@ def test_croissant_file_objects_are_claims(tmp_path: Path) -> None:
     (missing,) = [c for c in claims if c.rule == "SG500"]
     assert "data/gone.parquet cannot be measured: file not found" in missing.message
     assert ("SG500", _line_of(meta, "gone.parquet")) in found
+
+
+# --------------------------------------------------------------------------- LSH threshold
+
+
+def test_the_threshold_chooses_the_banding_and_the_default_is_9_by_13() -> None:
+    from synthgov.verify.lsh import Banding, choose_banding, error
+    from synthgov.verify.model import MeasureParams
+
+    chosen = {t: choose_banding(t, 128) for t in (0.5, 0.7, 0.8, 0.9)}
+    assert chosen == {
+        0.5: Banding(25, 5),
+        0.7: Banding(14, 9),
+        0.8: Banding(9, 13),
+        0.9: Banding(5, 25),
+    }
+    default = MeasureParams()
+    assert (default.bands, default.band_rows) == (9, 13)  # the policy default, unresolved
+    # the S-curve documented in docs/verify.md and `synthgov explain SG504`
+    curve = [round(chosen[0.8].meet(s), 3) for s in (0.5, 0.7, 0.8, 0.9)]
+    assert curve == [0.001, 0.084, 0.399, 0.929]
+    # better than the banding it replaces, and than its neighbours
+    best = error(chosen[0.8], 0.8)
+    for other in (Banding(16, 8), Banding(8, 16), Banding(10, 12), Banding(9, 12)):
+        assert best < error(other, 0.8), other
+    # rows per band are part of the sketches' cache key
+    assert MeasureParams(rows_per_band=12).key() != MeasureParams().key()
+
+
+BASE = (
+    "the quick delivery of parcels to remote islands takes longer in the winter months "
+    "because ferries run less often and storms close the harbour for days item {i}"
+)
+
+
+def _near_repo(root: Path, policy: str) -> None:
+    rows = [{"text": BASE.format(i=i)} for i in range(6)]
+    # 20 of 29 shingles shared with row 3 (and, but for the number, with every row): 0.69
+    rows.append({"text": BASE.format(i=3).replace("winter", "cold winter")})
+    (root / "data.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    (root / "card.yaml").write_text(
+        "apiVersion: synthgov/v1\nkind: DatasetCard\nmetadata: {id: d}\n"
+        "files:\n  - {path: data.jsonl}\n",
+        encoding="utf-8",
+    )
+    (root / "policy.yaml").write_text(
+        "apiVersion: synthgov/v1\nkind: Policy\nextends: [builtin:baseline]\n"
+        f"rules:\n  SG504: {{with: {policy}}}\n",
+        encoding="utf-8",
+    )
+    (root / "synthgov.yaml").write_text("policies: [./policy.yaml]\n", encoding="utf-8")
+
+
+def test_near_duplicates_follow_the_threshold_with_the_real_duckdb(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SYNTHGOV_CACHE_DIR", str(tmp_path / "cache"))
+    cases = {
+        "{max_rate: 1}": 6,  # threshold 0.8: the edit (0.69) is not a near duplicate
+        "{threshold: 0.6, max_rate: 1}": 7,
+        "{bands: 16, max_rate: 1}": 7,  # explicit bands as before: 16 of 8 rows
+        "{bands: 5, threshold: 0.9, max_rate: 1}": 6,  # they agree: 5 bands of 25 rows
+    }
+
+    def near(root: Path) -> tuple[int | None, bool]:
+        options = CheckOptions(cwd=str(root), verify_data=True, use_cache=True)
+        (dm,) = run_check(options, prepare(options)).verification.datasets.values()
+        return dm.near_duplicate_rows, dm.files[0].cached
+
+    for n, (policy, expected) in enumerate(cases.items()):
+        root = tmp_path / str(n)
+        root.mkdir()
+        _near_repo(root, policy)
+        # the same data file each time: another banding is another cache entry
+        assert near(root) == (expected, False), policy
+    assert near(tmp_path / "0") == (6, True)
+
+
+def test_bands_and_a_threshold_that_disagree_stop_the_run(tmp_path: Path) -> None:
+    from tests.conftest import run_cli
+
+    _near_repo(tmp_path, "{bands: 16, threshold: 0.9}")
+    proc = run_cli("verify", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == (
+        "synthgov: error: SG504: bands: 16 (16 bands of 8 rows) and threshold: 0.9 (which "
+        "chooses 5 bands of 25 rows of 128 permutations) disagree; give one of them"
+    )
+    assert "Traceback" not in proc.stderr
