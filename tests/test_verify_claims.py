@@ -296,3 +296,13 @@ def test_bands_and_a_threshold_that_disagree_stop_the_run(tmp_path: Path) -> Non
         "chooses 5 bands of 25 rows of 128 permutations) disagree; give one of them"
     )
     assert "Traceback" not in proc.stderr
+
+
+def test_bands_zero_is_the_thresholds_choice() -> None:
+    from synthgov.verify.lsh import Banding, BandingConflict, resolve_banding
+
+    assert resolve_banding(128, 0.8, 0) == resolve_banding(128, 0.8, None) == Banding(9, 13)
+    assert resolve_banding(128, 0.8, 16) == Banding(16, 8)  # explicit bands win
+    assert resolve_banding(128, 0.9, 5) == Banding(5, 25)  # they agree
+    with pytest.raises(BandingConflict):
+        resolve_banding(128, 0.7, 16)

@@ -88,11 +88,13 @@ class NearDuplicates(DataRule):
             },
             "bands": {
                 "type": "integer",
-                "minimum": 1,
+                "minimum": 0,
                 "maximum": 256,
-                "description": "LSH bands, instead of the threshold's choice (rows per band "
-                "= num_perm / bands, threshold about (1/bands)^(bands/num_perm)). With a "
-                "threshold other than 0.8 that chooses another banding: a policy error.",
+                "default": 0,
+                "description": "LSH bands, instead of the threshold's choice (0: the "
+                "threshold chooses; rows per band = num_perm / bands, threshold about "
+                "(1/bands)^(bands/num_perm)). With a threshold other than 0.8 that chooses "
+                "another banding: a policy error.",
             },
             "max_rate": {
                 **TOLERANCE,

@@ -74,7 +74,7 @@ def resolve_banding(num_perm: int, threshold: float, bands: int | None) -> Bandi
     """The banding of a run: explicit ``bands`` (rows = num_perm // bands, as before the
     threshold existed) win; else the threshold's. Explicit bands with a threshold other than
     the default that would choose another banding are a conflict (which one was meant?)."""
-    if bands is None:
+    if not bands:  # None or 0: not given
         return choose_banding(threshold, num_perm)
     explicit = Banding(bands, max(1, num_perm // bands))
     if threshold != DEFAULT_THRESHOLD:
