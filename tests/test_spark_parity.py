@@ -165,6 +165,10 @@ def test_golden_fixtures_agree_with_duckdb(tmp_path: Path, spark: Any) -> None:
     duck = _run(tmp_path, "duckdb")
     sprk = _run(tmp_path, "spark")
     assert sprk.verification.engine == "spark" and duck.verification.engine == "duckdb"
+    # one LSH banding, chosen at plan time from SG504's threshold (0.8): 9 bands of 13 rows
+    for engine_result in (duck, sprk):
+        params = engine_result.verification.params
+        assert (params.bands, params.band_rows) == (9, 13)
     assert spark.sparkContext._jsc is not None, "the run stopped the module's session"
     # exact measures: file by file, field by field
     assert _measures(sprk) == _measures(duck)

@@ -233,13 +233,15 @@ def test_near_duplicates_and_contamination(tmp_path: Path) -> None:
     )
     result = _verify(tmp_path)
     train_dm = result.verification.datasets["train/card.yaml"]
-    # items differ only by their number: every one is a near duplicate of the others
+    # items differ only by their number: every one is a near duplicate of the others; the
+    # "cold winter" edit shares 20 of 29 shingles (Jaccard 0.69), below the threshold 0.8
+    # (tests/test_verify_claims.py finds it with threshold 0.6)
     assert train_dm.duplicate_rows == 0
-    assert train_dm.near_duplicate_rows == 21
+    assert train_dm.near_duplicate_rows == 20
     eval_dm = result.verification.datasets["eval/card.yaml"]
     assert eval_dm.contamination == {"eval-v1": (1, 10, ("train-v1",))}
     # the refund questions differ by a number mid-sentence: 3 of 13 shingles shared, far
-    # below the LSH threshold (about 0.71)
+    # below the LSH threshold (0.8)
     assert eval_dm.near_duplicate_rows == 0
     (finding,) = [f for f in result.report.findings if f.rule == "SG505"]
     assert finding.path == "eval/card.yaml" and finding.line == 9

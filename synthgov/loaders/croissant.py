@@ -22,6 +22,9 @@ without regard to case. What maps to the native DatasetCard:
   ``rai:dataCollectionType`` saying "synthetic" declares it; a keyword naming an LLM, or a
   ``description`` / ``rai:dataCollection`` / ``rai:dataCollectionRawData`` /
   ``rai:dataCollectionType`` saying the data came from a model makes it suspected;
+* ``distribution`` FileObjects with a local ``contentUrl`` -> ``files`` (``path``, ``sha256``,
+  ``size`` in bytes; :mod:`~synthgov.loaders.croissant_files`), checked like a native card's
+  (SG107, SG108) and measured by ``synthgov verify``;
 * a top-level ``"synthgov"`` object holds native card fields, which win.
 
 The Croissant file is never checked against the native schema (SG002): it is not ours.
@@ -30,7 +33,8 @@ The pieces: this module (the loader, the ``"synthgov"`` object, the mapping's st
 order), :mod:`~synthgov.loaders.croissant_terms` (the vocabulary, license ids),
 :mod:`~synthgov.loaders.croissant_dataset` (name, license, keywords, RAI, sources,
 synthetic evidence), :mod:`~synthgov.loaders.croissant_scopes` (distributions, record sets,
-fields) and :mod:`~synthgov.loaders.croissant_uses` (generation uses from PROV).
+fields), :mod:`~synthgov.loaders.croissant_files` (local files) and
+:mod:`~synthgov.loaders.croissant_uses` (generation uses from PROV).
 """
 
 from __future__ import annotations
@@ -164,6 +168,7 @@ def map_croissant(
         map_synthetic,
         map_texts,
     )
+    from synthgov.loaders.croissant_files import map_files
     from synthgov.loaders.croissant_scopes import field_provenance
     from synthgov.loaders.croissant_terms import term_keys
     from synthgov.loaders.croissant_uses import map_generation
@@ -179,6 +184,7 @@ def map_croissant(
     map_sources(data, names, positions, out)
     map_generation(data, positions, out)
     map_synthetic(data, names, positions, out)
+    map_files(data, positions, out)
     extra = {k: data[v] for k, v in names.items() if k in ("conformsTo", "url", "@type")}
     fields = sorted(set(field_provenance(data)))
     if fields:

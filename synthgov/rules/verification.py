@@ -88,11 +88,17 @@ class RowsMismatch(DataRule):
         "additionalProperties": False,
     }
     doc = RuleDoc(
-        summary="A file's rows, or the total rows, differ from what the card declares.",
+        summary="A file's rows, a split's rows or the total rows differ from what the card "
+        "declares.",
         description=(
             "Counts the records of each data file (`files[].rows`; for a glob, all the shards "
-            "it matches) and of the dataset (`composition.total_rows`). Unreadable rows are "
-            "not counted (SG509 reports them)."
+            "it matches), of each split a Hugging Face card declares "
+            "(`dataset_info.splits[].num_examples`, against the `data/<split>-*` files beside "
+            "the card or the `files` entries with that split; the message names the split and "
+            "the file and line of its `num_examples`) and of the dataset "
+            "(`composition.total_rows`). Unreadable rows are not counted (SG509 reports them). "
+            "A split with no measurable file, or of a card with several configs, is "
+            "unverified (SG500), never passed."
         ),
         bad=EXAMPLE_CARD + "# the file holds 990 records\n",
         good=EXAMPLE_CARD.replace("rows: 1000", "rows: 990"),
@@ -153,14 +159,14 @@ class Unreadable(DataRule):
 
 RULES = [ClaimUnverified, RowsMismatch, SchemaMismatch, Unreadable]
 
-#: rule parameters that change what is measured (MeasureParams field <- (rule, parameter))
+#: rule parameters that change what is measured (MeasureParams field <- (rule, parameter));
+#: SG504's ``bands`` and ``threshold`` give the LSH banding (app/check/verifydata.py)
 MEASURE_PARAMS = {
     "text_fields": ("SG503", "text_fields"),
     "provenance_field": ("SG506", "field"),
     "human_values": ("SG506", "human_values"),
     "shingle_size": ("SG504", "shingle_size"),
     "num_perm": ("SG504", "num_perm"),
-    "bands": ("SG504", "bands"),
     "ngram": ("SG505", "ngram"),
     "detectors": ("SG508", "detectors"),
 }

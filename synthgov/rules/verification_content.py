@@ -76,13 +76,25 @@ class NearDuplicates(DataRule):
                 "default": 128,
                 "description": "MinHash permutations.",
             },
+            "threshold": {
+                "type": "number",
+                "minimum": 0.01,
+                "maximum": 0.99,
+                "default": 0.8,
+                "description": "Jaccard similarity from which rows are near duplicates: "
+                "chooses the LSH banding (b bands of r rows, b * r <= num_perm) that "
+                "minimises false positives below it plus false negatives above it; 0.8 with "
+                "128 permutations gives 9 bands of 13 rows.",
+            },
             "bands": {
                 "type": "integer",
-                "minimum": 1,
+                "minimum": 0,
                 "maximum": 256,
-                "default": 16,
-                "description": "LSH bands (rows per band = num_perm / bands); the "
-                "Jaccard threshold is about (1/bands)^(bands/num_perm).",
+                "default": 0,
+                "description": "LSH bands, instead of the threshold's choice (0: the "
+                "threshold chooses; rows per band = num_perm / bands, threshold about "
+                "(1/bands)^(bands/num_perm)). With a threshold other than 0.8 that chooses "
+                "another banding: a policy error.",
             },
             "max_rate": {
                 **TOLERANCE,
@@ -102,12 +114,14 @@ class NearDuplicates(DataRule):
         "a declared `near_dedup` pass rate.",
         description=(
             "Each row's normalised text is cut into word shingles (5 words by default); a "
-            "MinHash signature of 128 permutations is cut into 16 bands of 8 rows; two rows "
-            "whose band hashes meet in any band are near duplicates: a pair of Jaccard "
-            "similarity 0.8 meets with probability 0.95, 0.9 with 0.9999, 0.67 with 0.5 "
-            "(1 - (1 - s^8)^16; docs/verify.md). A row "
-            "counts when it shares a bucket with a row of different normalised text (exact "
-            "duplicates are SG503's). Hashes are MD5 prefixes, computed inside DuckDB."
+            "MinHash signature of 128 permutations is cut into LSH bands; two rows whose band "
+            "hashes meet in any band are near duplicates. The banding is chosen for the "
+            "Jaccard `threshold` (0.8): 9 bands of 13 rows, so a pair of similarity 0.9 meets "
+            "with probability 0.93, 0.8 with 0.40, 0.7 with 0.084 and 0.5 with 0.001 "
+            "(1 - (1 - s^13)^9; docs/verify.md); `bands` sets it instead. Candidate pairs "
+            "are not re-checked against their exact similarity. A row counts when it shares "
+            "a bucket with a row of different normalised text (exact duplicates are "
+            "SG503's). Hashes are MD5 prefixes, computed inside DuckDB (or Spark)."
         ),
         bad="# 15% of the rows are light edits of other rows\n",
         good="# near duplicates removed before release\n",

@@ -126,13 +126,17 @@ def _one(
 
 
 def _hf_layout(doc: Document, files: Any, display: Any) -> tuple[FileResult, ...]:
-    """No ``files``: the Hugging Face layout ``data/<split>-*`` beside the card."""
+    """No ``files``: the Hugging Face layout ``data/<split>-*`` beside the card, for the
+    usual splits and those the card's ``dataset_info`` declares."""
+    from synthgov.verify.splits import split_names
+
+    splits = {*HF_SPLITS, *split_names(doc)}
     out = []
     base = os.path.join(doc.abs_dir, "data")
     for path in sorted(glob.glob(os.path.join(base, "*"))):
         name = os.path.basename(path)
         split = name.split("-", 1)[0] if "-" in name else name.split(".", 1)[0]
-        if split not in HF_SPLITS or not os.path.isfile(path):
+        if split not in splits or not os.path.isfile(path):
             continue
         out.append(_one(path, (), split, None, {}, files, display))
     return tuple(out)

@@ -24,10 +24,21 @@ class MeasureParams:
     detectors: tuple[str, ...] = PII_DETECTORS  # PII detectors whose union is counted
     shingle_size: int = 5
     num_perm: int = 128
-    bands: int = 16
+    #: LSH banding: ``bands`` of ``rows_per_band`` signature values (0: num_perm // bands).
+    #: The default is what SG504's default threshold 0.8 chooses for 128 permutations
+    #: (synthgov.verify.lsh; a test keeps the two equal). 0 bands: near duplicates off.
+    bands: int = 9
+    rows_per_band: int = 13
     ngram: int = 13
     max_line_bytes: int = 8 << 20
     max_examples: int = 20  # malformed rows listed per file
+
+    @property
+    def band_rows(self) -> int:
+        """Signature values per LSH band."""
+        if self.rows_per_band > 0:
+            return self.rows_per_band
+        return max(1, self.num_perm // self.bands) if self.bands > 0 else 0
 
     def key(self) -> dict[str, Any]:
         return {
@@ -39,6 +50,7 @@ class MeasureParams:
             "shingle_size": self.shingle_size,
             "num_perm": self.num_perm,
             "bands": self.bands,
+            "rows_per_band": self.band_rows,
             "ngram": self.ngram,
             "max_line_bytes": self.max_line_bytes,
             "max_examples": self.max_examples,

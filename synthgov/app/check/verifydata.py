@@ -41,6 +41,7 @@ def verify_data(options: CheckOptions, setup: Setup, run: Any, scope: set[str] |
         value = setting.params.get(param, default) if setting is not None else default
         if value is not None:
             values[name] = tuple(value) if isinstance(value, list) else value
+    values.update(_banding(values.get("num_perm", 128), policy))
     params = MeasureParams(**values)
     folder = None
     if options.use_cache and setup.config.cache_enabled:
@@ -66,6 +67,22 @@ def verify_data(options: CheckOptions, setup: Setup, run: Any, scope: set[str] |
         if scope is None or path in scope
     }
     return replace(verification, claims=claims)
+
+
+def _banding(num_perm: int, policy: Any) -> dict[str, int]:
+    """SG504's LSH banding, resolved once at plan time for every engine: explicit ``bands``,
+    else the one its ``threshold`` chooses (synthgov.verify.lsh)."""
+    from synthgov.verify.lsh import DEFAULT_THRESHOLD, BandingConflict, resolve_banding
+
+    setting = policy.rules.get("SG504")
+    given = setting.params if setting is not None else {}
+    try:
+        chosen = resolve_banding(
+            num_perm, float(given.get("threshold", DEFAULT_THRESHOLD)), given.get("bands")
+        )
+    except BandingConflict as exc:
+        raise PolicyError("SG504", None, str(exc)) from None
+    return {"bands": chosen.bands, "rows_per_band": chosen.rows}
 
 
 def _verify_engine(options: CheckOptions, setup: Setup) -> tuple[Any, Any]:

@@ -31,7 +31,7 @@ def write_sketches(con: Any, params: MeasureParams, sketch_dir: str, ngrams: boo
 
 def _bands(con: Any, params: MeasureParams, target: str) -> None:
     """MinHash of each row's word shingles, hashed per LSH band."""
-    per_band = max(1, params.num_perm // params.bands)
+    per_band = params.band_rows
     shingles = sql.shingle_hashes("w", params.shingle_size)
     values = sql.minhash_values("x", per_band * params.bands)
     bands = sql.band_hashes(per_band * params.bands, per_band)

@@ -45,7 +45,7 @@ def _bands(spark: Any, word_lists: Any, params: MeasureParams) -> Any:
     measured far slower (docs/decisions.md)."""
     from pyspark.sql import functions as F
 
-    per_band = max(1, params.num_perm // params.bands)
+    per_band = params.band_rows
     perms = sql.permutations(per_band * params.bands)
     k = params.shingle_size
     w = F.col("w")
