@@ -273,3 +273,21 @@ _BROKEN = {
 @pytest.mark.parametrize("raw", list(_BROKEN.values()), ids=list(_BROKEN))
 def test_anything_but_an_exact_pointer_is_content(raw: bytes) -> None:
     assert files.parse_lfs_pointer(raw) is None
+
+
+def test_real_paths_are_what_realpath_says(tmp_path: Path) -> None:
+    """The folder memo of LocalFiles gives os.path.realpath's answer: links (to folders, to
+    files, out of the root, in loops), "..", missing parts, relative paths."""
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    (tmp_path / "a" / "b" / "f").write_text("x")
+    (tmp_path / "ln").symlink_to(tmp_path / "a")
+    (tmp_path / "a" / "out").symlink_to("/etc")
+    (tmp_path / "a" / "loop").symlink_to(tmp_path / "a" / "loop")
+    (tmp_path / "a" / "fl").symlink_to(tmp_path / "a" / "b" / "f")
+    local = files.LocalFiles(str(tmp_path))
+    cases = ["a/b/f", "ln/b/f", "a/out/passwd", "a/b/../b/f", "a/loop/x", "a/fl", "nope/x", "a//b"]
+    for rel in cases:
+        path = str(tmp_path / rel) if "//" not in rel else f"{tmp_path}/{rel}"
+        assert local._realpath(path) == os.path.realpath(path), rel
+    assert local.real(str(tmp_path / "a" / "out" / "passwd")) is None  # outside the root
+    assert local.real(str(tmp_path / "ln" / "b" / "f")) == str(tmp_path / "a" / "b" / "f")
