@@ -63,6 +63,12 @@ class Store:
                         f"CREATE TABLE IF NOT EXISTS {table} "
                         "(key TEXT PRIMARY KEY, blob BLOB NOT NULL, created INTEGER NOT NULL)"
                     )
+                    # the clean-up after each write finds old entries through this index;
+                    # without it, SQLite reads every row's blob to reach `created`, which is
+                    # stored after it (60 ms per write with 10,000 parsed cards)
+                    conn.execute(
+                        f"CREATE INDEX IF NOT EXISTS {table}_created ON {table} (created, key)"
+                    )
                 return cls(conn, path, secret)
             except sqlite3.OperationalError:  # locked for longer than the timeout, read-only
                 conn.close()
