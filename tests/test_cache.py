@@ -381,6 +381,21 @@ def test_check_beside_gives_the_childs_verdict(tmp_path: Path) -> None:
     assert verdict is not None and verdict() is False and not all_unchanged(state)
 
 
+@pytest.mark.parametrize("changed", [0, 9])  # in the child's share, in the caller's
+def test_check_beside_sees_a_change_in_either_share(tmp_path: Path, changed: int) -> None:
+    from synthgov.app.cache.filestate import check_beside, signature
+
+    paths = [tmp_path / f"f{i}" for i in range(10)]
+    for path in paths:
+        path.write_text("x")
+    state = [("file", str(p), signature(str(p))) for p in paths]
+    verdict = check_beside(state)
+    assert verdict is not None and verdict() is True
+    paths[changed].write_text("changed")
+    verdict = check_beside(state)
+    assert verdict is not None and verdict() is False
+
+
 def test_check_beside_does_not_fork_a_threaded_process(tmp_path: Path) -> None:
     import threading
 
