@@ -33,6 +33,7 @@ duplicates and contamination do not read these sketches (``hashes.parquet``,
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import random
 import shutil
@@ -62,6 +63,12 @@ def _mixing() -> tuple[int, int]:
     return a, int.from_bytes(digest[8:16], "big") % sql.PRIME
 
 
+@functools.cache
+def _choose(num_perm: int) -> lsh.Banding:
+    """lsh.py's banding for the threshold (45 ms a call: computed once per size)."""
+    return lsh.choose_banding(THRESHOLD, num_perm)
+
+
 @dataclass(frozen=True)
 class Sketch:
     kind: str  # "minhash" | "oph" (rotation densification) | "oph-sparse"
@@ -69,7 +76,7 @@ class Sketch:
 
     @property
     def banding(self) -> lsh.Banding:
-        return lsh.choose_banding(THRESHOLD, self.num_perm)
+        return _choose(self.num_perm)
 
     @property
     def k(self) -> int:
@@ -367,6 +374,7 @@ def duck_times(data: Data, work: Path, sketches: list[Sketch], repeats: int) -> 
                 start = time.perf_counter()
                 duck_write_bands(con, s, str(work / f"duck-{s.name}-{threads}.parquet"))
                 keep((s.name, threads), start)
+                log(f"duckdb {threads} thread(s) {s.name}: {time.perf_counter() - start:.2f} s")
             start = time.perf_counter()
             con.execute(f"CREATE OR REPLACE TABLE fl AS {floor}")
             keep(("floor", threads), start)
@@ -397,6 +405,7 @@ def spark_times(data: Data, work: Path, sketches: list[Sketch], master: str) -> 
             start = time.perf_counter()
             df.write.mode("overwrite").parquet(target)
             out[name] = time.perf_counter() - start
+            log(f"spark {name}: {out[name]:.1f} s")
     finally:
         spark.stop()
     return out
@@ -493,6 +502,10 @@ def estimates(data: Data, work: Path, s: Sketch) -> dict[str, list[float]]:
 # ---------------------------------------------------------------- report
 
 
+def log(text: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
+
+
 def _mean(xs: list[float]) -> float:
     return sum(xs) / len(xs) if xs else float("nan")
 
@@ -569,13 +582,15 @@ def main() -> None:
     root = Path(tempfile.mkdtemp(prefix="synthgov-sketch-"))
     try:
         data = load(root, args.rows, args.pairs, args.seed)
+        log(f"generated {data.rows} rows and {len(data.jaccard)} edited pairs")
         work = root / "out"
         work.mkdir()
         results: dict[str, Any] = {"duck": duck_times(data, work, sketches, args.repeats)}
-        results["quality"] = {
-            s.name: quality(data, str(work / f"duck-{s.name}-1.parquet")) for s in sketches
-        }
-        results["estimates"] = {s.name: estimates(data, work, s) for s in sketches}
+        results["quality"], results["estimates"] = {}, {}
+        for s in sketches:
+            results["quality"][s.name] = quality(data, str(work / f"duck-{s.name}-1.parquet"))
+            results["estimates"][s.name] = estimates(data, work, s)
+            log(f"quality and estimates of {s.name}")
         if args.spark == "auto" and _spark_available():
             results["spark"] = spark_times(data, work, sketches, args.master)
             results["parity"] = {
