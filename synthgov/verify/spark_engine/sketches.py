@@ -39,10 +39,13 @@ def write_sketches(
 def _bands(spark: Any, word_lists: Any, params: MeasureParams) -> Any:
     """(rn, band, bh): MinHash of each row's word shingles, hashed per LSH band.
 
-    As the DuckDB engine (sql.minhash_bands): the shingles of each row joined with the
-    permutations (a small broadcast table) and two aggregations. Whole-stage code
-    generation runs this; per-row higher-order lambdas over 128 permutations were
-    measured far slower (docs/decisions.md)."""
+    The DuckDB engine's spelling (sql.minhash_values): the shingles of each row exploded,
+    one ``min((a_i * x + b_i) mod p)`` aggregate per permutation grouped by row, then each
+    band's values hashed as ``"<band>:<v1>,...,<vr>"``. Whole-stage code generation runs the
+    aggregates; joining the shingles with a permutation table (the first spelling) made
+    shingles x permutations rows to shuffle, and per-row lambdas over the permutations were
+    slower still: the same band hashes, 3.6x faster than the join on 100,000 rows
+    (bench/sketch_study.py, docs/decisions.md)."""
     from pyspark.sql import functions as F
 
     per_band = params.band_rows
@@ -53,22 +56,22 @@ def _bands(spark: Any, word_lists: Any, params: MeasureParams) -> Any:
         F.sequence(F.lit(1), F.greatest(F.size(w) - k + 1, F.lit(1))),
         lambda i: hash31(F.array_join(F.slice(w, i, F.lit(k)), " ")),
     )
-    table = spark.createDataFrame(
-        [(i, a, b) for i, (a, b) in enumerate(perms)], "i int, a bigint, b bigint"
-    )
     x = word_lists.select("rn", F.explode(shingles).alias("x"))
-    minima = (
-        x.crossJoin(F.broadcast(table))
-        .groupBy("rn", "i")
-        .agg(F.min((F.col("a") * F.col("x") + F.col("b")) % sql.PRIME).alias("v"))
-    )
-    band = (F.col("i") / per_band).cast("int")
-    values = F.transform(
-        F.array_sort(F.collect_list(F.struct("i", "v"))), lambda e: e["v"].cast("string")
-    )
-    bands = minima.groupBy("rn", band.alias("band")).agg(F.array_join(values, ",").alias("vals"))
-    label = F.concat(F.col("band").cast("string"), F.lit(":"), F.col("vals"))
-    return bands.select("rn", "band", hash64(label).alias("bh"))
+    minima = [
+        F.expr(f"min(({a} * x + {b}) % {sql.PRIME})").alias(f"v{i}")
+        for i, (a, b) in enumerate(perms)
+    ]
+    values = x.groupBy("rn").agg(*minima)
+
+    def band_hash(band: int) -> Any:
+        cols = [
+            F.col(f"v{i}").cast("string") for i in range(band * per_band, (band + 1) * per_band)
+        ]
+        label = F.concat(F.lit(f"{band}:"), F.concat_ws(",", *cols))
+        return F.struct(F.lit(band).alias("band"), hash64(label).alias("bh"))
+
+    bands = F.array(*[band_hash(band) for band in range(params.bands)])
+    return values.select("rn", F.inline(bands))
 
 
 def matches(spark: Any, texts: Any, params: MeasureParams, against: str) -> tuple[int, ...]:
