@@ -28,7 +28,6 @@ from __future__ import annotations
 import gc
 import os
 import pickle
-import stat
 import zlib
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -108,7 +107,7 @@ class LazyPositions(Mapping[Pointer, Position]):
                 loader, path, size, crc, shown, limits = self._args
                 raw = _read_again(path, size)
                 try:
-                    if raw is not None and zlib.crc32(raw) == crc:
+                    if raw is not None and len(raw) == size and zlib.crc32(raw) == crc:
                         docs = loader.load(path, raw, shown, limits).documents
                         if self._index < len(docs):
                             loaded = docs[self._index].positions
@@ -135,21 +134,11 @@ class LazyPositions(Mapping[Pointer, Position]):
 
 
 def _read_again(path: str, size: int) -> bytes | None:
-    """The bytes of a regular file that still has ``size`` bytes, else None."""
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except (OSError, ValueError):
-        return None
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return None
-        with os.fdopen(fd, "rb", closefd=False) as handle:
-            raw = handle.read(size + 1)
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
-    return raw if len(raw) == size else None
+    """At most ``size + 1`` bytes of ``path`` when it is a regular file (a longer file shows
+    it changed), through the rules' own file access: never blocks on a FIFO or a device."""
+    from synthgov.repo.files import LocalFiles
+
+    return LocalFiles().read_bytes(path, size + 1)
 
 
 @dataclass(frozen=True, eq=False, repr=False)  # plumbing: bytes are not compared

@@ -33,10 +33,10 @@ def write_sketches(
         found = word_lists.select("rn", F.explode(grams(params.ngram)).alias("g"))
         found.distinct().write.mode("overwrite").parquet(out["ngrams"])
     if params.bands > 0:
-        _bands(spark, word_lists, params).write.mode("overwrite").parquet(out["bands"])
+        _bands(word_lists, params).write.mode("overwrite").parquet(out["bands"])
 
 
-def _bands(spark: Any, word_lists: Any, params: MeasureParams) -> Any:
+def _bands(word_lists: Any, params: MeasureParams) -> Any:
     """(rn, band, bh): MinHash of each row's word shingles, hashed per LSH band.
 
     The DuckDB engine's spelling (sql.minhash_values): the shingles of each row exploded,
