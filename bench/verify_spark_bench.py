@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import shutil
 import sys
 import tempfile
@@ -47,6 +48,7 @@ def main() -> None:
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--master", default="local[2]")
     ap.add_argument("--skip-duckdb", action="store_true")
+    ap.add_argument("--driver-memory", default="2g", help="spark.driver.memory (local mode)")
     args = ap.parse_args()
     root = Path(tempfile.mkdtemp(prefix="synthgov-sbench-"))
     try:
@@ -65,13 +67,18 @@ def main() -> None:
         if not args.skip_duckdb:
             took, v = full(root, root / "cache-duckdb")
             report["duckdb_full_s"] = round(took, 2)
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+            report["duckdb_peak_rss_mb"] = round(peak / 1024)
+            print(json.dumps(report), file=sys.stderr, flush=True)  # progress on long runs
             report["duckdb"] = _summary(v)
         from pyspark.sql import functions as F
 
         from synthgov.verify.spark_engine import SparkSettings, open_engine
 
         t = time.perf_counter()
-        settings = SparkSettings(master=args.master, conf={"spark.driver.memory": "2g"})
+        settings = SparkSettings(
+            master=args.master, conf={"spark.driver.memory": args.driver_memory}
+        )
         engine = open_engine(settings)
         spark = engine._spark
         report["spark_start_s"] = round(time.perf_counter() - t, 2)
