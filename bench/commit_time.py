@@ -4,7 +4,8 @@
     python bench/commit_time.py --sizes 10,1000 --rounds 5 --no-install
 
 For each repository size (``bench/generate.py``): one card is edited before every call (its
-description changes, as a developer's commit would), then ``synthgov check <card>`` runs as
+description changes; saved by rename and staged with ``git add``, as a developer's commit
+would), then ``synthgov check <card>`` runs as
 pre-commit runs it (cache and index warm) and ``check-jsonschema --schemafile
 schemas/datasetcard.schema.json <card>`` on the same card, taking turns (interleaved);
 medians. Also measured once: the first commit-time run with an empty cache (it fills the
@@ -33,8 +34,14 @@ from generate import generate_repo  # noqa: E402
 from run import SCHEMA, VENV, _env, bench_venv, measure  # noqa: E402
 
 
-def _edit(card: Path, text: str, n: int) -> None:
-    card.write_text(text.replace("  description: ", f"  description: edit {n}. ", 1))
+def _edit(card: Path, text: str, n: int, root: Path) -> None:
+    """What a commit does to the card before the hook runs: an editor's save (a new file
+    renamed over the old one, as vim, JetBrains' safe write and many others save) and
+    ``git add``; both change more than the card (its folder, git's index)."""
+    fresh = card.with_name(f".{card.name}.tmp")
+    fresh.write_text(text.replace("  description: ", f"  description: edit {n}. ", 1))
+    fresh.replace(card)
+    subprocess.run(["git", "add", str(card)], cwd=root, check=True, capture_output=True)
 
 
 def _disk(cache: Path) -> dict[str, int]:
@@ -66,7 +73,7 @@ def one_size(n: int, rounds: int, work: Path, python: Path) -> dict[str, Any]:
     full = measure([*synthgov, "--no-cache"], root, env)
     ours, theirs = [], []
     for r in range(rounds):
-        _edit(card, text, r)
+        _edit(card, text, r, root)
         pair = [("synthgov", synthgov), ("check-jsonschema", cjs)]
         for name, cmd in pair if r % 2 == 0 else pair[::-1]:
             sample = measure(cmd, root, env)

@@ -368,10 +368,16 @@ def test_skipping_discovery_still_sees_new_files(
 
 
 def test_check_beside_gives_the_childs_verdict(tmp_path: Path) -> None:
-    from synthgov.app.cache.filestate import all_unchanged, check_beside, dir_signature, signature
+    from synthgov.app.cache.filestate import (
+        all_unchanged,
+        check_beside,
+        dir_signature,
+        names_digest,
+        signature,
+    )
 
     (tmp_path / "a").write_text("a")
-    state = [("dir", str(tmp_path), dir_signature(str(tmp_path)))]
+    state = [("dir", str(tmp_path), (dir_signature(str(tmp_path)), names_digest(str(tmp_path))))]
     state += [("file", str(tmp_path / "a"), signature(str(tmp_path / "a")))]
     state += [("file", str(tmp_path / "gone"), None)]
     verdict = check_beside(state)

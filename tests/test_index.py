@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
+import subprocess
 import sys
 import tempfile
 import time
@@ -228,8 +229,72 @@ def test_a_cycle_drawn_after_an_index_run_matches_the_full_run(tmp_path: Path) -
             assert "finance-reviews-00008<br/>synthetic, depth 1" in markdown
 
 
+def _base_entry(cache: Path) -> bytes:
+    """The index's base entry as stored: a new discovery writes a new one."""
+    with sqlite3.connect(cache / DB_NAME) as conn:
+        rows = conn.execute("SELECT blob FROM repo_index WHERE key NOT LIKE 'delta:%'").fetchall()
+    assert len(rows) == 1
+    return bytes(rows[0][0])
+
+
+def _git(repo: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True)
+
+
+def _save_by_rename(card: Path, text: str) -> None:
+    """An editor's save: a new file renamed over the old one (the folder changes)."""
+    fresh = card.with_name(f".{card.name}.swp")
+    fresh.write_text(text, encoding="utf-8")
+    os.replace(fresh, card)
+
+
+@pytest.mark.slow
+def test_a_commit_keeps_the_file_list_while_git_tracks_the_same_paths(
+    repo: Path, tmp_path: Path
+) -> None:
+    """What a commit does between two hook runs (a save by rename, ``git add``) changes
+    git's index and a folder, not the file list: the index's list is kept (no new
+    discovery, so the same base entry). A change of the tracked paths or of a folder's
+    names discovers again. Every run gives the bytes of ``--no-cache``."""
+    cache = tmp_path / "cache"
+    _backdate(repo)
+    cards = _cards(repo)
+    card, other = cards[7], cards[3]
+    paths = (_rel(repo, card),)
+    _same_as_cold(repo, cache, paths)  # fills the index
+    base = _base_entry(cache)
+    for number in range(2):
+        text = card.read_text(encoding="utf-8")
+        _save_by_rename(card, text.replace("  description: ", f"  description: e{number}. ", 1))
+        _git(repo, "add", paths[0])
+        assert _same_as_cold(repo, cache, paths)
+        assert _base_entry(cache) == base  # the list was kept
+    _git(repo, "rm", "--cached", "-q", _rel(repo, other))  # tracked paths changed
+    assert _same_as_cold(repo, cache, paths)
+    assert _base_entry(cache) != base
+    _backdate(repo)  # a list is kept with its state only when no folder is racy
+    assert _same_as_cold(repo, cache, paths)
+    base = _base_entry(cache)
+    assert _same_as_cold(repo, cache, paths)
+    assert _base_entry(cache) == base
+    (card.parent / "extra.yaml").write_text("not: a card\n", encoding="utf-8")  # a new name
+    assert _same_as_cold(repo, cache, paths)
+    assert _base_entry(cache) != base
+
+
 OPS = st.sampled_from(
-    ["edit", "drop_owner", "rename_id", "retarget", "duplicate_id", "add", "remove", "move"]
+    [
+        "edit",
+        "drop_owner",
+        "rename_id",
+        "retarget",
+        "duplicate_id",
+        "add",
+        "remove",
+        "move",
+        "save_by_rename",
+        "untrack",
+    ]
 )
 
 
@@ -237,25 +302,28 @@ OPS = st.sampled_from(
 @SEQUENCES
 @given(
     steps=st.lists(
-        st.tuples(OPS, st.integers(0, 99), st.integers(0, 99), st.booleans()),
+        st.tuples(OPS, st.integers(0, 99), st.integers(0, 99), st.booleans(), st.booleans()),
         min_size=1,
         max_size=6,
     )
 )
 # a cycle finance -> code -> ads -> finance: the drawing asked the depths in another order
-@example(steps=[("retarget", 0, 2, False), ("retarget", 2, 1, False)])
+@example(steps=[("retarget", 0, 2, False, False), ("retarget", 2, 1, False, False)])
+# what a commit does: a save by rename, the change staged
+@example(steps=[("save_by_rename", 3, 0, False, True), ("untrack", 4, 0, True, True)])
 def test_warm_runs_match_cold_runs_through_random_edits(
-    steps: list[tuple[str, int, int, bool]],
+    steps: list[tuple[str, int, int, bool, bool]],
 ) -> None:
-    """Edits, additions, removals and renames of cards and of ids other cards name, in
-    random sequences: after each, a commit-time run with the index gives the bytes of a
+    """Edits, additions, removals and renames of cards and of ids other cards name, saves by
+    rename and changes of what git tracks, each maybe staged (``git add -A``), in random
+    sequences: after each, a commit-time run with the index gives the bytes of a
     ``--no-cache`` run, for the edited card and for the cards around it."""
     with tempfile.TemporaryDirectory() as tmp:
         repo = generate_repo(Path(tmp) / "repo", 12).root
         cache = Path(tmp) / "cache"
         _backdate(repo)
         _same_as_cold(repo, cache, (_rel(repo, _cards(repo)[0]),))
-        for number, (op, i, j, backdate) in enumerate(steps):
+        for number, (op, i, j, backdate, stage) in enumerate(steps):
             cards = _cards(repo)
             card, peer = cards[i % len(cards)], cards[j % len(cards)]
             data, peer_id = _load(card), _load(peer)["metadata"]["id"]
@@ -288,6 +356,13 @@ def test_warm_runs_match_cold_runs_through_random_edits(
                 touched = repo / "datasets" / "moved" / f"m{number}" / "card.yaml"
                 touched.parent.mkdir(parents=True)
                 card.rename(touched)
+            elif op == "save_by_rename":
+                data["metadata"]["description"] = f"saved {number}"
+                _save_by_rename(card, yaml.safe_dump(data, sort_keys=False))
+            elif op == "untrack":
+                _git(repo, "rm", "--cached", "-q", "--ignore-unmatch", _rel(repo, card))
+            if stage:
+                _git(repo, "add", "-A")
             if backdate:
                 _backdate(repo)
             for target in {touched, peer}:

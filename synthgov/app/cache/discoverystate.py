@@ -1,11 +1,13 @@
 """What the file list of a discovery depends on, so that a later run may reuse the list
 without discovering again (see :mod:`synthgov.app.cache.runcache`).
 
-The state is a tuple of ``(kind, path, signature)`` (:mod:`synthgov.app.cache.filestate`): every
+The state is a tuple of ``(kind, path, value)`` (:mod:`synthgov.app.cache.filestate`): every
 folder discovery walks (a folder's signature changes when an entry is added, removed or
-renamed in it), whether each ancestor has a ``.git`` (which switches discovery to ``git
-ls-files``), and for git work trees the index, ``info/exclude``, every ``.gitignore`` on
-the way and the user's git configuration. Folders git ignores entirely are not walked. A
+renamed in it; its names tell whether that changed what discovery sees), whether each
+ancestor has a ``.git`` (which switches discovery to ``git ls-files``), and for git work
+trees the paths git tracks (when :func:`tracked_before` took them before the discovery; else
+the index file itself), ``info/exclude``, every ``.gitignore`` on the way and the user's git
+configuration. Folders git ignores entirely are not walked. A
 folder changed within the racy window is not trusted. Anything this state cannot capture
 safely (an ignore file named in the git configuration, git failing, an unreadable
 ``.git``) means no state: every run discovers.
@@ -14,10 +16,10 @@ safely (an ignore file named in the git configuration, git failing, an unreadabl
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from synthgov.app.cache.filestate import dir_signature, signature
+from synthgov.app.cache.filestate import dir_signature, presence, signature, walked_digest
 
 #: git configuration files that can name ignore rules (core.excludesFile) or include others
 _GIT_CONFIGS = ("/etc/gitconfig", "~/.gitconfig", "{xdg}/git/config", "{xdg}/git/ignore")
@@ -25,19 +27,44 @@ _GIT_CONFIGS = ("/etc/gitconfig", "~/.gitconfig", "{xdg}/git/config", "{xdg}/git
 Entry = tuple[str, str, Any]
 
 
-def discovery_state(roots: Sequence[str], racy_from: int) -> tuple[Entry, ...] | None:
+def discovery_state(
+    roots: Sequence[str], racy_from: int, tracked: Mapping[str, Entry] | None = None
+) -> tuple[Entry, ...] | None:
     """What the file list of a discovery under ``roots`` depends on, or None when that
-    cannot be captured safely (then every run discovers)."""
+    cannot be captured safely (then every run discovers). ``tracked``: what
+    :func:`tracked_before` found before that discovery."""
     state: list[Entry] = []
     for root in roots:
-        part = _root_state(root, racy_from)
+        part = _root_state(root, racy_from, (tracked or {}).get(root))
         if part is None:
             return None
         state.extend(part)
     return tuple(state)
 
 
-def _root_state(root: str, racy_from: int) -> list[Entry] | None:
+def tracked_before(roots: Sequence[str]) -> dict[str, Entry]:
+    """For each root in a git work tree, the paths git tracks under it, taken before a
+    discovery (the index's signature first, then the paths): a ``git add`` while the
+    discovery runs then shows as a change on the next run, never as the state of a list
+    that does not have it."""
+    from synthgov.app.cache.filestate import tracked_digest
+    from synthgov.repo.discovery import git_toplevel
+
+    found: dict[str, Entry] = {}
+    for root in roots:
+        top = git_toplevel(root) if os.path.isdir(root) else None
+        git_dir = _git_dir(top) if top is not None else None
+        if git_dir is None:
+            continue
+        index = os.path.join(git_dir, "index")
+        sig = signature(index)
+        digest = tracked_digest(root)
+        if digest is not None:
+            found[root] = ("tracked", root, (index, sig, digest))
+    return found
+
+
+def _root_state(root: str, racy_from: int, tracked: Entry | None) -> list[Entry] | None:
     """The state of one root: its ancestors' ``.git``, git's inputs, the folders walked."""
     from synthgov.repo.discovery import git_toplevel
 
@@ -47,7 +74,7 @@ def _root_state(root: str, racy_from: int) -> list[Entry] | None:
     top = git_toplevel(root)
     ignored: set[str] = set()
     if top is not None:
-        inputs = _git_inputs(root, top)
+        inputs = _git_inputs(root, top, tracked, racy_from)
         found = _ignored_folders(root) if inputs is not None else None
         if inputs is None or found is None:
             return None
@@ -66,22 +93,29 @@ def _ancestor_dotgits(root: str) -> list[Entry]:
     probe = root
     while True:
         dotgit = os.path.join(probe, ".git")
-        state.append(("file", dotgit, signature(dotgit)))
+        state.append(("present", dotgit, presence(dotgit)))
         parent = os.path.dirname(probe)
         if parent == probe:
             return state
         probe = parent
 
 
-def _git_inputs(root: str, top: str) -> list[Entry] | None:
-    """The files git reads to list the work tree at ``top``: its index, configuration and
-    ``info/exclude``, the user's configuration, and the ``.gitignore`` files from ``root``'s
-    parent up to ``top``; None when one of them cannot be followed."""
+def _git_inputs(root: str, top: str, tracked: Entry | None, racy_from: int) -> list[Entry] | None:
+    """The files git reads to list the work tree at ``top``: the paths it tracks (else its
+    index), its configuration and ``info/exclude``, the user's configuration, and the
+    ``.gitignore`` files from ``root``'s parent up to ``top``; None when one of them cannot
+    be followed."""
     git_dir = _git_dir(top)
     if git_dir is None:
         return None
     state: list[Entry] = []
-    for name in ("index", "config", os.path.join("info", "exclude")):
+    if tracked is not None:
+        state.append(tracked)
+    else:  # taken after the discovery: an index written since the run began is a change
+        index = os.path.join(git_dir, "index")
+        sig = signature(index)
+        state.append(("file", index, sig if sig is None or sig[1] < racy_from else None))
+    for name in ("config", os.path.join("info", "exclude")):
         path = os.path.join(git_dir, name)
         state.append(("file", path, signature(path)))
     user = _user_git_configs()
@@ -149,7 +183,8 @@ def _walked_folders(
         sig = dir_signature(folder)
         if sig is None or sig[0] >= racy_from:  # changed within the racy window
             return None
-        state.append(("dir", folder, sig))
+        names = sorted([*("d/" + d for d in dirnames), *("f/" + f for f in filenames)])
+        state.append(("dir", folder, (sig, walked_digest(names))))
         if not in_git:
             dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
             continue

@@ -4,13 +4,26 @@ and folder listings, and checking a recorded state in a forked child (see
 
 A file's signature is (size, mtime, inode, ctime); a folder's is (mtime, inode, ctime), which
 changes when an entry is added, removed or renamed in it. A recorded state is a sequence of
-``(kind, path, signature)``: ``kind`` "dir" for a folder, anything else for a file.
+``(kind, path, value)``:
+
+- "dir": a folder, ``(signature, names)``. When the signature changed, the folder still
+  holds if its entries have the same names and types (:func:`names_digest`): an editor's
+  save by rename, or pre-commit putting back the unstaged changes it had set aside, change
+  the folder's signature and nothing a discovery sees;
+- "tracked": the paths git tracks under a folder, ``(index file, its signature, digest of
+  the paths)``. A ``git add`` rewrites git's index; the paths it tracks are what a
+  discovery depends on, so they are listed again (one ``git ls-files``) only when the
+  index's signature changed;
+- "present": what is at a path, "dir", "file" or None (a ``.git``: git writes in that
+  folder on every ``git add``; whether it is there is what a discovery depends on);
+- anything else: a file, its signature.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import stat
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -39,13 +52,72 @@ def dir_signature(path: str) -> tuple[int, int, int] | None:
     return (st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
 
 
+def names_digest(folder: str) -> str | None:
+    """A digest of the names in a folder, each with whether it is a folder (as ``os.walk``
+    tells them apart), or None when it cannot be listed."""
+    try:
+        with os.scandir(folder) as entries:
+            names = sorted(("d/" if _is_dir(e) else "f/") + e.name for e in entries)
+    except OSError:
+        return None
+    return walked_digest(names)
+
+
+def walked_digest(names: Iterable[str]) -> str:
+    """:func:`names_digest` of names already told apart (sorted, "d/" or "f/" first)."""
+    text = "\0".join(names).encode("utf-8", "surrogateescape")
+    return hashlib.blake2b(text, digest_size=16).hexdigest()
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
+def tracked_digest(folder: str) -> str | None:
+    """A digest of the paths git tracks under ``folder`` (None: git could not say)."""
+    import subprocess
+
+    from synthgov.repo.gitsafe import git_command
+
+    try:
+        proc = subprocess.run(
+            git_command("ls-files", "-z", "--cached", "--", "."),
+            cwd=folder, capture_output=True, timeout=60, check=False,
+        )  # fmt: skip
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if proc.returncode != 0:
+        return None
+    return hashlib.blake2b(proc.stdout, digest_size=16).hexdigest()
+
+
+def presence(path: str) -> str | None:
+    """ "dir", "file" or None (nothing there, or it cannot be stat'ed)."""
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return "dir" if stat.S_ISDIR(st.st_mode) else "file"
+
+
+def _holds(kind: str, path: str, value: Any) -> bool:
+    if kind == "dir":
+        sig, names = value
+        return dir_signature(path) == sig or (sig is not None and names_digest(path) == names)
+    if kind == "present":
+        return presence(path) == value
+    if kind == "tracked":
+        index, sig, digest = value
+        return signature(index) == sig or tracked_digest(path) == digest
+    return signature(path) == value
+
+
 def all_unchanged(items: Iterable[tuple[str, str, Any]]) -> bool:
-    """Whether every ``(kind, path, signature)`` still holds: ``kind`` "dir" compares
-    :func:`dir_signature`, anything else :func:`signature`."""
-    return all(
-        (dir_signature(path) if kind == "dir" else signature(path)) == sig
-        for kind, path, sig in items
-    )
+    """Whether every ``(kind, path, value)`` of a recorded state still holds."""
+    return all(_holds(kind, path, value) for kind, path, value in items)
 
 
 #: the share of the items the child checks; the caller checks the rest when it asks for
@@ -94,7 +166,6 @@ def content_hash(path: str) -> str | None:
     """sha256 of a regular file; None for anything else (a FIFO is never opened for
     reading in blocking mode, so it cannot hang the run). At most the size ``fstat``
     reports is read: a file in ``/proc`` (size 0, endless content) costs nothing."""
-    import stat
 
     digest = hashlib.sha256()
     try:

@@ -135,7 +135,16 @@ def _plan(
     racy_from = time.time_ns() - RACY_NS
     key = index_key(options, setup, cache.code, roots)
     old = load_index(cache, key)
-    listing = list_files(old, set(found.files), lambda: discover_all(options, setup, roots))
+    absolute = sorted({os.path.abspath(r) for r in roots})
+    tracked: dict[str, Any] = {}
+
+    def discover() -> tuple[str, ...] | None:
+        from synthgov.app.cache.discoverystate import tracked_before
+
+        tracked.update(tracked_before(absolute))  # before the discovery: see its docstring
+        return discover_all(options, setup, roots)
+
+    listing = list_files(old, set(found.files), discover)
     if listing is None:
         return None
     reading = read_changed(listing, old["entries"] if old else {}, parts, cwd, racy_from)
@@ -149,7 +158,7 @@ def _plan(
         return None
     plan = _assemble(listing, reading, context, component, set(found.files), naming, cwd)
     if plan is not None:
-        _keep(cache, key, old, listing, reading, roots, racy_from)
+        _keep(cache, key, old, listing, reading, (absolute, tracked), racy_from)
     return plan
 
 
@@ -197,11 +206,12 @@ def _keep(
     old: Mapping[str, Any] | None,
     listing: Listing,
     reading: Reading,
-    roots: Sequence[str],
+    roots: tuple[Sequence[str], Mapping[str, Any]],
     racy_from: int,
 ) -> None:
     """Keep what changed for the next run: only the changed files' entries while the file
-    list is the index's, else the whole index with the state of a new discovery."""
+    list is the index's, else the whole index with the state of a new discovery (``roots``:
+    the run's roots, absolute, and what git tracked under them before it)."""
     from synthgov.app.cache.discoverystate import discovery_state
     from synthgov.app.index.store import save_delta, save_full
 
@@ -213,7 +223,7 @@ def _keep(
             return
         state = old.get("state")
     else:
-        state = discovery_state(sorted({os.path.abspath(r) for r in roots}), racy_from)
+        state = discovery_state(roots[0], racy_from, roots[1])
     entries = old["entries"] if old else {}
     kept.update(
         (p, entries[p]) for p in listing.candidates if p not in reading.trusted and p in entries
