@@ -15,6 +15,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -415,3 +416,30 @@ def test_check_beside_does_not_fork_a_threaded_process(tmp_path: Path) -> None:
     finally:
         release.set()
         worker.join()
+
+
+def test_a_discovery_state_holds_through_git_add_and_saves_by_rename(acme: Path) -> None:
+    """What a commit does (git add rewrites git's index; an editor saves by rename) changes
+    nothing discovery sees; a change of the tracked paths or of a folder's names does."""
+    from synthgov.app.cache.discoverystate import discovery_state, tracked_before
+    from synthgov.app.cache.filestate import all_unchanged
+
+    git(acme, "init", "-q")
+    git(acme, "add", "-A")
+    git(acme, "commit", "-q", "-m", "x")
+    _age(acme)
+    root = str(acme)
+    state = discovery_state([root], time.time_ns(), tracked_before([root]))
+    assert state is not None and all_unchanged(state)
+    card = next(acme.glob("datasets/*/card.yaml"))
+    fresh = card.with_name(".card.yaml.tmp")
+    fresh.write_text(card.read_text() + "# saved\n")
+    fresh.replace(card)
+    git(acme, "add", "-A")
+    assert all_unchanged(state)
+    git(acme, "rm", "--cached", "-q", str(card.relative_to(acme)))
+    assert not all_unchanged(state)  # the tracked paths changed
+    git(acme, "add", "-A")
+    assert all_unchanged(state)  # and back
+    (card.parent / "notes.txt").write_text("x")
+    assert not all_unchanged(state)  # a new name in a folder

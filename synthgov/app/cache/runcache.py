@@ -165,6 +165,7 @@ class RunCache:
         self._stats: list[Signature] = []
         self._entry: str | None = None
         self._fast = False
+        self._tracked: dict[str, Any] = {}  # what git tracked before the discovery
         for baseline in (options.baseline, config.baseline):  # read by the runner itself
             if baseline:
                 base = options.cwd if baseline == options.baseline else config.root
@@ -285,13 +286,26 @@ class RunCache:
             return
         self.store.put_many("runs", {f"fast:{self.key}": payload})
 
-    def _discovery_state(self) -> tuple[tuple[str, str, Any], ...] | None:
-        from synthgov.app.cache.discoverystate import discovery_state  # only when a list is kept
-
+    def _roots(self) -> list[str]:
         roots = [
             os.path.abspath(os.path.join(self.options.cwd, p)) for p in self.options.paths
         ] or [os.path.abspath(self.options.cwd)]
-        return discovery_state(sorted(set(roots)), self.started_ns - RACY_NS)
+        return sorted(set(roots))
+
+    def before_discovery(self) -> None:
+        """Take what git tracks before a run that may keep its file list discovers (see
+        :func:`synthgov.app.cache.discoverystate.tracked_before`); a run naming files keeps
+        no list."""
+        roots = self._roots()
+        if all(os.path.isdir(r) for r in roots):
+            from synthgov.app.cache.discoverystate import tracked_before
+
+            self._tracked = tracked_before(roots)
+
+    def _discovery_state(self) -> tuple[tuple[str, str, Any], ...] | None:
+        from synthgov.app.cache.discoverystate import discovery_state  # only when a list is kept
+
+        return discovery_state(self._roots(), self.started_ns - RACY_NS, self._tracked)
 
     # ---- parse results
 

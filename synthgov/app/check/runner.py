@@ -63,6 +63,7 @@ def run_check(options: CheckOptions, setup: Setup) -> RunResult:
         hit = run.cache.lookup_unchanged(run.reload)
         if hit is not None:
             return hit
+        run.cache.before_discovery()
     found = run.discover(options.paths, force_exclude=options.force_exclude)
     warnings = [*setup.warnings, *(f"path not found: {m}" for m in found.missing)]
     notices = excluded_notice(found.excluded, options.cwd)  # --force-exclude: said, not silent
