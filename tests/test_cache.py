@@ -421,15 +421,15 @@ def test_check_beside_does_not_fork_a_threaded_process(tmp_path: Path) -> None:
 def test_a_discovery_state_holds_through_git_add_and_saves_by_rename(acme: Path) -> None:
     """What a commit does (git add rewrites git's index; an editor saves by rename) changes
     nothing discovery sees; a change of the tracked paths or of a folder's names does."""
-    from synthgov.app.cache.discoverystate import discovery_state, tracked_before
-    from synthgov.app.cache.filestate import all_unchanged
+    from synthgov.app.cache.discoverystate import discovery_state
+    from synthgov.app.cache.filestate import RACY_NS, all_unchanged
 
     git(acme, "init", "-q")
     git(acme, "add", "-A")
     git(acme, "commit", "-q", "-m", "x")
     _age(acme)
     root = str(acme)
-    state = discovery_state([root], time.time_ns(), tracked_before([root]))
+    state = discovery_state([root], time.time_ns() - RACY_NS)
     assert state is not None and all_unchanged(state)
     card = next(acme.glob("datasets/*/card.yaml"))
     fresh = card.with_name(".card.yaml.tmp")

@@ -1,22 +1,23 @@
 """What the file list of a discovery depends on, so that a later run may reuse the list
 without discovering again (see :mod:`synthgov.app.cache.runcache`).
 
-The state is a tuple of ``(kind, path, value)`` (:mod:`synthgov.app.cache.filestate`): every
-folder discovery walks (a folder's signature changes when an entry is added, removed or
-renamed in it; its names tell whether that changed what discovery sees), whether each
-ancestor has a ``.git`` (which switches discovery to ``git ls-files``), and for git work
-trees the paths git tracks (when :func:`tracked_before` took them before the discovery; else
-the index file itself), ``info/exclude``, every ``.gitignore`` on the way and the user's git
-configuration. Folders git ignores entirely are not walked. A
-folder changed within the racy window is not trusted. Anything this state cannot capture
-safely (an ignore file named in the git configuration, git failing, an unreadable
-``.git``) means no state: every run discovers.
+The state is a tuple of ``(kind, path, value)`` (:mod:`synthgov.app.cache.filestate`),
+taken before the discovery it describes: every folder discovery walks, with its signature
+(which changes when an entry is added, removed or renamed in it) and its names (which tell
+whether that changed anything discovery sees: an editor's save by rename does not); whether
+each ancestor has a ``.git`` (which switches discovery to ``git ls-files``); and for git
+work trees the paths git tracks (a ``git add`` rewrites git's index, not those),
+``info/exclude``, every ``.gitignore`` on the way and the user's git configuration. Folders
+git ignores entirely are not walked. A folder or index changed within the racy window keeps
+no signature, so the slower check (its names, the tracked paths) decides next time.
+Anything this state cannot capture safely (an ignore file named in the git configuration,
+git failing, an unreadable folder or ``.git``) means no state: every run discovers.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from synthgov.app.cache.filestate import dir_signature, presence, signature, walked_digest
@@ -27,44 +28,20 @@ _GIT_CONFIGS = ("/etc/gitconfig", "~/.gitconfig", "{xdg}/git/config", "{xdg}/git
 Entry = tuple[str, str, Any]
 
 
-def discovery_state(
-    roots: Sequence[str], racy_from: int, tracked: Mapping[str, Entry] | None = None
-) -> tuple[Entry, ...] | None:
-    """What the file list of a discovery under ``roots`` depends on, or None when that
-    cannot be captured safely (then every run discovers). ``tracked``: what
-    :func:`tracked_before` found before that discovery."""
+def discovery_state(roots: Sequence[str], racy_from: int) -> tuple[Entry, ...] | None:
+    """What the file list of a discovery under ``roots`` depends on, taken BEFORE that
+    discovery (so that anything changed while it runs shows as a change next time), or
+    None when that cannot be captured safely (then every run discovers)."""
     state: list[Entry] = []
     for root in roots:
-        part = _root_state(root, racy_from, (tracked or {}).get(root))
+        part = _root_state(root, racy_from)
         if part is None:
             return None
         state.extend(part)
     return tuple(state)
 
 
-def tracked_before(roots: Sequence[str]) -> dict[str, Entry]:
-    """For each root in a git work tree, the paths git tracks under it, taken before a
-    discovery (the index's signature first, then the paths): a ``git add`` while the
-    discovery runs then shows as a change on the next run, never as the state of a list
-    that does not have it."""
-    from synthgov.app.cache.filestate import tracked_digest
-    from synthgov.repo.discovery import git_toplevel
-
-    found: dict[str, Entry] = {}
-    for root in roots:
-        top = git_toplevel(root) if os.path.isdir(root) else None
-        git_dir = _git_dir(top) if top is not None else None
-        if git_dir is None:
-            continue
-        index = os.path.join(git_dir, "index")
-        sig = signature(index)
-        digest = tracked_digest(root)
-        if digest is not None:
-            found[root] = ("tracked", root, (index, sig, digest))
-    return found
-
-
-def _root_state(root: str, racy_from: int, tracked: Entry | None) -> list[Entry] | None:
+def _root_state(root: str, racy_from: int) -> list[Entry] | None:
     """The state of one root: its ancestors' ``.git``, git's inputs, the folders walked."""
     from synthgov.repo.discovery import git_toplevel
 
@@ -74,7 +51,7 @@ def _root_state(root: str, racy_from: int, tracked: Entry | None) -> list[Entry]
     top = git_toplevel(root)
     ignored: set[str] = set()
     if top is not None:
-        inputs = _git_inputs(root, top, tracked, racy_from)
+        inputs = _git_inputs(root, top, racy_from)
         found = _ignored_folders(root) if inputs is not None else None
         if inputs is None or found is None:
             return None
@@ -100,21 +77,24 @@ def _ancestor_dotgits(root: str) -> list[Entry]:
         probe = parent
 
 
-def _git_inputs(root: str, top: str, tracked: Entry | None, racy_from: int) -> list[Entry] | None:
-    """The files git reads to list the work tree at ``top``: the paths it tracks (else its
-    index), its configuration and ``info/exclude``, the user's configuration, and the
+def _git_inputs(root: str, top: str, racy_from: int) -> list[Entry] | None:
+    """The files git reads to list the work tree at ``top``: the paths it tracks under
+    ``root`` (the index's signature, then the paths: a ``git add`` in between shows as a
+    change), its configuration and ``info/exclude``, the user's configuration, and the
     ``.gitignore`` files from ``root``'s parent up to ``top``; None when one of them cannot
     be followed."""
+    from synthgov.app.cache.filestate import tracked_digest
+
     git_dir = _git_dir(top)
     if git_dir is None:
         return None
-    state: list[Entry] = []
-    if tracked is not None:
-        state.append(tracked)
-    else:  # taken after the discovery: an index written since the run began is a change
-        index = os.path.join(git_dir, "index")
-        sig = signature(index)
-        state.append(("file", index, sig if sig is None or sig[1] < racy_from else None))
+    index = os.path.join(git_dir, "index")
+    found = signature(index)
+    sig = _unless_racy(found, found[1] if found else 0, racy_from)
+    digest = tracked_digest(root)
+    if digest is None:
+        return None
+    state: list[Entry] = [("tracked", root, (index, sig, digest))]
     for name in ("config", os.path.join("info", "exclude")):
         path = os.path.join(git_dir, name)
         state.append(("file", path, signature(path)))
@@ -128,6 +108,12 @@ def _git_inputs(root: str, top: str, tracked: Entry | None, racy_from: int) -> l
         path = os.path.join(probe, ".gitignore")
         state.append(("file", path, signature(path)))
     return state
+
+
+def _unless_racy(sig: Any, mtime_ns: int, racy_from: int) -> Any:
+    """A signature, or None when it was modified within the racy window (a change in the
+    same clock tick would keep it): the slower check (names, tracked paths) then decides."""
+    return None if sig is None or mtime_ns >= racy_from else sig
 
 
 def _user_git_configs() -> list[Entry] | None:
@@ -174,17 +160,18 @@ def _ignored_folders(root: str) -> set[str] | None:
 def _walked_folders(
     root: str, in_git: bool, ignored: set[str], racy_from: int
 ) -> list[Entry] | None:
-    """Every folder discovery walks under ``root`` (and in a git work tree every
-    ``.gitignore`` in them); None when one changed within the racy window."""
+    """Every folder discovery walks under ``root`` with its names (and in a git work tree
+    every ``.gitignore`` in them); None when one cannot be read. A folder changed within
+    the racy window keeps no signature: its names decide next time."""
     from synthgov.repo.discovery import SKIP_DIRS
 
     state: list[Entry] = []
     for folder, dirnames, filenames in os.walk(root, followlinks=False):
         sig = dir_signature(folder)
-        if sig is None or sig[0] >= racy_from:  # changed within the racy window
+        if sig is None:
             return None
         names = sorted([*("d/" + d for d in dirnames), *("f/" + f for f in filenames)])
-        state.append(("dir", folder, (sig, walked_digest(names))))
+        state.append(("dir", folder, (_unless_racy(sig, sig[0], racy_from), walked_digest(names))))
         if not in_git:
             dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
             continue

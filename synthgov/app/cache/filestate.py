@@ -106,12 +106,12 @@ def presence(path: str) -> str | None:
 def _holds(kind: str, path: str, value: Any) -> bool:
     if kind == "dir":
         sig, names = value
-        return dir_signature(path) == sig or (sig is not None and names_digest(path) == names)
+        return (sig is not None and dir_signature(path) == sig) or names_digest(path) == names
     if kind == "present":
         return presence(path) == value
     if kind == "tracked":
         index, sig, digest = value
-        return signature(index) == sig or tracked_digest(path) == digest
+        return (sig is not None and signature(index) == sig) or tracked_digest(path) == digest
     return signature(path) == value
 
 

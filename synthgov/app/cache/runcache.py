@@ -165,7 +165,7 @@ class RunCache:
         self._stats: list[Signature] = []
         self._entry: str | None = None
         self._fast = False
-        self._tracked: dict[str, Any] = {}  # what git tracked before the discovery
+        self._state: Any = None  # what the discovery depended on, taken before it
         for baseline in (options.baseline, config.baseline):  # read by the runner itself
             if baseline:
                 base = options.cwd if baseline == options.baseline else config.root
@@ -277,7 +277,7 @@ class RunCache:
     def _save_fast(self) -> None:
         """Remember which files discovery found and what that depended on."""
         try:
-            state = self._discovery_state()
+            state = self._state
             if state is None:
                 return
             fast = {"state": state, "files": self._files}
@@ -293,19 +293,13 @@ class RunCache:
         return sorted(set(roots))
 
     def before_discovery(self) -> None:
-        """Take what git tracks before a run that may keep its file list discovers (see
-        :func:`synthgov.app.cache.discoverystate.tracked_before`); a run naming files keeps
-        no list."""
+        """Take what the discovery about to run depends on, before it runs (see
+        :mod:`synthgov.app.cache.discoverystate`); a run naming files keeps no list."""
         roots = self._roots()
         if all(os.path.isdir(r) for r in roots):
-            from synthgov.app.cache.discoverystate import tracked_before
+            from synthgov.app.cache.discoverystate import discovery_state
 
-            self._tracked = tracked_before(roots)
-
-    def _discovery_state(self) -> tuple[tuple[str, str, Any], ...] | None:
-        from synthgov.app.cache.discoverystate import discovery_state  # only when a list is kept
-
-        return discovery_state(self._roots(), self.started_ns - RACY_NS, self._tracked)
+            self._state = discovery_state(roots, self.started_ns - RACY_NS)
 
     # ---- parse results
 

@@ -40,7 +40,7 @@ def naming_files(
         abs_path(cwd, s[PATH])
         for docs in summaries.values()
         for s in docs
-        if any(p in named for p in s[NAMED])
+        if s[NAMED] and not named.isdisjoint(s[NAMED])
     }
 
 

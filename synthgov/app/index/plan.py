@@ -135,13 +135,12 @@ def _plan(
     racy_from = time.time_ns() - RACY_NS
     key = index_key(options, setup, cache.code, roots)
     old = load_index(cache, key)
-    absolute = sorted({os.path.abspath(r) for r in roots})
-    tracked: dict[str, Any] = {}
+    state: list[Any] = []  # what the discovery depended on, taken before it
 
     def discover() -> tuple[str, ...] | None:
-        from synthgov.app.cache.discoverystate import tracked_before
+        from synthgov.app.cache.discoverystate import discovery_state
 
-        tracked.update(tracked_before(absolute))  # before the discovery: see its docstring
+        state.append(discovery_state(sorted({os.path.abspath(r) for r in roots}), racy_from))
         return discover_all(options, setup, roots)
 
     listing = list_files(old, set(found.files), discover)
@@ -158,7 +157,7 @@ def _plan(
         return None
     plan = _assemble(listing, reading, context, component, set(found.files), naming, cwd)
     if plan is not None:
-        _keep(cache, key, old, listing, reading, (absolute, tracked), racy_from)
+        _keep(cache, key, old, listing, reading, state[0] if state else None)
     return plan
 
 
@@ -206,13 +205,11 @@ def _keep(
     old: Mapping[str, Any] | None,
     listing: Listing,
     reading: Reading,
-    roots: tuple[Sequence[str], Mapping[str, Any]],
-    racy_from: int,
+    state: Any,
 ) -> None:
     """Keep what changed for the next run: only the changed files' entries while the file
-    list is the index's, else the whole index with the state of a new discovery (``roots``:
-    the run's roots, absolute, and what git tracked under them before it)."""
-    from synthgov.app.cache.discoverystate import discovery_state
+    list is the index's, else the whole index with ``state``, what the new discovery
+    depended on."""
     from synthgov.app.index.store import save_delta, save_full
 
     if not (reading.changed or listing.rediscovered or old is None):
@@ -222,8 +219,6 @@ def _keep(
         if save_delta(cache, key, old, kept):
             return
         state = old.get("state")
-    else:
-        state = discovery_state(roots[0], racy_from, roots[1])
     entries = old["entries"] if old else {}
     kept.update(
         (p, entries[p]) for p in listing.candidates if p not in reading.trusted and p in entries
