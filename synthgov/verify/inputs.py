@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from synthgov.core.types import DATASET_CARD, Document
+from synthgov.verify.delta_inputs import declares_delta, is_delta, local_table
 from synthgov.verify.model import FileResult, FileSpec
 
 #: suffix -> (format, compression); longest suffixes first
@@ -76,12 +77,17 @@ def _entry(
     declared = rows if isinstance(rows, int) and not isinstance(rows, bool) else None
     if not isinstance(rel, str) or not rel.strip():
         return []
+    if "://" in rel and declares_delta(entry):
+        spec = FileSpec(rel, rel, "delta")
+        return [FileResult(spec, pointer, split, declared, unverified=REMOTE_DELTA)]
     if "://" in rel and getattr(files, "remote", False):  # an engine that reads URIs (Spark)
         return [_one(rel, pointer, split, declared, entry, files, display)]
     if "://" in rel:
         spec = FileSpec(rel, rel, "unknown")
         return [FileResult(spec, pointer, split, declared, unverified="a remote URI (not read)")]
     target = os.path.normpath(os.path.join(doc.abs_dir, rel))
+    if not glob.has_magic(rel) and is_delta(target, entry):
+        return _delta(target, pointer, split, declared, files, display)
     if glob.has_magic(rel):
         matches = sorted(p for p in glob.glob(target, recursive=True) if os.path.isfile(p))
         if not matches:
@@ -97,6 +103,47 @@ def _entry(
     return [_one(target, pointer, split, declared, entry, files, display)]
 
 
+REMOTE_DELTA = (
+    "a Delta table at a storage URI (Delta tables are read from local paths only; docs/spark.md)"
+)
+
+
+def _delta(
+    root: str,
+    pointer: tuple[Any, ...],
+    split: str,
+    declared: int | None,
+    files: Any,
+    display: Any,
+) -> list[FileResult]:
+    """A Delta table's active Parquet files (log replay, synthgov.verify.delta_log), each
+    measured as a Parquet shard with the table's partition values; the first carries the
+    entry's declared rows. A table that cannot be replayed is one unverified result."""
+    uri = getattr(files, "uri_of", lambda _p: None)(root)
+    found = local_table(root, files) if uri is None else REMOTE_DELTA
+    if isinstance(found, str):
+        spec = FileSpec(root, display(root), "delta")
+        return [FileResult(spec, pointer, split, declared, unverified=found)]
+    if not found.files:
+        spec = FileSpec(root, display(root), "delta")
+        reason = f"Delta table: version {found.version} has no data file (an empty table)"
+        return [FileResult(spec, pointer, split, declared, unverified=reason)]
+    parquet = {"format": "parquet"}
+    return [
+        _one(
+            os.path.join(root, *f.path.split("/")),
+            pointer,
+            split,
+            declared if k == 0 else None,
+            parquet,
+            files,
+            display,
+            f.partition,
+        )
+        for k, f in enumerate(found.files)
+    ]
+
+
 def _one(
     path: str,
     pointer: tuple[Any, ...],
@@ -105,10 +152,15 @@ def _one(
     entry: Mapping[str, Any],
     files: Any,
     display: Any,
+    partition: tuple[tuple[str, str | None], ...] = (),
 ) -> FileResult:
     sniffed = sniff_format(path, entry.get("format"))
     spec = FileSpec(
-        path, display(path), sniffed[0] if sniffed else "unknown", sniffed[1] if sniffed else "none"
+        path,
+        display(path),
+        sniffed[0] if sniffed else "unknown",
+        sniffed[1] if sniffed else "none",
+        partition,
     )
     info = files.info(path)
     reason = ""

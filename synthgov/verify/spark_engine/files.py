@@ -28,6 +28,10 @@ class SparkFiles(LocalFiles):
         target = self._engine._uris.get(path, path)
         return target if "://" in target else None
 
+    def uri_of(self, path: str) -> str | None:
+        """The storage URI a local path is mapped to (``verify.spark.paths``), if any."""
+        return self._remote(path)
+
     def _status(self, uri: str) -> Any:
         jvm = self._engine._spark.sparkContext._jvm
         conf = self._engine._spark.sparkContext._jsc.hadoopConfiguration()
