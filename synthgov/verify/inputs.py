@@ -77,16 +77,18 @@ def _entry(
     declared = rows if isinstance(rows, int) and not isinstance(rows, bool) else None
     if not isinstance(rel, str) or not rel.strip():
         return []
-    if "://" in rel and declares_delta(entry):
-        spec = FileSpec(rel, rel, "delta")
-        return [FileResult(spec, pointer, split, declared, unverified=REMOTE_DELTA)]
-    if "://" in rel and getattr(files, "remote", False):  # an engine that reads URIs (Spark)
+    remote = getattr(files, "remote", False)  # an engine that reads URIs (Spark)
+    if "://" in rel and remote and _remote_delta(rel, entry, files):
+        return _delta(rel, pointer, split, declared, files, display)
+    if "://" in rel and remote:
         return [_one(rel, pointer, split, declared, entry, files, display)]
     if "://" in rel:
         spec = FileSpec(rel, rel, "unknown")
         return [FileResult(spec, pointer, split, declared, unverified="a remote URI (not read)")]
     target = os.path.normpath(os.path.join(doc.abs_dir, rel))
-    if not glob.has_magic(rel) and is_delta(target, entry):
+    if not glob.has_magic(rel) and (
+        is_delta(target, entry) or (remote and _remote_delta(target, entry, files))
+    ):
         return _delta(target, pointer, split, declared, files, display)
     if glob.has_magic(rel):
         matches = sorted(p for p in glob.glob(target, recursive=True) if os.path.isfile(p))
@@ -103,9 +105,10 @@ def _entry(
     return [_one(target, pointer, split, declared, entry, files, display)]
 
 
-REMOTE_DELTA = (
-    "a Delta table at a storage URI (Delta tables are read from local paths only; docs/spark.md)"
-)
+def _remote_delta(path: str, entry: Mapping[str, Any], files: Any) -> bool:
+    """A Delta table at a storage URI (a card's URI, or a folder mapped to one)."""
+    uri = files.uri_of(path)
+    return uri is not None and (declares_delta(entry) or files.is_delta_table(uri))
 
 
 def _delta(
@@ -119,8 +122,8 @@ def _delta(
     """A Delta table's active Parquet files (log replay, synthgov.verify.delta_log), each
     measured as a Parquet shard with the table's partition values; the first carries the
     entry's declared rows. A table that cannot be replayed is one unverified result."""
-    uri = getattr(files, "uri_of", lambda _p: None)(root)
-    found = local_table(root, files) if uri is None else REMOTE_DELTA
+    uri = files.uri_of(root) if getattr(files, "remote", False) else None
+    found = local_table(root, files) if uri is None else files.delta_table(uri)
     if isinstance(found, str):
         spec = FileSpec(root, display(root), "delta")
         return [FileResult(spec, pointer, split, declared, unverified=found)]
@@ -131,7 +134,9 @@ def _delta(
     parquet = {"format": "parquet"}
     return [
         _one(
-            os.path.join(root, *f.path.split("/")),
+            os.path.join(root, *f.path.split("/"))
+            if uri is None
+            else f"{uri.rstrip('/')}/{f.path}",
             pointer,
             split,
             declared if k == 0 else None,
