@@ -133,6 +133,10 @@ def test_the_checkpoint_is_read_when_earlier_commits_are_gone(tmp_path: Path) ->
     single.unlink()
     (table / LOG / "_last_checkpoint").write_text('{"version": 2, "size": 5, "parts": 2}')
     assert _dataset(_verify(tmp_path)).rows == 18
+    # the checkpoint alone (the commit after it gone too): the table at version 2
+    (table / LOG / f"{3:020d}.json").unlink()
+    snapshot = local_table(str(table), LocalFiles(str(tmp_path)))
+    assert not isinstance(snapshot, str) and snapshot.version == 2 and len(snapshot.files) == 2
 
 
 def test_partition_columns_are_measured_as_string_columns(tmp_path: Path) -> None:
@@ -276,7 +280,8 @@ def test_a_log_or_table_outside_the_repository_is_not_read(tmp_path: Path) -> No
     (repo / "synthgov.yaml").write_text("policies: [builtin:baseline]\n")
     (repo / "linked").symlink_to(outside)
     _card(repo, "{path: linked}")
-    assert "outside the repository" in _unverified(_verify(repo))
+    (f,) = _dataset(_verify(repo)).files
+    assert f.unverified == "outside the repository" and f.measure is None
     # a table in the repository whose log is a symlink out
     inside = repo / "corpus"
     _write(inside, 0, 5)

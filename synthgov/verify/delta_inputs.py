@@ -18,10 +18,13 @@ def declares_delta(entry: Mapping[str, Any]) -> bool:
     return isinstance(declared, str) and declared.strip().lower() == "delta"
 
 
-def is_delta(path: str, entry: Mapping[str, Any]) -> bool:
+def is_delta(path: str, entry: Mapping[str, Any], files: Any) -> bool:
     """Whether a card's entry names a Delta table: ``format: delta``, or a folder holding
-    ``_delta_log``."""
-    return declares_delta(entry) or os.path.isdir(os.path.join(path, DELTA_LOG))
+    ``_delta_log`` (asked through ``files``: nothing outside the roots is even stat-ed)."""
+    if declares_delta(entry):
+        return True
+    log = files.info(os.path.join(path, DELTA_LOG))
+    return bool(log.exists and not log.is_file and not log.error)
 
 
 class LocalLog:

@@ -81,7 +81,7 @@ def replay(log: LogSource) -> Snapshot:
     commits = {int(m.group(1)): n for n in names if (m := _COMMIT.fullmatch(n))}
     checkpoint = _checkpoint(log, names)
     start = checkpoint.version + 1 if checkpoint else 0
-    latest = max(commits, default=checkpoint.version if checkpoint else -1)
+    latest = max([*commits, checkpoint.version if checkpoint else -1])
     if latest < 0:
         raise DeltaError(f"{DELTA_LOG}: no commit and no checkpoint (not a Delta table log)")
     missing = [v for v in range(start, latest + 1) if v not in commits]

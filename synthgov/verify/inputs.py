@@ -87,7 +87,7 @@ def _entry(
         return [FileResult(spec, pointer, split, declared, unverified="a remote URI (not read)")]
     target = os.path.normpath(os.path.join(doc.abs_dir, rel))
     if not glob.has_magic(rel) and (
-        is_delta(target, entry) or (remote and _remote_delta(target, entry, files))
+        is_delta(target, entry, files) or (remote and _remote_delta(target, entry, files))
     ):
         return _delta(target, pointer, split, declared, files, display)
     if glob.has_magic(rel):
