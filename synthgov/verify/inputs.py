@@ -78,13 +78,8 @@ def _entry(
     if not isinstance(rel, str) or not rel.strip():
         return []
     remote = getattr(files, "remote", False)  # an engine that reads URIs (Spark)
-    if "://" in rel and remote and _remote_delta(rel, entry, files):
-        return _delta(rel, pointer, split, declared, files, display)
-    if "://" in rel and remote:
-        return [_one(rel, pointer, split, declared, entry, files, display)]
     if "://" in rel:
-        spec = FileSpec(rel, rel, "unknown")
-        return [FileResult(spec, pointer, split, declared, unverified="a remote URI (not read)")]
+        return _uri_entry(rel, pointer, split, declared, entry, files, display)
     target = os.path.normpath(os.path.join(doc.abs_dir, rel))
     if not glob.has_magic(rel) and (
         is_delta(target, entry, files) or (remote and _remote_delta(target, entry, files))
@@ -103,6 +98,24 @@ def _entry(
             for k, target_path in enumerate(matches)
         ]
     return [_one(target, pointer, split, declared, entry, files, display)]
+
+
+def _uri_entry(
+    uri: str,
+    pointer: tuple[Any, ...],
+    split: str,
+    declared: int | None,
+    entry: Mapping[str, Any],
+    files: Any,
+    display: Any,
+) -> list[FileResult]:
+    """A storage URI in a card: read by an engine that reads URIs (Spark), else unverified."""
+    if not getattr(files, "remote", False):
+        spec = FileSpec(uri, uri, "unknown")
+        return [FileResult(spec, pointer, split, declared, unverified="a remote URI (not read)")]
+    if _remote_delta(uri, entry, files):
+        return _delta(uri, pointer, split, declared, files, display)
+    return [_one(uri, pointer, split, declared, entry, files, display)]
 
 
 def _remote_delta(path: str, entry: Mapping[str, Any], files: Any) -> bool:
