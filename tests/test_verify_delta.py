@@ -143,13 +143,19 @@ def test_partition_columns_are_measured_as_string_columns(tmp_path: Path) -> Non
     table = tmp_path / "corpus"
     _write(table, 0, 40, partition_by=["language"])
     _write(table, 40, 8, partition_by=["language"], mode="append")
+    DeltaTable(str(table)).create_checkpoint()  # partition values read from the checkpoint
+    _write(table, 48, 4, partition_by=["language"], mode="append")
+    for version in range(2):
+        (table / LOG / f"{version:020d}.json").unlink()
     features = "features: {id: integer, text: string, language: string}\n"
-    _card(tmp_path, "{path: corpus, rows: 48}", features)
+    _card(tmp_path, "{path: corpus, rows: 52}", features)
     result = _verify(tmp_path)
     dm = _dataset(result)
-    assert dm.rows == 48 == _count(table)
+    assert dm.rows == 52 == _count(table)
+    assert len(dm.files) == 6
     for f in dm.files:
         (value,) = [v for k, v in f.spec.partition if k == "language"]
+        assert value in ("en", "es")
         assert f.spec.path.startswith(str(table / f"language={value}"))
         language = [c for c in f.measure.columns if c.column == "language"]
         assert [(c.type, c.rows) for c in language] == [("string", f.measure.rows)]
@@ -157,7 +163,7 @@ def test_partition_columns_are_measured_as_string_columns(tmp_path: Path) -> Non
     for m in dm.measured:
         for value, n in m.distributions["language"].items():
             counts[value] = counts.get(value, 0) + n
-    assert counts == {"en": 36, "es": 12}
+    assert counts == {"en": 39, "es": 13}
     assert {c.outcome for c in _claim(result, "SG502")} == {"verified"}
 
 
