@@ -189,6 +189,19 @@ def test_deletion_vectors_and_column_mapping_are_refused_by_name(tmp_path: Path)
     assert "column mapping (delta.columnMapping.mode=name" in _reason(tmp_path / "mapped")
 
 
+def test_an_empty_table_is_unverified_not_zero_rows(tmp_path: Path) -> None:
+    table = tmp_path / "corpus"
+    _write(table, 0, 6)
+    DeltaTable(str(table)).delete("id >= 0")  # every file removed
+    assert _count(table) == 0 and _uris(table) == []
+    found = local_table(str(table), LocalFiles(str(tmp_path)))
+    assert not isinstance(found, str) and found.files == () and found.version == 1
+    _card(tmp_path, "{path: corpus, rows: 0}")
+    assert _unverified(_verify(tmp_path)) == (
+        "Delta table: version 1 has no data file (an empty table)"
+    )
+
+
 def test_a_deletion_vector_on_a_file_is_refused_whatever_the_protocol_says(
     tmp_path: Path,
 ) -> None:
