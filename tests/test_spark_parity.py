@@ -310,3 +310,93 @@ def test_a_file_split_into_many_partitions_keeps_its_row_numbers(
         (289, "not a JSON object"),
     ]
     assert got.to_json() == want.to_json()
+
+
+def _delta_table(table: Path) -> int:
+    """A real Delta table written by delta-rs: partitioned by language, three commits, a
+    delete that rewrites files, a checkpoint and a commit after it. Its row count as
+    delta-rs reads it."""
+    import duckdb
+    from deltalake import DeltaTable, write_deltalake
+
+    con = duckdb.connect()
+    for start, n, mode in ((0, 40, "error"), (40, 30, "append"), (70, 20, "append")):
+        rows = [json.loads(_row(i)) for i in range(start, start + n)]
+        src = table.parent / "rows.jsonl"
+        _jsonl(src, [json.dumps(r) for r in rows])
+        relation = con.sql(f"SELECT * FROM read_json('{src}') ORDER BY id")
+        write_deltalake(str(table), relation, partition_by=["language"], mode=mode)
+        src.unlink()
+    DeltaTable(str(table)).delete("id >= 40 AND id < 45")
+    DeltaTable(str(table)).create_checkpoint()
+    _jsonl(table.parent / "last.jsonl", [_row(i, _text(3)) for i in range(90, 95)])
+    relation = con.sql(f"SELECT * FROM read_json('{table.parent / 'last.jsonl'}') ORDER BY id")
+    write_deltalake(str(table), relation, partition_by=["language"], mode="append")
+    (table.parent / "last.jsonl").unlink()
+    con.close()
+    return int(DeltaTable(str(table)).count())
+
+
+def test_a_delta_table_gives_identical_measures_on_both_engines(tmp_path: Path, spark: Any) -> None:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    expected = _delta_table(repo / "corpus")
+    assert expected == 90
+    (repo / "card.yaml").write_text(
+        CARD.format(
+            id="delta", purpose="training", files=f"  - {{path: corpus, rows: {expected}}}\n"
+        )
+        + "features: {id: integer, text: string, language: string, generator: string, "
+        "score: float}\nrepresentation: {attributes: [{name: language}]}\n",
+        encoding="utf-8",
+    )
+    duck = _run(repo, "duckdb")
+    sprk = _run(repo, "spark")
+    assert _measures(sprk) == _measures(duck)
+    dm = duck.verification.datasets["card.yaml"]
+    assert dm.rows == expected and len(dm.files) >= 4
+    assert {v for f in dm.files for _, v in f.spec.partition} == {"en", "es"}
+    assert dm.duplicate_rows == 5  # the last commit repeats one text five times
+    assert _claims(sprk) == _claims(duck)
+    assert _findings(sprk) == _findings(duck)
+    rows = [c for c in _claims(duck) if c["rule"] == "SG501" and c["claim"].startswith("rows")]
+    assert [c["outcome"] for c in rows] == ["verified"]
+
+
+def test_a_delta_table_at_a_storage_uri_is_read_through_hadoop(tmp_path: Path, spark: Any) -> None:
+    store = tmp_path / "store"  # stands in for a bucket: listed and read through Hadoop
+    store.mkdir()
+    expected = _delta_table(store / "corpus")
+    for name in ("00000000000000000000.json", "00000000000000000001.json"):
+        (store / "corpus" / "_delta_log" / name).unlink()  # the checkpoint must be read
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "card.yaml").write_text(
+        CARD.format(
+            id="remote-delta",
+            purpose="training",
+            files=f"  - {{path: 'file://{store}/corpus', format: delta, rows: {expected}}}\n"
+            f"  - {{path: mapped, rows: {expected}}}\n",
+        ),
+        encoding="utf-8",
+    )
+    (repo / "synthgov.yaml").write_text(
+        f"verify:\n  engine: spark\n  spark:\n    paths: {{mapped: 'file://{store}/corpus'}}\n",
+        encoding="utf-8",
+    )
+    options = CheckOptions(cwd=str(repo), verify_data=True, use_cache=False)
+    result = run_check(options, prepare(options))
+    files = result.verification.datasets["card.yaml"].files
+    assert all(f.spec.path.startswith(f"file://{store}/corpus/language=") for f in files)
+    by_entry = {0: 0, 1: 0}
+    for f in files:
+        assert f.measure is not None and not f.measure.error, (f.spec.shown, f.unverified)
+        by_entry[f.pointer[1]] += f.measure.rows
+    assert by_entry == {0: expected, 1: expected}
+    # a broken remote log is unverified with the file and reason, never a traceback
+    (store / "corpus" / "_delta_log" / "00000000000000000004.json").write_text("{oops\n")
+    again = run_check(options, prepare(options))
+    reasons = {f.unverified for f in again.verification.datasets["card.yaml"].files}
+    assert reasons == {
+        "Delta table: _delta_log/00000000000000000004.json line 1: not a JSON object (corrupt log)"
+    }

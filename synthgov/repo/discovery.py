@@ -37,6 +37,7 @@ SKIP_DIRS = frozenset(
         ".pytest_cache",
         ".ruff_cache",
         ".hypothesis",
+        "_delta_log",  # a Delta table's transaction log (synthgov.verify.delta_log)
     }
 )
 

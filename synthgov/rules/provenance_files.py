@@ -3,6 +3,7 @@ exist, lie inside the repository and match their recorded sha256."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Mapping
 
 from synthgov.core.fileinfo import INVALID_PATH, OUTSIDE_ROOT, FileInfo, digest_of
@@ -174,7 +175,9 @@ class DataFileMissing(Rule):
             "Paths in `files` are relative to the card. A missing file usually means a rename "
             "that the card did not follow, or data that was never committed. A path that "
             "leaves the repository (`..`, an absolute path, a symlink out) is reported and "
-            "never read; so is a file that is not a regular file or cannot be read."
+            "never read; so is a file that is not a regular file or cannot be read. A folder "
+            "holding `_delta_log/` is a Delta table: its files are the log's (`synthgov "
+            "verify`, docs/verify.md)."
         ),
         bad="files:\n  - {path: data/trian.jsonl}\n",
         good="files:\n  - {path: data/train.jsonl}\n",
@@ -184,8 +187,9 @@ class DataFileMissing(Rule):
         for i, entry in enumerate(as_list(doc.data.get("files"))):
             if not isinstance(entry, Mapping) or not isinstance(entry.get("path"), str):
                 continue
-            info = ctx.files.info(resolve_path(doc, entry["path"]))
-            if info.exists and info.is_file and not info.error:
+            path = resolve_path(doc, entry["path"])
+            info = ctx.files.info(path)
+            if info.exists and not info.error and (info.is_file or _delta_table(ctx, path)):
                 continue
             yield Issue(
                 ("files", i, "path"),
@@ -193,6 +197,12 @@ class DataFileMissing(Rule):
                 "fix the path (relative to the card) or commit the file",
                 value=entry["path"],
             )
+
+
+def _delta_table(ctx: RuleContext, path: str) -> bool:
+    """A folder holding a Delta table's log (inside the roots, like the folder itself)."""
+    log = ctx.files.info(os.path.join(path, "_delta_log"))
+    return log.exists and not log.is_file and not log.error
 
 
 RULES = [PromptUntracked, DataChecksumMismatch, DataFileMissing]

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from synthgov.core.types import DATASET_CARD, Document
+from synthgov.verify.delta_inputs import declares_delta, is_delta, local_table
 from synthgov.verify.model import FileResult, FileSpec
 
 #: suffix -> (format, compression); longest suffixes first
@@ -76,12 +77,14 @@ def _entry(
     declared = rows if isinstance(rows, int) and not isinstance(rows, bool) else None
     if not isinstance(rel, str) or not rel.strip():
         return []
-    if "://" in rel and getattr(files, "remote", False):  # an engine that reads URIs (Spark)
-        return [_one(rel, pointer, split, declared, entry, files, display)]
+    remote = getattr(files, "remote", False)  # an engine that reads URIs (Spark)
     if "://" in rel:
-        spec = FileSpec(rel, rel, "unknown")
-        return [FileResult(spec, pointer, split, declared, unverified="a remote URI (not read)")]
+        return _uri_entry(rel, pointer, split, declared, entry, files, display)
     target = os.path.normpath(os.path.join(doc.abs_dir, rel))
+    if not glob.has_magic(rel) and (
+        is_delta(target, entry, files) or (remote and _remote_delta(target, entry, files))
+    ):
+        return _delta(target, pointer, split, declared, files, display)
     if glob.has_magic(rel):
         matches = sorted(p for p in glob.glob(target, recursive=True) if os.path.isfile(p))
         if not matches:
@@ -97,6 +100,68 @@ def _entry(
     return [_one(target, pointer, split, declared, entry, files, display)]
 
 
+def _uri_entry(
+    uri: str,
+    pointer: tuple[Any, ...],
+    split: str,
+    declared: int | None,
+    entry: Mapping[str, Any],
+    files: Any,
+    display: Any,
+) -> list[FileResult]:
+    """A storage URI in a card: read by an engine that reads URIs (Spark), else unverified."""
+    if not getattr(files, "remote", False):
+        spec = FileSpec(uri, uri, "unknown")
+        return [FileResult(spec, pointer, split, declared, unverified="a remote URI (not read)")]
+    if _remote_delta(uri, entry, files):
+        return _delta(uri, pointer, split, declared, files, display)
+    return [_one(uri, pointer, split, declared, entry, files, display)]
+
+
+def _remote_delta(path: str, entry: Mapping[str, Any], files: Any) -> bool:
+    """A Delta table at a storage URI (a card's URI, or a folder mapped to one)."""
+    uri = files.uri_of(path)
+    return uri is not None and (declares_delta(entry) or files.is_delta_table(uri))
+
+
+def _delta(
+    root: str,
+    pointer: tuple[Any, ...],
+    split: str,
+    declared: int | None,
+    files: Any,
+    display: Any,
+) -> list[FileResult]:
+    """A Delta table's active Parquet files (log replay, synthgov.verify.delta_log), each
+    measured as a Parquet shard with the table's partition values; the first carries the
+    entry's declared rows. A table that cannot be replayed is one unverified result."""
+    uri = files.uri_of(root) if getattr(files, "remote", False) else None
+    found = local_table(root, files) if uri is None else files.delta_table(uri)
+    if isinstance(found, str):
+        spec = FileSpec(root, display(root), "delta")
+        return [FileResult(spec, pointer, split, declared, unverified=found)]
+    if not found.files:
+        spec = FileSpec(root, display(root), "delta")
+        reason = f"Delta table: version {found.version} has no data file (an empty table)"
+        return [FileResult(spec, pointer, split, declared, unverified=reason)]
+    parquet = {"format": "parquet"}
+    return [
+        _one(
+            os.path.join(root, *f.path.split("/"))
+            if uri is None
+            else f"{uri.rstrip('/')}/{f.path}",
+            pointer,
+            split,
+            declared if k == 0 else None,
+            parquet,
+            files,
+            display,
+            f.partition,
+        )
+        for k, f in enumerate(found.files)
+    ]
+
+
 def _one(
     path: str,
     pointer: tuple[Any, ...],
@@ -105,10 +170,15 @@ def _one(
     entry: Mapping[str, Any],
     files: Any,
     display: Any,
+    partition: tuple[tuple[str, str | None], ...] = (),
 ) -> FileResult:
     sniffed = sniff_format(path, entry.get("format"))
     spec = FileSpec(
-        path, display(path), sniffed[0] if sniffed else "unknown", sniffed[1] if sniffed else "none"
+        path,
+        display(path),
+        sniffed[0] if sniffed else "unknown",
+        sniffed[1] if sniffed else "none",
+        partition,
     )
     info = files.info(path)
     reason = ""

@@ -309,16 +309,17 @@ def _known(
     digest = tools.files.sha256(res.spec.path)
     if digest is None:
         return replace(res, unverified="cannot read the file")
-    key = tools.cache.key(
-        {
-            "engine": tools.engine.name,
-            "content": digest,
-            "format": [res.spec.format, res.spec.compression],
-            "params": params.key(),
-            "ngrams": ngrams,
-            "against": against[1] if against else None,
-        }
-    )
+    parts = {
+        "engine": tools.engine.name,
+        "content": digest,
+        "format": [res.spec.format, res.spec.compression],
+        "params": params.key(),
+        "ngrams": ngrams,
+        "against": against[1] if against else None,
+    }
+    if res.spec.partition:  # a Delta table's file: its partition values are columns too
+        parts["partition"] = [list(p) for p in res.spec.partition]
+    key = tools.cache.key(parts)
     entry = tools.cache.lookup(key)
     if entry.measure is not None:
         return replace(res, measure=entry.measure, sketch=entry.folder, cached=True)

@@ -65,6 +65,9 @@ class FileSpec:
     shown: str  # display path
     format: str  # jsonl, csv, parquet
     compression: str = "auto"  # auto, gzip, zstd, none
+    #: a Delta table's partition columns and this file's values for them (None: null):
+    #: not stored in the Parquet file, added to every row as string columns
+    partition: tuple[tuple[str, str | None], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -60,7 +60,7 @@ def load(con: Any, spec: FileSpec, params: MeasureParams) -> list[tuple[int, str
     elif spec.format == "parquet":
         con.execute(
             "CREATE TEMP TABLE sg_rec AS SELECT row_number() OVER () AS rn, "
-            f"to_json(s) AS j FROM read_parquet({path}) s"
+            f"to_json(s) AS j FROM {_parquet_rows(spec, path)} s"
         )
         return []
     else:  # the caller resolves formats; anything else is a programming error
@@ -70,6 +70,24 @@ def load(con: Any, spec: FileSpec, params: MeasureParams) -> list[tuple[int, str
         "GROUP BY line, error_type ORDER BY line"
     ).fetchall()
     return [(int(line), _reject_reason(kind, msg)) for line, kind, msg in found]
+
+
+def _parquet_rows(spec: FileSpec, path: str) -> str:
+    """A Parquet file's rows; with a Delta table's partition values as string columns
+    (they replace a column of the same name, as the log's values are the table's)."""
+    if not spec.partition:
+        return f"read_parquet({path})"
+    names = ", ".join(lit(name) for name, _ in spec.partition)
+    values = ", ".join(
+        f"{'NULL' if value is None else lit(value)}::VARCHAR AS {ident(name)}"
+        for name, value in spec.partition
+    )
+    return f"(SELECT COLUMNS(lambda c: c NOT IN ({names})), {values} FROM read_parquet({path}))"
+
+
+def ident(name: str) -> str:
+    """A SQL identifier, whatever characters it holds."""
+    return '"' + name.replace('"', '""') + '"'
 
 
 def _load_jsonl(con: Any, path: str, options: str) -> None:

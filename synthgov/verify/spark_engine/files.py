@@ -28,6 +28,25 @@ class SparkFiles(LocalFiles):
         target = self._engine._uris.get(path, path)
         return target if "://" in target else None
 
+    def uri_of(self, path: str) -> str | None:
+        """The storage URI a local path is mapped to (``verify.spark.paths``), if any."""
+        return self._remote(path)
+
+    def delta_table(self, uri: str) -> Any:
+        """The snapshot of the Delta table at ``uri`` (listed and read through Hadoop), or
+        why it cannot be measured."""
+        from synthgov.verify.spark_engine import delta
+
+        problem = check_uri(uri)
+        if problem:
+            return f"Delta table: {problem}"
+        return delta.table(self._engine._spark, uri)
+
+    def is_delta_table(self, uri: str) -> bool:
+        from synthgov.verify.spark_engine import delta
+
+        return not check_uri(uri) and delta.is_table(self._engine._spark, uri)
+
     def _status(self, uri: str) -> Any:
         jvm = self._engine._spark.sparkContext._jvm
         conf = self._engine._spark.sparkContext._jsc.hadoopConfiguration()

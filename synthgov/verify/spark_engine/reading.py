@@ -20,7 +20,7 @@ def lines(spark: Any, spec: FileSpec, src: str) -> Any:
         raw = reader.option("header", "true").option("inferSchema", "true").csv(src)
         frame, first = _as_json(raw), 2
     elif spec.format == "parquet":
-        frame, first = _as_json(reader.parquet(src)), 1
+        frame, first = _as_json(_with_partition(reader.parquet(src), spec)), 1
     else:
         raise ValueError(f"unknown format {spec.format}")
     frame = frame.select(
@@ -30,6 +30,16 @@ def lines(spark: Any, spec: FileSpec, src: str) -> Any:
     )
     local = F.col("id") - F.shiftleft(F.col("p").cast("bigint"), 33)
     return frame.select((local + _partition_start(frame, first)).cast("bigint").alias("rn"), "line")
+
+
+def _with_partition(frame: Any, spec: FileSpec) -> Any:
+    """A Delta table's partition values as string columns (replacing a column of the same
+    name, as the DuckDB engine does)."""
+    from pyspark.sql import functions as F
+
+    for name, value in spec.partition:
+        frame = frame.withColumn(name, F.lit(value).cast("string"))
+    return frame
 
 
 def _partition_start(frame: Any, first: int) -> Any:
