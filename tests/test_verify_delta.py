@@ -178,13 +178,59 @@ def _unverified(result: Any) -> str:
     return str(f.unverified)
 
 
-def test_deletion_vectors_and_column_mapping_are_refused_by_name(tmp_path: Path) -> None:
+def test_a_table_allowing_deletion_vectors_is_read_while_no_file_has_one(
+    tmp_path: Path,
+) -> None:
+    """The feature is in the protocol (as Databricks sets it by default); delta-rs rewrites
+    files on delete, so no active file carries a vector: the files are the table."""
     table = tmp_path / "corpus"
     _write(table, 0, 10, configuration={"delta.enableDeletionVectors": "true"})
     DeltaTable(str(table)).delete("id < 3")
+    assert "deletionVectors" in (DeltaTable(str(table)).protocol().reader_features or [])
     _card(tmp_path, "{path: corpus, rows: 7}")
-    reason = _unverified(_verify(tmp_path))
-    assert "reader feature(s) deletionVectors" in reason
+    (f,) = _dataset(_verify(tmp_path)).files
+    assert f.measure is not None and f.measure.rows == _count(table) == 7
+
+
+def test_unknown_reader_features_and_column_mapping_are_refused_by_name(tmp_path: Path) -> None:
+    table = tmp_path / "corpus"
+    _write(table, 0, 10, configuration={"delta.enableDeletionVectors": "true"})
+
+    def with_feature(actions: list[dict[str, Any]]) -> list[dict[str, Any]]:  # hand-edited
+        return [
+            {"protocol": {**a["protocol"], "readerFeatures": ["deletionVectors", "typeWidening"]}}
+            if "protocol" in a
+            else a
+            for a in actions
+        ]
+
+    _edit_log(table, 0, with_feature)
+    assert "reader feature(s) typeWidening" in _reason(table)
+
+
+@pytest.mark.parametrize("variant", [True, False], ids=["variant-column", "column-named-variant"])
+def test_variant_type_is_refused_only_for_a_variant_column(tmp_path: Path, variant: bool) -> None:
+    table = tmp_path / "corpus"
+    _write(table, 0, 10, configuration={"delta.enableDeletionVectors": "true"})
+    field = {"name": "payload", "type": "variant"} if variant else {"name": "variant"}
+
+    def with_column(actions: list[dict[str, Any]]) -> list[dict[str, Any]]:  # hand-edited
+        out = []
+        for a in actions:
+            if "metaData" in a:
+                schema = json.loads(a["metaData"]["schemaString"])
+                column = {"type": "string", "nullable": True, "metadata": {}, **field}
+                schema["fields"].append(column)
+                a = {"metaData": {**a["metaData"], "schemaString": json.dumps(schema)}}
+            out.append(a)
+        return out
+
+    _edit_log(table, 0, with_column)
+    if variant:
+        assert "reader feature(s) variantType" in _reason(table)
+    else:
+        found = local_table(str(table), LocalFiles(str(tmp_path)))
+        assert not isinstance(found, str), found
     _write(tmp_path / "mapped", 0, 10, configuration={"delta.columnMapping.mode": "name"})
     assert "column mapping (delta.columnMapping.mode=name" in _reason(tmp_path / "mapped")
 
@@ -219,6 +265,10 @@ def test_a_deletion_vector_on_a_file_is_refused_whatever_the_protocol_says(
 
     _edit_log(table, 0, with_dv)
     assert "has a deletion vector (reader feature deletionVectors" in _reason(table)
+    _write(table, 20, 5, mode="overwrite")  # the file with the vector is removed
+    assert _count(table) == 5
+    found = local_table(str(table), LocalFiles(str(tmp_path)))
+    assert not isinstance(found, str) and len(found.files) == 1
 
 
 def _edit_log(table: Path, version: int, edit: Any) -> None:

@@ -6,7 +6,9 @@ Parquet file or several parts) plus the JSON commits after it, in version order:
 actions minus ``remove`` actions, by path (URL-decoded, relative to the table root). The last
 ``protocol`` and ``metaData`` actions say how the files are to be read; a table that needs a
 reader feature this replay does not implement (deletion vectors, column mapping, ...) is
-refused with the feature named, never read as if its files were the table.
+refused with the feature named, never read as if its files were the table. Deletion vectors
+are judged per file: a table that allows them (Databricks turns the feature on by default)
+is read while none of its active files carries one; an active file with one is refused.
 
 The log is read through a :class:`LogSource` (the local implementation reads through the
 run's confined file access, :class:`synthgov.repo.files.LocalFiles`); every problem is a
@@ -27,6 +29,11 @@ DELTA_LOG = "_delta_log"
 MAX_READER_VERSION = 3
 #: reader features that do not change which rows a table's Parquet files hold
 READER_FEATURES = frozenset({"timestampNtz", "vacuumProtocolCheck"})
+#: a reader feature checked on each active file instead (see the module's docstring)
+PER_FILE_FEATURES = frozenset({"deletionVectors"})
+#: reader features that matter only when the schema has a column of that type (delta-rs
+#: turns variantType on with table features)
+VARIANT_FEATURES = frozenset({"variantType", "variantType-preview"})
 COLUMN_MAPPING = "delta.columnMapping.mode"
 MAX_COMMIT_BYTES = 256 << 20  # one JSON commit; a larger one is refused, not truncated
 
@@ -179,6 +186,7 @@ class _State:
 
     def __init__(self) -> None:
         self.files: dict[str, DeltaFile] = {}
+        self.with_dv: dict[str, str] = {}  # active path -> the log file adding it with a vector
         self.protocol: Mapping[str, Any] | None = None
         self.metadata: Mapping[str, Any] | None = None
 
@@ -191,17 +199,16 @@ class _State:
             raise DeltaError(f"{DELTA_LOG}/{name}: sidecar files (v2 checkpoints) not supported")
         add, remove = action.get("add"), action.get("remove")
         if isinstance(add, dict):
-            if add.get("deletionVector") is not None:
-                raise DeltaError(
-                    f"{DELTA_LOG}/{name}: {_path(add, name)} has a deletion vector "
-                    "(reader feature deletionVectors not implemented)"
-                )
             path = _path(add, name)
             self.files[path] = DeltaFile(path, _partition(add))
+            self.with_dv.pop(path, None)
+            if add.get("deletionVector") is not None:
+                self.with_dv[path] = name
         elif add is not None:
             raise DeltaError(f"{DELTA_LOG}/{name}: an add action that is not an object")
         if isinstance(remove, dict):
             self.files.pop(_path(remove, name), None)
+            self.with_dv.pop(_path(remove, name), None)
 
     def snapshot(self, version: int) -> Snapshot:
         if self.protocol is None or self.metadata is None:
@@ -210,6 +217,12 @@ class _State:
         problem = unsupported(self.protocol, self.metadata)
         if problem:
             raise DeltaError(f"the table needs {problem}")
+        if self.with_dv:
+            path = min(self.with_dv)
+            raise DeltaError(
+                f"{DELTA_LOG}/{self.with_dv[path]}: {path} has a deletion vector "
+                "(reader feature deletionVectors not implemented)"
+            )
         columns = self.metadata.get("partitionColumns") or []
         if not isinstance(columns, list) or not all(isinstance(c, str) for c in columns):
             raise DeltaError(f"{DELTA_LOG}: metaData.partitionColumns is not a list of names")
@@ -230,7 +243,10 @@ def unsupported(protocol: Mapping[str, Any], metadata: Mapping[str, Any]) -> str
     features = (protocol.get("readerFeatures") or []) if version == MAX_READER_VERSION else []
     if not isinstance(features, list):
         return f"reader features {features!r}"
-    unknown = sorted({str(f) for f in features} - READER_FEATURES)
+    known = READER_FEATURES | PER_FILE_FEATURES
+    if not _uses_variant(metadata.get("schemaString")):
+        known |= VARIANT_FEATURES
+    unknown = sorted({str(f) for f in features} - known)
     if unknown:
         return (
             f"reader feature(s) {', '.join(unknown)} (not implemented; "
@@ -241,6 +257,31 @@ def unsupported(protocol: Mapping[str, Any], metadata: Mapping[str, Any]) -> str
     if mode not in ("none", None):
         return f"column mapping ({COLUMN_MAPPING}={mode}; not implemented)"
     return ""
+
+
+_TYPE_KEYS = ("type", "elementType", "keyType", "valueType")
+
+
+def _uses_variant(schema: Any) -> bool:
+    """Whether a table schema (``metaData.schemaString``) has a variant column anywhere; an
+    unreadable schema counts as having one (fail closed)."""
+    try:
+        tree = json.loads(schema) if isinstance(schema, str) else None
+    except ValueError:
+        return True
+    if tree is None:
+        return True
+
+    def walk(node: Any) -> bool:
+        if isinstance(node, dict):
+            if any(node.get(k) == "variant" for k in _TYPE_KEYS):
+                return True
+            return any(walk(v) for v in node.values())
+        if isinstance(node, list):
+            return any(walk(v) for v in node)
+        return False
+
+    return walk(tree)
 
 
 def _path(action: Mapping[str, Any], name: str) -> str:
