@@ -317,6 +317,39 @@ def test_warm_run_after_one_shard_changed_measures_only_that_shard(
     assert after.verification.datasets["ev/card.yaml"].contamination == {"ev": (5, 5, ("ds",))}
 
 
+def test_a_measure_made_by_other_code_is_a_miss(tmp_path: Path) -> None:
+    """The measure cache's key holds the code that measured: another synthgov, another
+    verify package file, another engine library (a fixed bug never serves its old
+    measures)."""
+    import os
+
+    from synthgov.verify import cache as measure_cache
+
+    class Engine:
+        library = "duckdb 1.0.0"
+
+    first = measure_cache.code_version(Engine())
+    assert measure_cache.code_version(Engine()) == first
+    Engine.library = "duckdb 1.0.1"
+    assert measure_cache.code_version(Engine()) != first
+    parts = {"content": "abc"}
+    keys = {
+        measure_cache.MeasureCache(str(tmp_path), code).key(parts)
+        for code in (first, measure_cache.code_version(Engine()))
+    }
+    assert len(keys) == 2
+    # a file of the verify package changed: touch one and look again
+    engine = Engine()
+    before = measure_cache.code_version(engine)
+    path = measure_cache.__file__
+    st = os.stat(path)
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))
+    try:
+        assert measure_cache.code_version(engine) != before
+    finally:
+        os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+
+
 def _claims(result: Any) -> list[dict[str, Any]]:
     return [c.to_json() for c in result.verification.all_claims()]
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from synthgov.core.types import DATASET_CARD, PIPELINE, Document
-from synthgov.verify.cache import MeasureCache
+from synthgov.verify.cache import MeasureCache, code_version
 from synthgov.verify.inputs import card_files
 from synthgov.verify.model import DatasetMeasure, FileResult, MeasureParams, Verification
 
@@ -153,7 +153,7 @@ def run_verification(
         from synthgov.verify.duckdb_engine import DuckDBEngine
 
         engine = DuckDBEngine()
-    tools = _Tools(engine, MeasureCache(cache_folder), files)
+    tools = _Tools(engine, MeasureCache(cache_folder, code_version(engine)), files)
     try:
         resolved = {p: card_files(d, files, display) for p, d in sorted(run.needed.items())}
         steps = _Steps(sum(len(r) for r in resolved.values()), progress)

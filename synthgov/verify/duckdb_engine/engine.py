@@ -24,6 +24,7 @@ class DuckDBEngine:
         import duckdb
 
         self._duckdb = duckdb
+        self.library = f"duckdb {duckdb.__version__}"  # part of the measure cache's key
         config: dict[str, Any] = {"memory_limit": memory_limit}
         if threads:
             config["threads"] = threads

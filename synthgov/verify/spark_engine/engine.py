@@ -27,6 +27,7 @@ class SparkEngine:
         from pyspark.sql import functions as F
 
         self._spark = session
+        self.library = f"spark {session.version}"  # part of the measure cache's key
         self._F = F
         self._uris = dict(uris or {})
         self._owns = owns_session
