@@ -209,6 +209,36 @@ def test_a_data_file_outside_the_repository_is_not_read(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- measures
 
 
+def test_near_duplicates_one_band_at_a_time_find_the_same_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past its memory limit the near-duplicate query runs one band at a time (a
+    10,000,000-row dataset: bench/verify_spark_bench.py); both ways find the same rows."""
+    from synthgov.verify.duckdb_engine import DuckDBEngine
+
+    monkeypatch.setenv("SYNTHGOV_CACHE_DIR", str(tmp_path / "cache"))
+    repo = tmp_path / "repo"
+    texts = [  # near copies (they differ in the last word) in every shard, and unique ones
+        "the quick delivery of parcels to remote islands takes longer in the winter months "
+        f"because ferries run less often and storms close the harbour for days item {i}"
+        if i % 3
+        else f"a completely different question number {i} about refunds for an order"
+        for i in range(30)
+    ]
+    for k in range(3):
+        _jsonl(repo / "ds" / f"part-{k}.jsonl", [{"text": t} for t in texts[k * 10 : k * 10 + 10]])
+    _card(repo, "ds/card.yaml", "ds", ["part-*.jsonl"])
+    result = _verify(repo, use_cache=True)
+    files = result.verification.datasets["ds/card.yaml"].files
+    dirs = [f.sketch for f in files]
+    engine = DuckDBEngine()
+    try:
+        whole = engine.near_duplicate_rows(dirs)
+        assert whole == engine.near_duplicate_rows_by_band(dirs) > 0
+    finally:
+        engine.close()
+
+
 def test_near_duplicates_and_contamination(tmp_path: Path) -> None:
     base = [
         "the quick delivery of parcels to remote islands takes longer in the winter months "

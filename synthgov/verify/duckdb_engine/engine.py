@@ -29,7 +29,9 @@ class DuckDBEngine:
         if threads:
             config["threads"] = threads
         self._base = duckdb.connect(":memory:", config=config)
+        self._config = config
         self._local = threading.local()
+        self._whole: Any = None  # the dataset-level queries' database, opened on first use
 
     @property
     def _con(self) -> Any:
@@ -43,8 +45,22 @@ class DuckDBEngine:
             self._local.con = con
         return con
 
+    @property
+    def _all(self) -> Any:
+        """The database of the dataset-level queries (over every shard's sketches). It does
+        not keep insertion order: with it, DuckDB cannot spill the joins and aggregates of a
+        10,000,000-row dataset's band hashes (90 million rows) and runs out of its memory
+        limit; without it the same query finishes in bounded memory. Per-file measures
+        number rows in file order, so they keep the default on their own database."""
+        if self._whole is None:
+            config = {**self._config, "preserve_insertion_order": False}
+            self._whole = self._duckdb.connect(":memory:", config=config)
+        return self._whole
+
     def close(self) -> None:
         self._base.close()
+        if self._whole is not None:
+            self._whole.close()
 
     # ------------------------------------------------------------------ one file
 
@@ -123,25 +139,32 @@ class DuckDBEngine:
         hashes = self._union(sketch_dirs, "hashes")
         if hashes is None:
             return 0
-        row = self._con.execute(f"SELECT count(*) - count(DISTINCT h) FROM ({hashes})")
+        row = self._all.execute(f"SELECT count(*) - count(DISTINCT h) FROM ({hashes})")
         return int(row.fetchone()[0])
 
     def near_duplicate_rows(self, sketch_dirs: Sequence[str]) -> int:
         hashes, bands = self._union(sketch_dirs, "hashes"), self._union(sketch_dirs, "bands")
         if hashes is None or bands is None:
             return 0
-        # buckets holding one row (nearly all) cannot hold a near duplicate: they are left
-        # out before the band rows are joined with the text hashes
-        row = self._con.execute(
-            f"WITH b0 AS ({bands}), hh AS ({hashes}), "
-            "shared AS (SELECT band, bh FROM b0 GROUP BY band, bh HAVING count(*) > 1), "
-            "b AS (SELECT * FROM b0 SEMI JOIN shared USING (band, bh)), "
-            "bh AS (SELECT b.f, b.rn, band, bh, h FROM b JOIN hh USING (f, rn)), "
-            "buckets AS (SELECT band, bh FROM bh GROUP BY band, bh HAVING count(DISTINCT h) > 1) "
-            "SELECT count(*) FROM (SELECT DISTINCT f, rn FROM bh SEMI JOIN buckets "
-            "USING (band, bh))"
-        ).fetchone()
-        return int(row[0])
+        try:
+            row = self._all.execute(_near_query(bands, hashes, "")).fetchone()
+            return int(row[0])
+        except self._duckdb.OutOfMemoryException:
+            return self.near_duplicate_rows_by_band(sketch_dirs)
+
+    def near_duplicate_rows_by_band(self, sketch_dirs: Sequence[str]) -> int:
+        """:meth:`near_duplicate_rows` one band at a time (each a ninth of the rows), for
+        data past what one query over every band fits in the memory limit (about 90 million
+        band rows on a 1 GB limit): the same rows found."""
+        hashes, bands = self._union(sketch_dirs, "hashes"), self._union(sketch_dirs, "bands")
+        if hashes is None or bands is None:
+            return 0
+        found: set[tuple[int, int]] = set()
+        (n_bands,) = self._all.execute(f"SELECT max(band) + 1 FROM ({bands})").fetchone()
+        for band in range(int(n_bands or 0)):
+            query = _near_query(bands, hashes, f"WHERE band = {band}", rows=True)
+            found.update(self._all.execute(query).fetchall())
+        return len(found)
 
     def ngram_union(self, sketch_dirs: Sequence[str], out_path: str) -> str:
         grams = self._union(sketch_dirs, "ngrams")
@@ -150,11 +173,11 @@ class DuckDBEngine:
             if grams is not None
             else "SELECT 0 AS f, 0::BIGINT AS rn, 0::UBIGINT AS g LIMIT 0"
         )
-        self._con.execute(
+        self._all.execute(
             f"COPY (SELECT DISTINCT g FROM ({body}) ORDER BY g) TO {lit(out_path)} (FORMAT parquet)"
         )
         digest = hashlib.sha256()
-        for (g,) in self._con.execute(
+        for (g,) in self._all.execute(
             f"SELECT g FROM read_parquet({lit(out_path)}) ORDER BY g"
         ).fetchall():
             digest.update(int(g).to_bytes(8, "big"))
@@ -164,10 +187,25 @@ class DuckDBEngine:
         grams = self._union(sketch_dirs, "ngrams")
         if grams is None or not found:
             return 0
-        self._con.execute("CREATE OR REPLACE TEMP TABLE sg_found (g UBIGINT)")
-        self._con.executemany("INSERT INTO sg_found VALUES (?)", [[int(g)] for g in found])
-        row = self._con.execute(
+        self._all.execute("CREATE OR REPLACE TEMP TABLE sg_found (g UBIGINT)")
+        self._all.executemany("INSERT INTO sg_found VALUES (?)", [[int(g)] for g in found])
+        row = self._all.execute(
             f"SELECT count(*) FROM (SELECT DISTINCT f, rn FROM ({grams}) "
             "WHERE g IN (SELECT g FROM sg_found))"
         ).fetchone()
         return int(row[0])
+
+
+def _near_query(bands: str, hashes: str, where: str, rows: bool = False) -> str:
+    """The rows sharing a band bucket with a row of another text (or their count). Buckets
+    holding one row (nearly all) cannot hold a near duplicate: they are left out before the
+    band rows are joined with the text hashes."""
+    b0 = f"(SELECT * FROM ({bands}) {where})"
+    shared = f"SELECT band, bh FROM {b0} GROUP BY band, bh HAVING count(*) > 1"
+    body = (
+        f"WITH b AS (SELECT * FROM {b0} SEMI JOIN ({shared}) USING (band, bh)), "
+        f"bh AS (SELECT b.f, b.rn, band, bh, h FROM b JOIN ({hashes}) hh USING (f, rn)), "
+        "buckets AS (SELECT band, bh FROM bh GROUP BY band, bh HAVING count(DISTINCT h) > 1) "
+        "SELECT DISTINCT f, rn FROM bh SEMI JOIN buckets USING (band, bh)"
+    )
+    return body if rows else f"SELECT count(*) FROM ({body})"
