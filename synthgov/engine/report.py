@@ -58,7 +58,7 @@ class Report:
     rules: Mapping[str, RuleMeta] = field(default_factory=dict)
     color: bool = False
     policies: tuple[str, ...] = ()
-    #: documents of the run by id (Markdown groups findings per dataset)
+    #: documents of the run by id (exact formats check that every file name is UTF-8)
     documents: Mapping[str, str] = field(default_factory=dict)
     #: builds the lineage graph on demand (Markdown embeds it as Mermaid)
     graph: Callable[[], Any] | None = field(default=None, compare=False)

@@ -5,7 +5,7 @@ findings accepted by a baseline."""
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from synthgov.app.check.classify import Unread
@@ -107,7 +107,7 @@ def build_report(
     files: int,
     documents: int | Sequence[Document],
     color: bool,
-    docs: Sequence[Any] = (),  # documents, or index.IdPath (id and path)
+    docs: Sequence[Any] | Callable[[], Sequence[Any]] = (),  # documents, or index.IdPath
     baselined: int = 0,
 ) -> Report:
     from synthgov import __version__
@@ -121,8 +121,36 @@ def build_report(
         rules=metas,
         color=color,
         policies=policy.names,
-        documents={d.id: d.path for d in docs if d.id},
+        documents=DocumentIndex(docs),
     )
+
+
+class DocumentIndex(Mapping[str, str]):
+    """The documents of a run by id, built when first read (only exact formats read it, to
+    check file names): a commit-time run over 10,000 cards need not build 10,000 entries
+    for a text report. Pickled as the plain mapping."""
+
+    def __init__(self, docs: Sequence[Any] | Callable[[], Sequence[Any]]) -> None:
+        self._docs = docs
+        self._built: dict[str, str] | None = None
+
+    def _all(self) -> dict[str, str]:
+        if self._built is None:
+            docs = self._docs() if callable(self._docs) else self._docs
+            self._built = {d.id: d.path for d in docs if d.id}
+        return self._built
+
+    def __getitem__(self, key: str) -> str:
+        return self._all()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (dict, (self._all(),))
 
 
 def rule_metas(registry: Registry, policy: ResolvedPolicy) -> dict[str, RuleMeta]:

@@ -51,11 +51,13 @@ class Context:
     """The documents loaded for a plan so far (mutable, per plan): the changed files' and
     those of the files the component takes in."""
 
-    def __init__(self, parts: RunParts, cwd: str, reading: Reading) -> None:
+    def __init__(
+        self, parts: RunParts, cwd: str, reading: Reading, old: Mapping[str, Any] | None
+    ) -> None:
         self.parts = parts
         self.cwd = cwd
         self.summaries = reading.summaries
-        self.holders = _holders(reading.summaries)
+        self.holders = _holders(reading, old)
         self._changed = set(reading.changed)
         self.docs_of: dict[str, list[Document]] = dict(reading.fresh_docs)
         self.problems: list[tuple[str, Any]] = list(reading.fresh.problems)
@@ -86,17 +88,23 @@ class Context:
         return {k for p in paths for s in self.summaries.get(p, ()) for k in s[LINKS]}
 
     def holding(self, keys: Iterable[str]) -> set[str]:
-        """The files holding one of ``keys``."""
-        return {p for k in keys for p in self.holders.get(k, ())}
+        """The files of the run holding one of ``keys`` (the index's holders may still name
+        a file that is gone)."""
+        return {p for k in keys for p in self.holders.get(k, ()) if p in self.summaries}
 
 
-def _holders(summaries: Mapping[str, tuple[Summary, ...]]) -> dict[str, list[str]]:
-    """Lineage key or id -> the files holding it."""
-    holders: dict[str, list[str]] = {}
-    for path, described in summaries.items():
-        for summary in described:
-            for link in summary[LINKS]:
-                holders.setdefault(link, []).append(path)
+def _holders(reading: Reading, old: Mapping[str, Any] | None) -> dict[str, list[str]]:
+    """Lineage key or id -> the files holding it: the index's, with the files read again
+    moved (their old summaries out, the new ones in); built from the summaries without an
+    index."""
+    from synthgov.app.index.records import holders_of, patch_holders
+
+    if old is None or not isinstance(old.get("holders"), dict):
+        return holders_of({p: (None, d) for p, d in reading.summaries.items()})
+    holders: dict[str, list[str]] = old["holders"]
+    entries = old["entries"]
+    for path in reading.changed:
+        patch_holders(holders, path, entries.get(path, (None, ()))[1], reading.summaries[path])
     return holders
 
 

@@ -80,7 +80,7 @@ class Plan:
     claimed: int
     unread: tuple[tuple[str, Any], ...]
     naming: frozenset[str]  # cards (absolute paths) naming one of the explicit files
-    ids: tuple[IdPath, ...]  # every document of the repository, in load order
+    ids: Callable[[], tuple[IdPath, ...]]  # every document of the repository, in load order
 
 
 @dataclass(frozen=True, eq=False, repr=False)  # plumbing: no __eq__, __hash__ or __repr__ to build
@@ -150,7 +150,7 @@ def _plan(
     if links_elsewhere(setup, reading.summaries):
         return None
     naming = naming_files(reading.summaries, found.explicit, cwd)
-    context = Context(parts, cwd, reading)
+    context = Context(parts, cwd, reading, old)
     start = set(found.files) | (naming & set(listing.candidates))
     component = component_of(setup, parts, context, start)
     if component is None:
@@ -183,11 +183,11 @@ def _assemble(
     claimed = len(
         {abs_path(cwd, d.path) for d in documents} | {abs_path(cwd, s) for s, _ in problems}
     )
-    ids = tuple(
-        IdPath(s[ID], s[PATH])
-        for path in listing.candidates
-        for s in reading.summaries.get(path, ())
-    )
+    candidates, summaries = listing.candidates, reading.summaries
+
+    def ids() -> tuple[IdPath, ...]:
+        return tuple(IdPath(s[ID], s[PATH]) for path in candidates for s in summaries.get(path, ()))
+
     return Plan(
         tuple(listing.candidates),
         tuple(documents),

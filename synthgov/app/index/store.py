@@ -17,12 +17,14 @@ import sys
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from synthgov.app.index.records import holders_of, patch_holders
+
 if TYPE_CHECKING:  # pragma: no cover
     from synthgov.app.cache.runcache import RunCache
     from synthgov.app.check.runner import CheckOptions, Setup
 
-#: the format of the index's entries
-FORMAT = 1
+#: the format of the index's entries (2: the base entry keeps the holders of each key)
+FORMAT = 2
 TABLE = "repo_index"
 #: changed entries kept beside the base entry before the whole index is written again
 DELTA_MAX = 512
@@ -64,7 +66,10 @@ def load_index(cache: RunCache, key: str) -> dict[str, Any] | None:
         return None
     delta = pickle.loads(found[f"delta:{key}"]) if f"delta:{key}" in found else None
     if isinstance(delta, dict) and delta.get("base") == data.get("base"):
-        data["entries"].update(delta["entries"])
+        entries, holders = data["entries"], data["holders"]
+        for path, entry in delta["entries"].items():
+            patch_holders(holders, path, entries.get(path, (None, ()))[1], entry[1])
+        entries.update(delta["entries"])
         data["delta"] = delta["entries"]
     return data
 
@@ -85,7 +90,14 @@ def save_full(
 ) -> None:
     """Write the whole index as a new base entry, with an empty delta."""
     base = os.urandom(8).hex()
-    full = {"format": FORMAT, "base": base, "files": files, "state": state, "entries": entries}
+    full = {
+        "format": FORMAT,
+        "base": base,
+        "files": files,
+        "state": state,
+        "entries": entries,
+        "holders": holders_of(entries),
+    }
     _save(cache, {key: full, f"delta:{key}": {"base": base, "entries": {}}})
 
 
