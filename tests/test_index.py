@@ -229,6 +229,25 @@ def test_a_cycle_drawn_after_an_index_run_matches_the_full_run(tmp_path: Path) -
             assert "finance-reviews-00008<br/>synthetic, depth 1" in markdown
 
 
+@pytest.mark.slow
+def test_a_dvc_pipeline_sends_the_run_down_the_full_path(repo: Path, tmp_path: Path) -> None:
+    """DVC stages link documents by file path, which the index does not follow: with a
+    dvc.yaml in the repository (read again on every run: the index trusts only native
+    documents), runs take the full path."""
+    cache = tmp_path / "cache"
+    _backdate(repo)
+    paths = (_rel(repo, _cards(repo)[7]),)
+    _same_as_cold(repo, cache, paths)  # fills the index
+    assert _same_as_cold(repo, cache, paths)
+    data = _rel(repo, next(repo.glob("datasets/*/*/data/*")))
+    (repo / "dvc.yaml").write_text(
+        f"stages:\n  gen:\n    cmd: python gen.py\n    outs: [{data}]\n", encoding="utf-8"
+    )
+    assert not _same_as_cold(repo, cache, paths)  # a DVC document: the full path
+    _backdate(repo)
+    assert not _same_as_cold(repo, cache, paths)  # and on every later run
+
+
 def _base_entry(cache: Path) -> bytes:
     """The index's base entry as stored: a new discovery writes a new one."""
     with sqlite3.connect(cache / DB_NAME) as conn:

@@ -20,15 +20,17 @@ if TYPE_CHECKING:  # pragma: no cover
 MAX_ROUNDS = 64
 
 
-def links_elsewhere(setup: Setup, summaries: Mapping[str, tuple[Summary, ...]]) -> bool:
+def links_elsewhere(setup: Setup, reading: Reading) -> bool:
     """Whether a document comes from a format whose loader links documents by other means
-    (DVC stages name files): the index does not follow those links."""
+    (DVC stages name files): the index does not follow those links. Only the files read
+    again need looking at: the index trusts native documents alone, so a file of any other
+    format is read again on every run."""
     linked = {"dvc"} | {
         str(getattr(ld, "name", ""))
         for ld in setup.registry.loaders
         if hasattr(ld, "lineage_edges")
     }
-    return any(s[SOURCE_FORMAT] in linked for docs in summaries.values() for s in docs)
+    return any(s[SOURCE_FORMAT] in linked for p in reading.changed for s in reading.summaries[p])
 
 
 def naming_files(

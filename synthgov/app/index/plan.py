@@ -147,7 +147,7 @@ def _plan(
     if listing is None:
         return None
     reading = read_changed(listing, old["entries"] if old else {}, parts, cwd, racy_from)
-    if links_elsewhere(setup, reading.summaries):
+    if links_elsewhere(setup, reading):
         return None
     naming = naming_files(reading.summaries, found.explicit, cwd)
     context = Context(parts, cwd, reading, old)
@@ -178,8 +178,9 @@ def _assemble(
     if any(path in unread_paths for path in targets):
         return None
     problems = [(shown, p) for shown, p in context.problems if abs_path(cwd, shown) in paths]
-    order = {path: n for n, path in enumerate(listing.candidates)}
-    problems.sort(key=lambda item: order.get(abs_path(cwd, item[0]), -1))
+    if problems:
+        order = {path: n for n, path in enumerate(listing.candidates)}
+        problems.sort(key=lambda item: order.get(abs_path(cwd, item[0]), -1))
     claimed = len(
         {abs_path(cwd, d.path) for d in documents} | {abs_path(cwd, s) for s, _ in problems}
     )
