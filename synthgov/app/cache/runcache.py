@@ -194,6 +194,8 @@ class RunCache:
         hit = self.lookup(files, reload, fast=True, refresh=False)
         if verdict is not None and not verdict():
             return None  # a folder changed: the runner discovers and looks up again
+        if hit is None:  # a file changed, not the list: its state still describes it
+            self._state = state
         return hit
 
     def lookup(
@@ -294,9 +296,10 @@ class RunCache:
 
     def before_discovery(self) -> None:
         """Take what the discovery about to run depends on, before it runs (see
-        :mod:`synthgov.app.cache.discoverystate`); a run naming files keeps no list."""
+        :mod:`synthgov.app.cache.discoverystate`), unless :meth:`lookup_unchanged` found the
+        last one still holding; a run naming files keeps no list."""
         roots = self._roots()
-        if all(os.path.isdir(r) for r in roots):
+        if self._state is None and all(os.path.isdir(r) for r in roots):
             from synthgov.app.cache.discoverystate import discovery_state
 
             self._state = discovery_state(roots, self.started_ns - RACY_NS)
