@@ -18,7 +18,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    from synthgov.app.cache.packedstate import PackedState
 
 from synthgov.app.cache.filestate import dir_signature, presence, signature, walked_digest
 
@@ -28,17 +31,19 @@ _GIT_CONFIGS = ("/etc/gitconfig", "~/.gitconfig", "{xdg}/git/config", "{xdg}/git
 Entry = tuple[str, str, Any]
 
 
-def discovery_state(roots: Sequence[str], racy_from: int) -> tuple[Entry, ...] | None:
+def discovery_state(roots: Sequence[str], racy_from: int) -> PackedState | None:
     """What the file list of a discovery under ``roots`` depends on, taken BEFORE that
     discovery (so that anything changed while it runs shows as a change next time), or
     None when that cannot be captured safely (then every run discovers)."""
+    from synthgov.app.cache.packedstate import PackedState
+
     state: list[Entry] = []
     for root in roots:
         part = _root_state(root, racy_from)
         if part is None:
             return None
         state.extend(part)
-    return tuple(state)
+    return PackedState.of(state)
 
 
 def _root_state(root: str, racy_from: int) -> list[Entry] | None:

@@ -116,7 +116,11 @@ def _holds(kind: str, path: str, value: Any) -> bool:
 
 
 def all_unchanged(items: Iterable[tuple[str, str, Any]]) -> bool:
-    """Whether every ``(kind, path, value)`` of a recorded state still holds."""
+    """Whether every ``(kind, path, value)`` of a recorded state still holds (a
+    :class:`synthgov.app.cache.packedstate.PackedState` checks its packed folders itself)."""
+    unchanged = getattr(items, "unchanged", None)
+    if unchanged is not None:
+        return bool(unchanged(_holds, names_digest))
     return all(_holds(kind, path, value) for kind, path, value in items)
 
 

@@ -8,11 +8,12 @@ import os
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from synthgov.app.index.records import LINKS, NAMED, PATH, SOURCE_FORMAT, Summary, abs_path, by_file
+from synthgov.app.index.records import LINKS, NAMED, PATH, SOURCE_FORMAT, abs_path, by_file
 
 if TYPE_CHECKING:  # pragma: no cover
     from synthgov.app.check.runner import Setup
     from synthgov.app.index.files import Reading
+    from synthgov.app.index.packed import Inverted
     from synthgov.app.index.plan import RunParts
     from synthgov.core.types import Document
 
@@ -34,16 +35,24 @@ def links_elsewhere(setup: Setup, reading: Reading) -> bool:
 
 
 def naming_files(
-    summaries: Mapping[str, tuple[Summary, ...]], explicit: Iterable[str], cwd: str
+    reading: Reading, old: Mapping[str, Any] | None, explicit: Iterable[str], cwd: str
 ) -> set[str]:
-    """The documents (absolute paths) naming one of the explicit files."""
+    """The documents (absolute paths) naming one of the explicit files: the index's files
+    naming them (its inverted map) with the files read again judged by what they name now."""
+    from synthgov.app.index.records import fields_of
+
     named = {os.path.normpath(p) for p in explicit}
-    return {
-        abs_path(cwd, s[PATH])
-        for docs in summaries.values()
-        for s in docs
-        if s[NAMED] and not named.isdisjoint(s[NAMED])
-    }
+    summaries = reading.summaries
+    inverse = old.get("named") if old is not None else None
+    if inverse is None:
+        files = {p for p in summaries if not named.isdisjoint(fields_of(summaries[p], NAMED))}
+    else:
+        files = {f for n in named for f in inverse.get(n)}
+        for path in reading.changed:
+            files.discard(path)
+            if not named.isdisjoint(fields_of(summaries[path], NAMED)):
+                files.add(path)
+    return {abs_path(cwd, s[PATH]) for f in files if f in summaries for s in summaries[f]}
 
 
 # ---- the context: the component of the targets, widened while the rules ask for more
@@ -92,21 +101,22 @@ class Context:
     def holding(self, keys: Iterable[str]) -> set[str]:
         """The files of the run holding one of ``keys`` (the index's holders may still name
         a file that is gone)."""
-        return {p for k in keys for p in self.holders.get(k, ()) if p in self.summaries}
+        return {p for k in keys for p in self.holders.get(k) if p in self.summaries}
 
 
-def _holders(reading: Reading, old: Mapping[str, Any] | None) -> dict[str, list[str]]:
+def _holders(reading: Reading, old: Mapping[str, Any] | None) -> Inverted:
     """Lineage key or id -> the files holding it: the index's, with the files read again
-    moved (their old summaries out, the new ones in); built from the summaries without an
+    moved (their old keys out, the new ones in); built from the summaries without an
     index."""
-    from synthgov.app.index.records import holders_of, patch_holders
+    from synthgov.app.index.records import fields_of, inverted
 
-    if old is None or not isinstance(old.get("holders"), dict):
-        return holders_of({p: (None, d) for p, d in reading.summaries.items()})
-    holders: dict[str, list[str]] = old["holders"]
+    if old is None or old.get("holders") is None:
+        return inverted({p: (None, reading.summaries[p]) for p in reading.summaries}, LINKS)
+    holders: Inverted = old["holders"]
     entries = old["entries"]
     for path in reading.changed:
-        patch_holders(holders, path, entries.get(path, (None, ()))[1], reading.summaries[path])
+        before = entries[path][1] if path in entries else ()
+        holders.move(path, fields_of(before, LINKS), fields_of(reading.summaries[path], LINKS))
     return holders
 
 

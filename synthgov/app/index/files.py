@@ -29,7 +29,7 @@ class Reading(NamedTuple):  # a named tuple: a frozen dataclass costs more to bu
     """The summaries of every candidate: from the index where a file's signature matches
     its entry, else from reading it again (through the parse cache)."""
 
-    summaries: dict[str, tuple[Summary, ...]]
+    summaries: Mapping[str, tuple[Summary, ...]]  # records.LazySummaries
     changed: tuple[str, ...]  # the files read again
     fresh: Any  # runner.Loaded of the changed files
     fresh_docs: dict[str, list[Document]]  # their documents, by absolute path
@@ -105,24 +105,27 @@ def read_changed(
     cwd: str,
     racy_from: int,
 ) -> Reading:
-    from synthgov.app.index.records import summarize
+    """The files whose signature no longer matches their entry, read again; the summaries
+    of the others stay in the index until asked for."""
+    from synthgov.app.index.packed import pack_signature
+    from synthgov.app.index.records import LazySummaries, summarize
 
-    summaries: dict[str, tuple[Summary, ...]] = {}
-    changed: list[str] = []
-    for path in listing.candidates:
-        entry = entries.get(path)
-        sig = listing.sigs[path]
-        if entry is not None and sig is not None and entry[0] == sig:
-            summaries[path] = entry[1]
-        else:
-            changed.append(path)
+    packed = getattr(entries, "packed_signature", None)  # an index: else nothing is known
+    sigs = listing.sigs
+    changed = [
+        path
+        for path in listing.candidates
+        if packed is None or sigs[path] is None or packed(path) != pack_signature(sigs[path])
+    ]
     fresh = parts.load(changed)
     fresh_docs = by_file(cwd, fresh.documents)
     trusted: dict[str, Signature] = {}
+    known: dict[str, tuple[Summary, ...]] = {}
     for path in changed:
         docs = fresh_docs.get(path, [])
-        summaries[path] = tuple(summarize(d) for d in docs)
-        trusted[path] = _trusted(docs, listing.sigs[path], racy_from)
+        known[path] = tuple(summarize(d) for d in docs)
+        trusted[path] = _trusted(docs, sigs[path], racy_from)
+    summaries = LazySummaries(listing.candidates, entries, known)
     return Reading(summaries, tuple(changed), fresh, fresh_docs, trusted)
 
 

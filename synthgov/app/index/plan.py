@@ -149,7 +149,7 @@ def _plan(
     reading = read_changed(listing, old["entries"] if old else {}, parts, cwd, racy_from)
     if links_elsewhere(setup, reading):
         return None
-    naming = naming_files(reading.summaries, found.explicit, cwd)
+    naming = naming_files(reading, old, found.explicit, cwd)
     context = Context(parts, cwd, reading, old)
     start = set(found.files) | (naming & set(listing.candidates))
     component = component_of(setup, parts, context, start)

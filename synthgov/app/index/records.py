@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, Final, NamedTuple
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Final, NamedTuple, cast
 
 if TYPE_CHECKING:  # pragma: no cover
+    from synthgov.app.index.packed import Inverted
     from synthgov.core.types import Document
 
 #: (display path, kind, id, source format, lineage keys, named files) of one document
@@ -70,31 +71,53 @@ def by_file(cwd: str, documents: Iterable[Document]) -> dict[str, list[Document]
     return grouped
 
 
-def holders_of(entries: Mapping[str, tuple[Any, tuple[Summary, ...]]]) -> dict[str, list[str]]:
-    """Lineage key or id -> the files holding it (kept in the index's base entry, so that a
-    commit-time run patches it instead of building it: 20 ms over 10,000 cards)."""
-    holders: dict[str, list[str]] = {}
-    for path, (_sig, described) in entries.items():
-        for summary in described:
-            for link in summary[LINKS]:
-                holders.setdefault(link, []).append(path)
-    return holders
+def inverted(entries: Mapping[str, tuple[Any, tuple[Summary, ...]]], field: int) -> Inverted:
+    """``field`` (:data:`LINKS` or :data:`NAMED`) -> the files whose documents hold it."""
+    from synthgov.app.index.packed import Inverted
+
+    return Inverted.of(
+        (key, path)
+        for path, (_sig, described) in entries.items()
+        for key in sorted(fields_of(described, field))
+    )
 
 
-def patch_holders(
-    holders: dict[str, list[str]],
-    path: str,
-    old: Iterable[Summary],
-    new: Iterable[Summary],
-) -> None:
-    """Move ``path`` from the keys its ``old`` summaries held to those ``new`` ones hold."""
-    for summary in old:
-        for link in summary[LINKS]:
-            held = holders.get(link)
-            if held is not None and path in held:
-                held.remove(path)
-    for summary in new:
-        for link in summary[LINKS]:
-            held = holders.setdefault(link, [])
-            if path not in held:
-                held.append(path)
+def fields_of(described: Iterable[Summary], field: int) -> set[str]:
+    """The lineage keys (:data:`LINKS`) or named files (:data:`NAMED`) of summaries."""
+    found: set[str] = set()
+    for summary in described:
+        found.update(cast(tuple[str, ...], summary[field]))
+    return found
+
+
+class LazySummaries(Mapping[str, tuple[Summary, ...]]):
+    """The summaries of every candidate file: the files read again, and the index's entries
+    (decoded when asked: a commit-time run needs a handful of 10,000)."""
+
+    def __init__(
+        self,
+        candidates: Sequence[str],
+        entries: Mapping[str, tuple[Any, tuple[Summary, ...]]],
+        fresh: dict[str, tuple[Summary, ...]],
+    ) -> None:
+        self._candidates = candidates
+        self._members = set(candidates)
+        self._entries = entries
+        self._known = fresh
+
+    def __getitem__(self, path: str) -> tuple[Summary, ...]:
+        found = self._known.get(path)
+        if found is None:
+            if path not in self._members:
+                raise KeyError(path)
+            found = self._known[path] = self._entries[path][1]
+        return found
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._members
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._candidates)
+
+    def __len__(self) -> int:
+        return len(self._candidates)

@@ -17,14 +17,16 @@ import sys
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from synthgov.app.index.records import holders_of, patch_holders
+from synthgov.app.index.packed import Overlay, PackedEntries
+from synthgov.app.index.records import LINKS, NAMED, fields_of, inverted
 
 if TYPE_CHECKING:  # pragma: no cover
     from synthgov.app.cache.runcache import RunCache
     from synthgov.app.check.runner import CheckOptions, Setup
 
-#: the format of the index's entries (2: the base entry keeps the holders of each key)
-FORMAT = 2
+#: the format of the index's entries (3: entries packed, the holders of each lineage key and
+#: the files naming each file kept, :mod:`synthgov.app.index.packed`)
+FORMAT = 3
 TABLE = "repo_index"
 #: changed entries kept beside the base entry before the whole index is written again
 DELTA_MAX = 512
@@ -65,12 +67,16 @@ def load_index(cache: RunCache, key: str) -> dict[str, Any] | None:
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         return None
     delta = pickle.loads(found[f"delta:{key}"]) if f"delta:{key}" in found else None
+    base = data["entries"]
+    changes: Mapping[str, Any] = {}
     if isinstance(delta, dict) and delta.get("base") == data.get("base"):
-        entries, holders = data["entries"], data["holders"]
-        for path, entry in delta["entries"].items():
-            patch_holders(holders, path, entries.get(path, (None, ()))[1], entry[1])
-        entries.update(delta["entries"])
-        data["delta"] = delta["entries"]
+        changes = delta["entries"]
+        for path, entry in changes.items():
+            before = base[path][1] if path in base else ()
+            for name, field in (("holders", LINKS), ("named", NAMED)):
+                data[name].move(path, fields_of(before, field), fields_of(entry[1], field))
+        data["delta"] = changes
+    data["entries"] = Overlay(base, changes)
     return data
 
 
@@ -95,8 +101,9 @@ def save_full(
         "base": base,
         "files": files,
         "state": state,
-        "entries": entries,
-        "holders": holders_of(entries),
+        "entries": PackedEntries.pack(entries),
+        "holders": inverted(entries, LINKS),
+        "named": inverted(entries, NAMED),
     }
     _save(cache, {key: full, f"delta:{key}": {"base": base, "entries": {}}})
 
