@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from synthgov.verify import sql
+from synthgov.verify.duckdb_engine.parallel import Split
 from synthgov.verify.duckdb_engine.reading import json_field, lit
 from synthgov.verify.model import PII_DETECTORS, ColumnType, MeasureParams
 
@@ -100,8 +101,9 @@ def extract_text(con: Any, params: MeasureParams, text_fields: tuple[str, ...]) 
     return int(con.execute("SELECT count(*) FROM sg_text WHERE nt <> ''").fetchone()[0])
 
 
-def pii(con: Any, detectors: tuple[str, ...]) -> tuple[dict[str, int], dict[str, int], int]:
-    """Rows per detector, the first row of each, and the rows any asked detector finds."""
+def pii(split: Split, detectors: tuple[str, ...]) -> tuple[dict[str, int], dict[str, int], int]:
+    """Rows per detector, the first row of each, and the rows any asked detector finds
+    (each slice of rows at once; counts added, first rows the least)."""
     # every detector needs an '@' (email) or a digit (the others): a cheap test first, so
     # the regular expressions run only on the rows that can match (same counts)
     conds = {
@@ -116,16 +118,23 @@ def pii(con: Any, detectors: tuple[str, ...]) -> tuple[dict[str, int], dict[str,
     if not detectors:
         return dict.fromkeys(PII_DETECTORS, 0), {}, 0
     union = " OR ".join(f"({conds[d]})" for d in PII_DETECTORS if d in detectors)
-    row = con.execute(
-        f"SELECT {cols}, count(*) FILTER ({union}) FROM (SELECT rn, t, contains(t, '@') "
-        "AS has_at, regexp_matches(t, '[0-9]') AS has_digit FROM sg_text WHERE t <> '')"
-    ).fetchone()
+    rows = [
+        found[0]
+        for found in split.run(
+            lambda source, _n: (
+                f"SELECT {cols}, count(*) FILTER ({union}) FROM (SELECT rn, t, contains(t, '@') "
+                f"AS has_at, regexp_matches(t, '[0-9]') AS has_digit FROM {source} WHERE t <> '')"
+            ),
+            macros=True,
+        )
+    ]
     counts, first = {}, {}
     for i, det in enumerate(PII_DETECTORS):
-        counts[det] = int(row[2 * i] or 0)
-        if row[2 * i + 1] is not None:
-            first[det] = int(row[2 * i + 1])
-    return counts, first, int(row[-1] or 0)
+        counts[det] = sum(int(row[2 * i] or 0) for row in rows)
+        firsts = [int(row[2 * i + 1]) for row in rows if row[2 * i + 1] is not None]
+        if firsts:
+            first[det] = min(firsts)
+    return counts, first, sum(int(row[-1] or 0) for row in rows)
 
 
 def provenance(con: Any, params: MeasureParams) -> tuple[int, int]:
