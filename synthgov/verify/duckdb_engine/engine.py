@@ -37,6 +37,11 @@ class DuckDBEngine:
         con = getattr(self._local, "con", None)
         if con is None:
             con = self._base.cursor()
+            # a file's tables live in this thread's schema, which the connections measuring
+            # its slices also use (duckdb_engine/parallel.py)
+            self._local.schema = f"sg_w{threading.get_ident()}"
+            con.execute(f"CREATE SCHEMA IF NOT EXISTS {self._local.schema}")
+            con.execute(f"SET schema = '{self._local.schema}'")
             con.execute(sql.LUHN_MACRO)
             con.execute(sql.IBAN_MACRO)
             self._local.con = con
@@ -68,6 +73,7 @@ class DuckDBEngine:
             reason = reading.first_line(exc).replace(spec.path, spec.shown)
             return FileMeasure(error=f"cannot measure {spec.format}: {reason}")
         finally:
+            parallel.drop_views(self._con, ("sg_text", "sg_bands"))
             for table in reading.TABLES:
                 self._con.execute(f"DROP TABLE IF EXISTS {table}")
 
@@ -85,14 +91,11 @@ class DuckDBEngine:
         rows = int(con.execute("SELECT count(*) FROM sg_rec").fetchone()[0])
         columns = measures.columns(con)
         text_fields = params.text_fields or measures.auto_text(con, params)
-        text_rows = measures.extract_text(con, params, text_fields)
-        split = parallel.share(con, self._base)
-        try:
-            sketches.write_sketches(con, params, sketch_dir, ngrams, split)
-            contaminated = sketches.matches(split, params, against) if against is not None else ()
-            pii, pii_first, pii_rows = measures.pii(split, params.detectors)
-        finally:
-            split.drop(con, ("b",))
+        split = parallel.split(con, self._base, self._local.schema, "sg_rec")
+        text_rows = measures.extract_text(con, split, params, text_fields)
+        sketches.write_sketches(con, params, sketch_dir, ngrams, split)
+        contaminated = sketches.matches(split, params, against) if against is not None else ()
+        pii, pii_first, pii_rows = measures.pii(split, params.detectors)
         prov, present = measures.provenance(con, params)
         return FileMeasure(
             rows=rows,

@@ -1,6 +1,6 @@
-"""Reading a data file into DuckDB: the temporary table ``sg_rec(rn, j)`` of (row number,
-JSON record), and the lines DuckDB rejected with their reasons. Every function takes the
-connection it works on; none imports DuckDB."""
+"""Reading a data file into DuckDB: the table ``sg_rec(rn, j)`` of (row number, JSON
+record), in the measuring thread's schema, and the lines DuckDB rejected with their
+reasons. Every function takes the connection it works on; none imports DuckDB."""
 
 from __future__ import annotations
 
@@ -8,13 +8,12 @@ from typing import Any
 
 from synthgov.verify.model import BadRow, FileSpec, MeasureParams
 
-#: the temporary tables of one file's measure, dropped after it
+#: the tables of one file's measure, dropped after it (``sg_text`` is a view of slices)
 TABLES = (
     "sg_lines",
     "sg_all",
     "sg_src",
     "sg_rec",
-    "sg_text",
     "sg_rej",
     "sg_scan",
     "sg_shift",
@@ -50,16 +49,16 @@ def load(con: Any, spec: FileSpec, params: MeasureParams) -> list[tuple[int, str
         _load_jsonl(con, path, comp + rejects)
     elif spec.format == "csv":
         con.execute(
-            f"CREATE TEMP TABLE sg_src AS SELECT * FROM read_csv({path}, header=true, "
+            f"CREATE OR REPLACE TABLE sg_src AS SELECT * FROM read_csv({path}, header=true, "
             f"parallel=false{comp}{rejects})"
         )
         con.execute(
-            "CREATE TEMP TABLE sg_rec AS SELECT row_number() OVER () + 1 AS rn, "
+            "CREATE OR REPLACE TABLE sg_rec AS SELECT row_number() OVER () + 1 AS rn, "
             "to_json(s) AS j FROM sg_src s"
         )
     elif spec.format == "parquet":
         con.execute(
-            "CREATE TEMP TABLE sg_rec AS SELECT row_number() OVER () AS rn, "
+            "CREATE OR REPLACE TABLE sg_rec AS SELECT row_number() OVER () AS rn, "
             f"to_json(s) AS j FROM read_parquet({path}) s"
         )
         return []
@@ -76,7 +75,7 @@ def _load_jsonl(con: Any, path: str, options: str) -> None:
     """JSON Lines: each line read as text, numbered as in the file, parsed once; the
     objects go to ``sg_rec``, every line (with its JSON type) stays in ``sg_all``."""
     con.execute(
-        "CREATE TEMP TABLE sg_lines AS SELECT row_number() OVER () AS rn, line FROM "
+        "CREATE OR REPLACE TABLE sg_lines AS SELECT row_number() OVER () AS rn, line FROM "
         f"read_csv({path}, columns={{'line': 'VARCHAR'}}, header=false, "
         f"delim=chr(1), quote='', escape='', auto_detect=false, parallel=false, "
         f"strict_mode=false{options})"
@@ -84,12 +83,12 @@ def _load_jsonl(con: Any, path: str, options: str) -> None:
     _renumber(con)
     # each line is parsed once here; the malformed ones are counted from sg_all
     con.execute(
-        "CREATE TEMP TABLE sg_all AS SELECT rn, j, json_type(j) AS jt, blank FROM "
+        "CREATE OR REPLACE TABLE sg_all AS SELECT rn, j, json_type(j) AS jt, blank FROM "
         "(SELECT rn, TRY_CAST(line AS JSON) AS j, line IS NULL OR trim(line) = '' "
         "AS blank FROM sg_lines)"
     )
     con.execute("DROP TABLE sg_lines")
-    con.execute("CREATE TEMP TABLE sg_rec AS SELECT rn, j FROM sg_all WHERE jt = 'OBJECT'")
+    con.execute("CREATE OR REPLACE TABLE sg_rec AS SELECT rn, j FROM sg_all WHERE jt = 'OBJECT'")
 
 
 def _renumber(con: Any) -> None:
@@ -99,11 +98,11 @@ def _renumber(con: Any) -> None:
     if not con.execute("SELECT count(*) FROM sg_rej").fetchone()[0]:
         return
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE sg_shift AS SELECT line - row_number() OVER "
+        "CREATE OR REPLACE TABLE sg_shift AS SELECT line - row_number() OVER "
         "(ORDER BY line) AS lim FROM (SELECT DISTINCT line FROM sg_rej)"
     )
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE sg_lines AS SELECT l.rn + count(s.lim) AS rn, "
+        "CREATE OR REPLACE TABLE sg_lines AS SELECT l.rn + count(s.lim) AS rn, "
         "any_value(l.line) AS line FROM sg_lines l LEFT JOIN sg_shift s ON s.lim < l.rn "
         "GROUP BY l.rn"
     )

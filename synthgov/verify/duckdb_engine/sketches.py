@@ -40,17 +40,20 @@ def _bands(con: Any, params: MeasureParams, target: str, split: Split) -> None:
     values = sql.minhash_values("x", per_band * params.bands)
     bands = sql.band_hashes(per_band * params.bands, per_band)
 
-    def part(source: str, n: int) -> str:
+    tables = split.part_tables("sg_bands")
+
+    def part(n: int) -> str:
         return (
-            f"CREATE OR REPLACE TABLE {split.part_table(n, 'b')} AS SELECT rn, "
+            f"CREATE OR REPLACE TABLE {tables[n]} AS SELECT rn, "
             f"unnest(range({params.bands}))::INTEGER AS band, unnest({bands}) AS bh "
             f"FROM (SELECT rn, {values} FROM (SELECT rn, unnest({shingles}) AS x FROM "
-            f"(SELECT rn, {WORDS} AS w FROM {source} WHERE nt <> '')) GROUP BY rn)"
+            f"(SELECT rn, {WORDS} AS w FROM {split.source('sg_text', n)} WHERE nt <> '')) "
+            "GROUP BY rn)"
         )
 
     split.run(part)
-    union = " UNION ALL ".join(f"SELECT * FROM {t}" for t in split.part_tables("b"))
-    con.execute(f"COPY (SELECT * FROM ({union}) ORDER BY rn, band) TO {target} (FORMAT parquet)")
+    split.combine(con, "sg_bands")
+    con.execute(f"COPY (SELECT * FROM sg_bands ORDER BY rn, band) TO {target} (FORMAT parquet)")
 
 
 def _ngrams(con: Any, params: MeasureParams, target: str) -> None:
@@ -67,12 +70,12 @@ def matches(split: Split, params: MeasureParams, against: str) -> tuple[int, ...
     rows searched at once)."""
     grams = sql.ngram_hashes("w", params.ngram)
 
-    def part(source: str, _n: int) -> str:
+    def part(n: int) -> str:
         return (
             f"SELECT DISTINCT g FROM (SELECT unnest(list_append({grams}, "
             f"{sql.hash64('nt')})) AS g FROM (SELECT nt, {WORDS} AS w "
-            f"FROM {source} WHERE nt <> '')) WHERE g IN (SELECT g FROM read_parquet("
-            f"{lit(against)}))"
+            f"FROM {split.source('sg_text', n)} WHERE nt <> '')) WHERE g IN (SELECT g FROM "
+            f"read_parquet({lit(against)}))"
         )
 
     return tuple(sorted({int(g) for rows in split.run(part) for (g,) in rows}))
