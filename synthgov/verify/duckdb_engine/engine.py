@@ -73,9 +73,20 @@ class DuckDBEngine:
             reason = reading.first_line(exc).replace(spec.path, spec.shown)
             return FileMeasure(error=f"cannot measure {spec.format}: {reason}")
         finally:
-            parallel.drop_views(self._con, ("sg_text", "sg_bands"))
-            for table in reading.TABLES:
-                self._con.execute(f"DROP TABLE IF EXISTS {table}")
+            self._drop_tables()
+
+    def _drop_tables(self) -> None:
+        """Drop the views and tables of a file's measure: those in this thread's schema,
+        and DuckDB's temporary rejects tables."""
+        con = self._con
+        found = con.execute(
+            "SELECT table_name, table_type FROM information_schema.tables "
+            "WHERE table_schema = current_schema() ORDER BY table_type DESC, table_name"
+        ).fetchall()
+        for name, kind in found:  # views ('VIEW') before tables ('BASE TABLE')
+            con.execute(f"DROP {'VIEW' if kind == 'VIEW' else 'TABLE'} IF EXISTS {name}")
+        for table in reading.TEMPORARY:
+            con.execute(f"DROP TABLE IF EXISTS {table}")
 
     def _measure(
         self,

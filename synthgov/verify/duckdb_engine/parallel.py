@@ -13,7 +13,7 @@ are disjoint and cover every row, and what is written to a sketch is sorted afte
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -64,14 +64,6 @@ class Split:
         """The view ``name`` of the slices' tables ``name_p<i>``."""
         union = " UNION ALL ".join(f"SELECT * FROM {t}" for t in self.part_tables(name))
         con.execute(f"CREATE OR REPLACE VIEW {name} AS {union}")
-
-
-def drop_views(con: Any, names: Sequence[str]) -> None:
-    """Drop the views ``names`` and every slice table they may have (up to ``PARTS``)."""
-    for name in names:
-        con.execute(f"DROP VIEW IF EXISTS {name}")
-        for part in range(PARTS):
-            con.execute(f"DROP TABLE IF EXISTS {name}_p{part}")
 
 
 def split(con: Any, base: Any, schema: str, table: str, parts: int = PARTS) -> Split:

@@ -8,17 +8,9 @@ from typing import Any
 
 from synthgov.verify.model import BadRow, FileSpec, MeasureParams
 
-#: the tables of one file's measure, dropped after it (``sg_text`` is a view of slices)
-TABLES = (
-    "sg_lines",
-    "sg_all",
-    "sg_src",
-    "sg_rec",
-    "sg_rej",
-    "sg_scan",
-    "sg_shift",
-    "sg_shape",
-)
+#: DuckDB's rejects tables (temporary: per connection), dropped after each file; the
+#: measure's own tables and views live in the measuring thread's schema
+TEMPORARY = ("sg_rej", "sg_scan")
 
 
 def lit(text: str) -> str:
@@ -72,23 +64,19 @@ def load(con: Any, spec: FileSpec, params: MeasureParams) -> list[tuple[int, str
 
 
 def _load_jsonl(con: Any, path: str, options: str) -> None:
-    """JSON Lines: each line read as text, numbered as in the file, parsed once; the
-    objects go to ``sg_rec``, every line (with its JSON type) stays in ``sg_all``."""
-    con.execute(
-        "CREATE OR REPLACE TABLE sg_lines AS SELECT row_number() OVER () AS rn, line FROM "
-        f"read_csv({path}, columns={{'line': 'VARCHAR'}}, header=false, "
-        f"delim=chr(1), quote='', escape='', auto_detect=false, parallel=false, "
-        f"strict_mode=false{options})"
-    )
-    _renumber(con)
-    # each line is parsed once here; the malformed ones are counted from sg_all
+    """JSON Lines: each line read as text, numbered as in the file and parsed once, in one
+    statement (no table of raw lines); every line (with its JSON type) is in ``sg_all``,
+    and ``sg_rec`` is the view of its objects."""
     con.execute(
         "CREATE OR REPLACE TABLE sg_all AS SELECT rn, j, json_type(j) AS jt, blank FROM "
-        "(SELECT rn, TRY_CAST(line AS JSON) AS j, line IS NULL OR trim(line) = '' "
-        "AS blank FROM sg_lines)"
+        "(SELECT row_number() OVER () AS rn, TRY_CAST(line AS JSON) AS j, "
+        "line IS NULL OR trim(line) = '' AS blank FROM "
+        f"read_csv({path}, columns={{'line': 'VARCHAR'}}, header=false, "
+        f"delim=chr(1), quote='', escape='', auto_detect=false, parallel=false, "
+        f"strict_mode=false{options}))"
     )
-    con.execute("DROP TABLE sg_lines")
-    con.execute("CREATE OR REPLACE TABLE sg_rec AS SELECT rn, j FROM sg_all WHERE jt = 'OBJECT'")
+    _renumber(con)
+    con.execute("CREATE OR REPLACE VIEW sg_rec AS SELECT rn, j FROM sg_all WHERE jt = 'OBJECT'")
 
 
 def _renumber(con: Any) -> None:
@@ -102,9 +90,9 @@ def _renumber(con: Any) -> None:
         "(ORDER BY line) AS lim FROM (SELECT DISTINCT line FROM sg_rej)"
     )
     con.execute(
-        "CREATE OR REPLACE TABLE sg_lines AS SELECT l.rn + count(s.lim) AS rn, "
-        "any_value(l.line) AS line FROM sg_lines l LEFT JOIN sg_shift s ON s.lim < l.rn "
-        "GROUP BY l.rn"
+        "CREATE OR REPLACE TABLE sg_all AS SELECT l.rn + count(s.lim) AS rn, any_value(l.j) "
+        "AS j, any_value(l.jt) AS jt, any_value(l.blank) AS blank FROM sg_all l "
+        "LEFT JOIN sg_shift s ON s.lim < l.rn GROUP BY l.rn"
     )
 
 
