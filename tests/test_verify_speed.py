@@ -108,3 +108,63 @@ def test_a_file_measured_in_slices_equals_one_slice(
     for name in ("hashes", "bands", "ngrams"):
         rows = _parquet_rows(con, tmp_path / "two" / f"{name}.parquet")
         assert rows and rows == _parquet_rows(con, tmp_path / "one" / f"{name}.parquet"), name
+
+
+def _clean_lines(n: int, newline: str) -> str:
+    lines = []
+    for i in range(n):
+        if i % 211 == 3:
+            lines.append("[1, 2]")
+        elif i % 307 == 5:
+            lines.append('"a string"')
+        else:
+            text = f"Row {i % 400}, naïve DÉJÀ vu №{i % 17}! mail x{i}@example.com"
+            row = {"text": text, "n": i if i % 7 else str(i)}
+            lines.append(json.dumps(row, ensure_ascii=i % 2 == 0))
+    return newline.join(lines) + newline
+
+
+@pytest.mark.parametrize(
+    ("content", "fast"),
+    [
+        (_clean_lines(3000, "\n"), True),
+        (_clean_lines(3000, "\r\n"), True),
+        (_clean_lines(3000, "\n") + "\n" + _clean_lines(5, "\n"), False),  # a blank line
+        (_clean_lines(3000, "\n") + "{broken\n", False),
+        ("\ufeff" + _clean_lines(30, "\n"), False),
+        (_clean_lines(30, "\n").replace("\n", "\r", 1), False),
+    ],
+    ids=["lf", "crlf", "blank-line", "malformed", "bom", "lone-cr"],
+)
+def test_the_fast_json_lines_path_reads_what_the_exact_path_reads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: str, fast: bool
+) -> None:
+    """DuckDB's parallel JSON reader is used only when it numbers the lines as the exact
+    (line by line) path does; either way the measure and the sketches are the same."""
+    from synthgov.verify.duckdb_engine import reading
+
+    data = tmp_path / "data.jsonl"
+    data.write_bytes(content.encode("utf-8"))
+    params = MeasureParams(text_fields=("text",))
+    taken: list[bool] = []
+    real_fast = reading._load_jsonl_fast
+
+    def spy(*args: Any) -> bool:
+        taken.append(real_fast(*args))
+        return taken[-1]
+
+    monkeypatch.setattr(reading, "_load_jsonl_fast", spy)
+    engine = DuckDBEngine()
+    try:
+        spec = FileSpec(str(data), "data.jsonl", "jsonl")
+        got = engine.measure_file(spec, params, str(tmp_path / "a"))
+        monkeypatch.setattr(reading, "_load_jsonl_fast", lambda *args: False)
+        exact = engine.measure_file(spec, params, str(tmp_path / "b"))
+    finally:
+        engine.close()
+    assert taken == [fast]
+    assert got == exact and not got.error and got.rows > 0
+    con = duckdb.connect()
+    for name in ("hashes", "bands"):
+        rows = _parquet_rows(con, tmp_path / "a" / f"{name}.parquet")
+        assert rows == _parquet_rows(con, tmp_path / "b" / f"{name}.parquet"), name

@@ -97,7 +97,7 @@ class DuckDBEngine:
         against: str | None,
     ) -> FileMeasure:
         con = self._con
-        rejected = reading.load(con, spec, params)
+        rejected = reading.load(con, spec, params, (self._duckdb.Error,))
         bad, bad_examples = reading.bad_rows(con, spec, params, rejected)
         rows = int(con.execute("SELECT count(*) FROM sg_rec").fetchone()[0])
         columns = measures.columns(con)

@@ -29,9 +29,14 @@ def first_line(exc: BaseException) -> str:
     return line[:300]
 
 
-def load(con: Any, spec: FileSpec, params: MeasureParams) -> list[tuple[int, str]]:
-    """Read the file into ``sg_rec(rn, j)``; return the lines DuckDB rejected."""
+def load(
+    con: Any, spec: FileSpec, params: MeasureParams, errors: tuple[type[BaseException], ...] = ()
+) -> list[tuple[int, str]]:
+    """Read the file into ``sg_rec(rn, j)``; return the lines DuckDB rejected. ``errors``:
+    what DuckDB raises, so that a fast path that fails falls back to the exact one."""
     path = lit(spec.path)
+    if spec.format == "jsonl" and _load_jsonl_fast(con, spec, params, errors):
+        return []
     comp = "" if spec.compression == "auto" else f", compression={lit(spec.compression)}"
     rejects = (
         f", store_rejects=true, rejects_table='sg_rej', rejects_scan='sg_scan', "
@@ -61,6 +66,71 @@ def load(con: Any, spec: FileSpec, params: MeasureParams) -> list[tuple[int, str
         "GROUP BY line, error_type ORDER BY line"
     ).fetchall()
     return [(int(line), _reject_reason(kind, msg)) for line, kind, msg in found]
+
+
+FAST_CHUNK = 8 << 20  # bytes read at a time when a file's lines are counted
+
+
+def _plain_lines(path: str, limit: int) -> int | None:
+    """The lines of a plain text file when the fast path reads them as the exact path would:
+    no byte order mark, every carriage return before a line feed, no line of ``limit``
+    bytes or more; else None. Read in chunks shorter than ``limit``, never whole: a line
+    inside a chunk is short enough, only those across chunks are measured."""
+    size = max(1, min(FAST_CHUNK, limit - 1))
+    lines, run, prev = 0, 0, b""
+    with open(path, "rb") as handle:
+        while chunk := handle.read(size):
+            if not prev and chunk.startswith(b"\xef\xbb\xbf"):
+                return None
+            if prev == b"\r" and chunk[:1] != b"\n":
+                return None
+            cr = chunk.count(b"\r")
+            if cr and cr != chunk.count(b"\r\n") + (chunk[-1:] == b"\r"):
+                return None
+            first = chunk.find(b"\n")
+            if first < 0:
+                run += len(chunk)
+            elif run + first >= limit:
+                return None
+            else:
+                lines += chunk.count(b"\n")
+                run = len(chunk) - chunk.rfind(b"\n") - 1
+            if run >= limit:
+                return None
+            prev = chunk[-1:]
+    return None if prev == b"\r" else lines + (run > 0)
+
+
+def _load_jsonl_fast(
+    con: Any, spec: FileSpec, params: MeasureParams, errors: tuple[type[BaseException], ...]
+) -> bool:
+    """JSON Lines through DuckDB's parallel JSON reader, numbered by its ordinality: when the
+    file is plain, the reader reports no error and it read one value per line (no blank
+    line, none malformed), those numbers are the line numbers and every value is what the
+    exact path parses; else nothing is kept and the exact path reads the file."""
+    if not errors or spec.compression != "auto" or spec.path.endswith((".gz", ".zst")):
+        return False
+    try:
+        lines = _plain_lines(spec.path, params.max_line_bytes)
+    except OSError:
+        return False
+    if not lines:  # an empty file (or unreadable here): the exact path says what it is
+        return False
+    try:
+        con.execute(
+            "CREATE OR REPLACE TABLE sg_all AS SELECT ordinality AS rn, json AS j, "
+            "json_type(json) AS jt, false AS blank FROM read_json_objects("
+            f"{lit(spec.path)}, format='newline_delimited', "
+            f"maximum_object_size={int(params.max_line_bytes)}) WITH ORDINALITY"
+        )
+    except errors:
+        con.execute("DROP TABLE IF EXISTS sg_all")
+        return False
+    if con.execute("SELECT count(*) FROM sg_all").fetchone()[0] != lines:
+        con.execute("DROP TABLE sg_all")
+        return False
+    con.execute("CREATE OR REPLACE VIEW sg_rec AS SELECT rn, j FROM sg_all WHERE jt = 'OBJECT'")
+    return True
 
 
 def _load_jsonl(con: Any, path: str, options: str) -> None:
