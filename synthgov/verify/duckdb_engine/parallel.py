@@ -40,9 +40,10 @@ class Split:
     def part_tables(self, name: str) -> list[str]:
         return [f"{name}_p{part}" for part in range(len(self.bounds))]
 
-    def run(self, query: Callable[[int], str], macros: bool = False) -> list[Any]:
-        """Run ``query(part)`` for every slice at once, each on its own connection (in the
-        file's schema); return each slice's rows (``fetchall``), in slice order."""
+    def run(self, query: Callable[[int], str | list[str]], macros: bool = False) -> list[Any]:
+        """Run ``query(part)`` (a statement, or statements in order) for every slice at once,
+        each on its own connection (in the file's schema); return each slice's rows of its
+        last statement (``fetchall``), in slice order."""
 
         def one(part: int) -> Any:
             cur = self.base.cursor()
@@ -51,7 +52,10 @@ class Split:
                 if macros:  # the PII detectors' macros are temporary: per connection
                     cur.execute(sql.LUHN_MACRO)
                     cur.execute(sql.IBAN_MACRO)
-                return cur.execute(query(part)).fetchall()
+                statements = query(part)
+                for statement in [statements] if isinstance(statements, str) else statements:
+                    found = cur.execute(statement).fetchall()
+                return found
             finally:
                 cur.close()
 

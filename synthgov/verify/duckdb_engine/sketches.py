@@ -34,22 +34,27 @@ def write_sketches(
 
 def _bands(con: Any, params: MeasureParams, target: str, split: Split) -> None:
     """MinHash of each row's word shingles, hashed per LSH band: each slice of rows into a
-    table of its own (at once), then all of them, sorted, to Parquet."""
+    table of its own (at once), then all of them, sorted, to Parquet.
+
+    The shingle hashes are a table before the ``min`` aggregates read them: the same values
+    as one statement with the ``unnest`` inside, 27% less CPU (20,000 rows: 0.93 against
+    1.28 s; docs/decisions.md)."""
     per_band = params.band_rows
     shingles = sql.shingle_hashes("w", params.shingle_size)
     values = sql.minhash_values("x", per_band * params.bands)
     bands = sql.band_hashes(per_band * params.bands, per_band)
-
     tables = split.part_tables("sg_bands")
+    hashed = split.part_tables("sg_shingles")
 
-    def part(n: int) -> str:
-        return (
+    def part(n: int) -> list[str]:
+        return [
+            f"CREATE OR REPLACE TABLE {hashed[n]} AS SELECT rn, unnest({shingles}) AS x FROM "
+            f"(SELECT rn, {WORDS} AS w FROM {split.source('sg_text', n)} WHERE nt <> '')",
             f"CREATE OR REPLACE TABLE {tables[n]} AS SELECT rn, "
             f"unnest(range({params.bands}))::INTEGER AS band, unnest({bands}) AS bh "
-            f"FROM (SELECT rn, {values} FROM (SELECT rn, unnest({shingles}) AS x FROM "
-            f"(SELECT rn, {WORDS} AS w FROM {split.source('sg_text', n)} WHERE nt <> '')) "
-            "GROUP BY rn)"
-        )
+            f"FROM (SELECT rn, {values} FROM {hashed[n]} GROUP BY rn)",
+            f"DROP TABLE {hashed[n]}",
+        ]
 
     split.run(part)
     split.combine(con, "sg_bands")
