@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from synthgov.verify import sql
+from synthgov.verify.duckdb_engine.parallel import Split
 from synthgov.verify.duckdb_engine.reading import json_field, lit
 from synthgov.verify.model import PII_DETECTORS, ColumnType, MeasureParams
 
@@ -33,7 +34,7 @@ def columns(con: Any) -> tuple[ColumnType, ...]:
     row as before (a repeated key counts once per occurrence)."""
     key = "'$.\"' || replace(k, '\"', '\\\"') || '\"'"
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE sg_shape AS SELECT json_structure(j) AS st, "
+        "CREATE OR REPLACE TABLE sg_shape AS SELECT json_structure(j) AS st, "
         "len(json_keys(j)) AS nk, count(*) AS n, min(rn) AS m FROM sg_rec GROUP BY ALL"
     )
     counts: dict[tuple[str, str], list[int]] = {}
@@ -79,29 +80,37 @@ def auto_text(con: Any, params: MeasureParams) -> tuple[str, ...]:
     return (cands[0][0],) if cands else ()
 
 
-def extract_text(con: Any, params: MeasureParams, text_fields: tuple[str, ...]) -> int:
+def extract_text(
+    con: Any, split: Split, params: MeasureParams, text_fields: tuple[str, ...]
+) -> int:
     """``sg_text(rn, t, nt, a0, a1, ...)``: the text, its normalised form, the provenance
     field (a0) and the attributes; returns the rows with text.
 
     One pass extracts every field the measures need with one parse of each record:
     json_extract_string with a list of paths; the later measures read these columns, not
-    the JSON again."""
+    the JSON again. Each slice of ``sg_rec`` is extracted at once into its own table;
+    ``sg_text`` is the view of them."""
     fields = [*text_fields, params.provenance_field, *params.attributes]
     paths = "[" + ", ".join(json_field(f) for f in fields) + "]"
     n_text = len(text_fields)
     parts = ", ".join(f"x[{i + 1}]" for i in range(n_text))
     text = f"concat_ws(' ', {parts})" if text_fields else "''"
     extra = "".join(f", x[{n_text + 1 + i}] AS a{i}" for i in range(len(fields) - n_text))
-    con.execute(
-        f"CREATE TEMP TABLE sg_text AS SELECT rn, t, {sql.normalise('t')} AS nt{extra} "
-        f"FROM (SELECT rn, x, {text} AS t FROM (SELECT rn, json_extract_string(j, {paths}) "
-        "AS x FROM sg_rec))"
+    tables = split.part_tables("sg_text")
+    split.run(
+        lambda n: (
+            f"CREATE OR REPLACE TABLE {tables[n]} AS SELECT rn, t, {sql.normalise('t')} AS nt"
+            f"{extra} FROM (SELECT rn, x, {text} AS t FROM (SELECT rn, json_extract_string(j, "
+            f"{paths}) AS x FROM {split.source('sg_rec', n)}))"
+        )
     )
+    split.combine(con, "sg_text")
     return int(con.execute("SELECT count(*) FROM sg_text WHERE nt <> ''").fetchone()[0])
 
 
-def pii(con: Any, detectors: tuple[str, ...]) -> tuple[dict[str, int], dict[str, int], int]:
-    """Rows per detector, the first row of each, and the rows any asked detector finds."""
+def pii(split: Split, detectors: tuple[str, ...]) -> tuple[dict[str, int], dict[str, int], int]:
+    """Rows per detector, the first row of each, and the rows any asked detector finds
+    (each slice of rows at once; counts added, first rows the least)."""
     # every detector needs an '@' (email) or a digit (the others): a cheap test first, so
     # the regular expressions run only on the rows that can match (same counts)
     conds = {
@@ -116,16 +125,24 @@ def pii(con: Any, detectors: tuple[str, ...]) -> tuple[dict[str, int], dict[str,
     if not detectors:
         return dict.fromkeys(PII_DETECTORS, 0), {}, 0
     union = " OR ".join(f"({conds[d]})" for d in PII_DETECTORS if d in detectors)
-    row = con.execute(
-        f"SELECT {cols}, count(*) FILTER ({union}) FROM (SELECT rn, t, contains(t, '@') "
-        "AS has_at, regexp_matches(t, '[0-9]') AS has_digit FROM sg_text WHERE t <> '')"
-    ).fetchone()
+    rows = [
+        found[0]
+        for found in split.run(
+            lambda n: (
+                f"SELECT {cols}, count(*) FILTER ({union}) FROM (SELECT rn, t, contains(t, '@') "
+                "AS has_at, regexp_matches(t, '[0-9]') AS has_digit FROM "
+                f"{split.source('sg_text', n)} WHERE t <> '')"
+            ),
+            macros=True,
+        )
+    ]
     counts, first = {}, {}
     for i, det in enumerate(PII_DETECTORS):
-        counts[det] = int(row[2 * i] or 0)
-        if row[2 * i + 1] is not None:
-            first[det] = int(row[2 * i + 1])
-    return counts, first, int(row[-1] or 0)
+        counts[det] = sum(int(row[2 * i] or 0) for row in rows)
+        firsts = [int(row[2 * i + 1]) for row in rows if row[2 * i + 1] is not None]
+        if firsts:
+            first[det] = min(firsts)
+    return counts, first, sum(int(row[-1] or 0) for row in rows)
 
 
 def provenance(con: Any, params: MeasureParams) -> tuple[int, int]:

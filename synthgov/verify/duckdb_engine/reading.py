@@ -1,6 +1,6 @@
-"""Reading a data file into DuckDB: the temporary table ``sg_rec(rn, j)`` of (row number,
-JSON record), and the lines DuckDB rejected with their reasons. Every function takes the
-connection it works on; none imports DuckDB."""
+"""Reading a data file into DuckDB: the table ``sg_rec(rn, j)`` of (row number, JSON
+record), in the measuring thread's schema, and the lines DuckDB rejected with their
+reasons. Every function takes the connection it works on; none imports DuckDB."""
 
 from __future__ import annotations
 
@@ -8,18 +8,9 @@ from typing import Any
 
 from synthgov.verify.model import BadRow, FileSpec, MeasureParams
 
-#: the temporary tables of one file's measure, dropped after it
-TABLES = (
-    "sg_lines",
-    "sg_all",
-    "sg_src",
-    "sg_rec",
-    "sg_text",
-    "sg_rej",
-    "sg_scan",
-    "sg_shift",
-    "sg_shape",
-)
+#: DuckDB's rejects tables (temporary: per connection), dropped after each file; the
+#: measure's own tables and views live in the measuring thread's schema
+TEMPORARY = ("sg_rej", "sg_scan")
 
 
 def lit(text: str) -> str:
@@ -38,9 +29,14 @@ def first_line(exc: BaseException) -> str:
     return line[:300]
 
 
-def load(con: Any, spec: FileSpec, params: MeasureParams) -> list[tuple[int, str]]:
-    """Read the file into ``sg_rec(rn, j)``; return the lines DuckDB rejected."""
+def load(
+    con: Any, spec: FileSpec, params: MeasureParams, errors: tuple[type[BaseException], ...] = ()
+) -> list[tuple[int, str]]:
+    """Read the file into ``sg_rec(rn, j)``; return the lines DuckDB rejected. ``errors``:
+    what DuckDB raises, so that a fast path that fails falls back to the exact one."""
     path = lit(spec.path)
+    if spec.format == "jsonl" and _load_jsonl_fast(con, spec, params, errors):
+        return []
     comp = "" if spec.compression == "auto" else f", compression={lit(spec.compression)}"
     rejects = (
         f", store_rejects=true, rejects_table='sg_rej', rejects_scan='sg_scan', "
@@ -50,16 +46,16 @@ def load(con: Any, spec: FileSpec, params: MeasureParams) -> list[tuple[int, str
         _load_jsonl(con, path, comp + rejects)
     elif spec.format == "csv":
         con.execute(
-            f"CREATE TEMP TABLE sg_src AS SELECT * FROM read_csv({path}, header=true, "
+            f"CREATE OR REPLACE TABLE sg_src AS SELECT * FROM read_csv({path}, header=true, "
             f"parallel=false{comp}{rejects})"
         )
         con.execute(
-            "CREATE TEMP TABLE sg_rec AS SELECT row_number() OVER () + 1 AS rn, "
+            "CREATE OR REPLACE TABLE sg_rec AS SELECT row_number() OVER () + 1 AS rn, "
             "to_json(s) AS j FROM sg_src s"
         )
     elif spec.format == "parquet":
         con.execute(
-            "CREATE TEMP TABLE sg_rec AS SELECT row_number() OVER () AS rn, "
+            "CREATE OR REPLACE TABLE sg_rec AS SELECT row_number() OVER () AS rn, "
             f"to_json(s) AS j FROM {_parquet_rows(spec, path)} s"
         )
         return []
@@ -90,24 +86,85 @@ def ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+FAST_CHUNK = 8 << 20  # bytes read at a time when a file's lines are counted
+
+
+def _plain_lines(path: str, limit: int) -> int | None:
+    """The lines of a plain text file when the fast path reads them as the exact path would:
+    no byte order mark, every carriage return before a line feed, no line of ``limit``
+    bytes or more; else None. Read in chunks shorter than ``limit``, never whole: a line
+    inside a chunk is short enough, only those across chunks are measured."""
+    size = max(1, min(FAST_CHUNK, limit - 1))
+    lines, run, prev = 0, 0, b""
+    with open(path, "rb") as handle:
+        while chunk := handle.read(size):
+            if not prev and chunk.startswith(b"\xef\xbb\xbf"):
+                return None
+            if prev == b"\r" and chunk[:1] != b"\n":
+                return None
+            cr = chunk.count(b"\r")
+            if cr and cr != chunk.count(b"\r\n") + (chunk[-1:] == b"\r"):
+                return None
+            first = chunk.find(b"\n")
+            if first < 0:
+                run += len(chunk)
+            elif run + first >= limit:
+                return None
+            else:
+                lines += chunk.count(b"\n")
+                run = len(chunk) - chunk.rfind(b"\n") - 1
+            if run >= limit:
+                return None
+            prev = chunk[-1:]
+    return None if prev == b"\r" else lines + (run > 0)
+
+
+def _load_jsonl_fast(
+    con: Any, spec: FileSpec, params: MeasureParams, errors: tuple[type[BaseException], ...]
+) -> bool:
+    """JSON Lines through DuckDB's parallel JSON reader, numbered by its ordinality: when the
+    file is plain, the reader reports no error and it read one value per line (no blank
+    line, none malformed), those numbers are the line numbers and every value is what the
+    exact path parses; else nothing is kept and the exact path reads the file."""
+    if not errors or spec.compression != "auto" or spec.path.endswith((".gz", ".zst")):
+        return False
+    try:
+        lines = _plain_lines(spec.path, params.max_line_bytes)
+    except OSError:
+        return False
+    if not lines:  # an empty file (or unreadable here): the exact path says what it is
+        return False
+    try:
+        con.execute(
+            "CREATE OR REPLACE TABLE sg_all AS SELECT ordinality AS rn, json AS j, "
+            "json_type(json) AS jt, false AS blank FROM read_json_objects("
+            f"{lit(spec.path)}, format='newline_delimited', "
+            f"maximum_object_size={int(params.max_line_bytes)}) WITH ORDINALITY"
+        )
+    except errors:
+        con.execute("DROP TABLE IF EXISTS sg_all")
+        return False
+    if con.execute("SELECT count(*) FROM sg_all").fetchone()[0] != lines:
+        con.execute("DROP TABLE sg_all")
+        return False
+    con.execute("CREATE OR REPLACE VIEW sg_rec AS SELECT rn, j FROM sg_all WHERE jt = 'OBJECT'")
+    return True
+
+
 def _load_jsonl(con: Any, path: str, options: str) -> None:
-    """JSON Lines: each line read as text, numbered as in the file, parsed once; the
-    objects go to ``sg_rec``, every line (with its JSON type) stays in ``sg_all``."""
+    """JSON Lines: each line read as text, numbered as in the file and parsed once, in one
+    statement (no table of raw lines); every line (with its JSON type) is in ``sg_all``,
+    and ``sg_rec`` is the view of its objects."""
     con.execute(
-        "CREATE TEMP TABLE sg_lines AS SELECT row_number() OVER () AS rn, line FROM "
+        "CREATE OR REPLACE TABLE sg_all AS SELECT rn, j, json_type(j) AS jt, blank FROM "
+        "(SELECT row_number() OVER () AS rn, TRY_CAST(line AS JSON) AS j, "
+        "line IS NULL OR trim(line) = '' AS blank FROM "
         f"read_csv({path}, columns={{'line': 'VARCHAR'}}, header=false, "
         f"delim=chr(1), quote='', escape='', auto_detect=false, parallel=false, "
-        f"strict_mode=false{options})"
+        f"strict_mode=false{options}))"
     )
     _renumber(con)
-    # each line is parsed once here; the malformed ones are counted from sg_all
-    con.execute(
-        "CREATE TEMP TABLE sg_all AS SELECT rn, j, json_type(j) AS jt, blank FROM "
-        "(SELECT rn, TRY_CAST(line AS JSON) AS j, line IS NULL OR trim(line) = '' "
-        "AS blank FROM sg_lines)"
-    )
-    con.execute("DROP TABLE sg_lines")
-    con.execute("CREATE TEMP TABLE sg_rec AS SELECT rn, j FROM sg_all WHERE jt = 'OBJECT'")
+    con.execute("CREATE OR REPLACE VIEW sg_rec AS SELECT rn, j FROM sg_all WHERE jt = 'OBJECT'")
 
 
 def _renumber(con: Any) -> None:
@@ -117,13 +174,13 @@ def _renumber(con: Any) -> None:
     if not con.execute("SELECT count(*) FROM sg_rej").fetchone()[0]:
         return
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE sg_shift AS SELECT line - row_number() OVER "
+        "CREATE OR REPLACE TABLE sg_shift AS SELECT line - row_number() OVER "
         "(ORDER BY line) AS lim FROM (SELECT DISTINCT line FROM sg_rej)"
     )
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE sg_lines AS SELECT l.rn + count(s.lim) AS rn, "
-        "any_value(l.line) AS line FROM sg_lines l LEFT JOIN sg_shift s ON s.lim < l.rn "
-        "GROUP BY l.rn"
+        "CREATE OR REPLACE TABLE sg_all AS SELECT l.rn + count(s.lim) AS rn, any_value(l.j) "
+        "AS j, any_value(l.jt) AS jt, any_value(l.blank) AS blank FROM sg_all l "
+        "LEFT JOIN sg_shift s ON s.lim < l.rn GROUP BY l.rn"
     )
 
 
