@@ -35,13 +35,27 @@ def test_the_delta_overlays_the_base() -> None:
 
 
 def test_inverted_moves_a_file_between_keys() -> None:
-    holders = Inverted.of([("k1", "/a"), ("k1", "/b"), ("k2", "/a")])
+    table = ["/a", "/b"]
+    holders = Inverted.of([("k1", "/a"), ("k1", "/b"), ("k2", "/a")], table)
     holders = pickle.loads(pickle.dumps(holders))
     assert holders.get("k1") == ["/a", "/b"] and holders.get("k2") == ["/a"]
     holders.move("/a", {"k1", "k2"}, {"k3"})
     assert holders.get("k1") == ["/b"] and holders.get("k2") == [] and holders.get("k3") == ["/a"]
     holders.move("/b", set(), {"k1"})  # already there: once
     assert holders.get("k1") == ["/b"] and holders.get("missing") == []
+    holders.move("/new", set(), {"k1"})  # a path new to the table
+    assert holders.get("k1") == ["/b", "/new"]
+
+
+def test_an_index_pickles_each_path_once() -> None:
+    paths = [f"/repo/datasets/d{i}/card.yaml" for i in range(100)]
+    summary = ("card.yaml", "DatasetCard", "x", "native", ("id:x",), ())
+    entries = {p: ((1, 2, 3, 4), (summary,)) for p in paths}
+    packed = PackedEntries.pack(entries)
+    holders = Inverted.of([("id:x", p) for p in paths], packed.paths)
+    alone = len(pickle.dumps(packed))
+    both = len(pickle.dumps({"entries": packed, "holders": holders}))
+    assert both - alone < 100 * 8  # positions, not the paths again
 
 
 def test_a_packed_state_reads_back_splits_and_checks(tmp_path: Path) -> None:

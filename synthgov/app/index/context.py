@@ -111,7 +111,8 @@ def _holders(reading: Reading, old: Mapping[str, Any] | None) -> Inverted:
     from synthgov.app.index.records import fields_of, inverted
 
     if old is None or old.get("holders") is None:
-        return inverted({p: (None, reading.summaries[p]) for p in reading.summaries}, LINKS)
+        paths = list(reading.summaries)
+        return inverted({p: (None, reading.summaries[p]) for p in paths}, LINKS, paths)
     holders: Inverted = old["holders"]
     entries = old["entries"]
     for path in reading.changed:

@@ -71,14 +71,20 @@ def by_file(cwd: str, documents: Iterable[Document]) -> dict[str, list[Document]
     return grouped
 
 
-def inverted(entries: Mapping[str, tuple[Any, tuple[Summary, ...]]], field: int) -> Inverted:
-    """``field`` (:data:`LINKS` or :data:`NAMED`) -> the files whose documents hold it."""
+def inverted(
+    entries: Mapping[str, tuple[Any, tuple[Summary, ...]]], field: int, table: Sequence[str]
+) -> Inverted:
+    """``field`` (:data:`LINKS` or :data:`NAMED`) -> the files whose documents hold it, as
+    positions in ``table`` (every path of ``entries``)."""
     from synthgov.app.index.packed import Inverted
 
     return Inverted.of(
-        (key, path)
-        for path, (_sig, described) in entries.items()
-        for key in sorted(fields_of(described, field))
+        (
+            (key, path)
+            for path, (_sig, described) in entries.items()
+            for key in sorted(fields_of(described, field))
+        ),
+        table,
     )
 
 

@@ -96,14 +96,15 @@ def save_full(
 ) -> None:
     """Write the whole index as a new base entry, with an empty delta."""
     base = os.urandom(8).hex()
+    packed = PackedEntries.pack(entries)
     full = {
         "format": FORMAT,
         "base": base,
         "files": files,
         "state": state,
-        "entries": PackedEntries.pack(entries),
-        "holders": inverted(entries, LINKS),
-        "named": inverted(entries, NAMED),
+        "entries": packed,
+        "holders": inverted(entries, LINKS, packed.paths),
+        "named": inverted(entries, NAMED, packed.paths),
     }
     _save(cache, {key: full, f"delta:{key}": {"base": base, "entries": {}}})
 
