@@ -23,12 +23,18 @@ class PackedState(Sequence[Entry]):
     """The entries of a state; ``("dir", path, (signature, names digest))`` packed."""
 
     def __init__(
-        self, others: tuple[Entry, ...], dirs: Sequence[str], sigs: bytes, names: bytes
+        self,
+        others: tuple[Entry, ...],
+        dirs: Sequence[str],
+        sigs: bytes,
+        names: bytes,
+        prefix: str = "",
     ) -> None:
         self._others = others
-        self._dirs = dirs
+        self._dirs = dirs  # each after ``prefix`` (the folders' common start, stored once)
         self._sigs = sigs
         self._names = names
+        self._prefix = prefix
 
     @classmethod
     def of(cls, entries: Iterable[Entry]) -> PackedState:
@@ -44,10 +50,13 @@ class PackedState(Sequence[Entry]):
             dirs.append(path)
             sigs.append(_NO_SIG if sig is None else _SIG.pack(*sig))
             names.append(bytes.fromhex(digest))
-        return cls(tuple(others), dirs, b"".join(sigs), b"".join(names))
+        prefix = os.path.commonprefix(dirs) if dirs else ""
+        rest = [d[len(prefix) :] for d in dirs]
+        return cls(tuple(others), rest, b"".join(sigs), b"".join(names), prefix)
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (PackedState, (self._others, self._dirs, self._sigs, self._names))
+        state = (self._others, self._dirs, self._sigs, self._names, self._prefix)
+        return (PackedState, state)
 
     def __len__(self) -> int:
         return len(self._others) + len(self._dirs)
@@ -71,6 +80,7 @@ class PackedState(Sequence[Entry]):
                 self._dirs[lo:hi],
                 self._sigs[lo * _SIG.size : hi * _SIG.size],
                 self._names[lo * _DIGEST : hi * _DIGEST],
+                self._prefix,
             )
         if index < 0:
             index += len(self)
@@ -79,7 +89,8 @@ class PackedState(Sequence[Entry]):
         k = index - len(self._others)
         raw = self._sigs[k * _SIG.size : (k + 1) * _SIG.size]
         sig = None if raw == _NO_SIG else _SIG.unpack(raw)
-        return ("dir", self._dirs[k], (sig, self._names[k * _DIGEST : (k + 1) * _DIGEST].hex()))
+        digest = self._names[k * _DIGEST : (k + 1) * _DIGEST].hex()
+        return ("dir", self._prefix + self._dirs[k], (sig, digest))
 
     def __iter__(self) -> Iterator[Entry]:
         for index in range(len(self)):
@@ -90,8 +101,9 @@ class PackedState(Sequence[Entry]):
         its packed signature matches, else when its names do)."""
         if not all(holds(kind, path, value) for kind, path, value in self._others):
             return False
-        pack, size, sigs = _SIG.pack, _SIG.size, self._sigs
-        for k, path in enumerate(self._dirs):
+        pack, size, sigs, prefix = _SIG.pack, _SIG.size, self._sigs, self._prefix
+        for k, rest in enumerate(self._dirs):
+            path = prefix + rest
             raw = sigs[k * size : (k + 1) * size]
             try:
                 st = os.stat(path)

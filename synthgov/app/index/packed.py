@@ -3,7 +3,7 @@
 signature but only a handful of summaries, and looks up a handful of lineage keys.
 
 - :class:`PackedEntries`: per file, its signature packed in one ``bytes`` and its summaries
-  pickled on their own, decoded when asked: loading it builds three objects per file
+  pickled and compressed on their own, decoded when asked: loading it builds three objects per file
   instead of a dozen (about 50 ms -> 3 ms on this machine for 10,000 cards, under load).
 - :class:`Overlay`: the base entries with the delta's laid over them.
 - :class:`Inverted`: key -> the files holding it, as positions in the entries' path list.
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import pickle
 import struct
+import zlib
 from array import array
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
@@ -22,6 +23,14 @@ _SIG = struct.Struct("<4q")
 _NONE = b"\xff" * _SIG.size  # no signature (the file is read again next time)
 
 Entry = tuple[Any, tuple[Any, ...]]  # (signature, summaries)
+#: summaries sampled for the preset dictionary, and its size (zlib's window)
+_SAMPLES = 64
+_ZDICT_MAX = 32 << 10
+
+
+def _compress(data: bytes, zdict: bytes) -> bytes:
+    deflate = zlib.compressobj(level=6, zdict=zdict) if zdict else zlib.compressobj(level=6)
+    return deflate.compress(data) + deflate.flush()
 
 
 def pack_signature(sig: Any) -> bytes:
@@ -31,21 +40,30 @@ def pack_signature(sig: Any) -> bytes:
 class PackedEntries(Mapping[str, Entry]):
     """path -> (signature, summaries), packed (see the module)."""
 
-    def __init__(self, paths: Sequence[str], sigs: bytes, blobs: Sequence[bytes]) -> None:
+    def __init__(
+        self, paths: Sequence[str], sigs: bytes, blobs: Sequence[bytes], zdict: bytes = b""
+    ) -> None:
         self._paths = paths
         self._sigs = sigs
-        self._blobs = blobs
+        self._blobs = blobs  # each compressed with ``zdict`` (see :meth:`pack`)
+        self._zdict = zdict
         self._at: dict[str, int] | None = None
 
     @classmethod
     def pack(cls, entries: Mapping[str, Entry]) -> PackedEntries:
+        """Each file's summaries pickled and compressed with a preset dictionary sampled
+        from them: one file's summaries are 400 bytes that repeat the same kinds, formats
+        and path shapes as every other's, which zlib alone cannot see in 400 bytes (10,000
+        cards: 3.9 MB -> 0.6 MB; a summary decodes in about 10 us)."""
         paths = list(entries)
         sigs = b"".join(pack_signature(entries[p][0]) for p in paths)
-        blobs = [pickle.dumps(entries[p][1], protocol=pickle.HIGHEST_PROTOCOL) for p in paths]
-        return cls(paths, sigs, blobs)
+        raw = [pickle.dumps(entries[p][1], protocol=pickle.HIGHEST_PROTOCOL) for p in paths]
+        step = max(1, len(raw) // _SAMPLES)
+        zdict = b"".join(raw[::step][:_SAMPLES])[-_ZDICT_MAX:]
+        return cls(paths, sigs, [_compress(b, zdict) for b in raw], zdict)
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (PackedEntries, (self._paths, self._sigs, self._blobs))
+        return (PackedEntries, (self._paths, self._sigs, self._blobs, self._zdict))
 
     @property
     def paths(self) -> Sequence[str]:
@@ -68,7 +86,8 @@ class PackedEntries(Mapping[str, Entry]):
             raise KeyError(path)
         raw = self._sigs[n * _SIG.size : (n + 1) * _SIG.size]
         sig = None if raw == _NONE else _SIG.unpack(raw)
-        return sig, pickle.loads(self._blobs[n])
+        inflate = zlib.decompressobj(zdict=self._zdict) if self._zdict else zlib.decompressobj()
+        return sig, pickle.loads(inflate.decompress(self._blobs[n]) + inflate.flush())
 
     def __contains__(self, path: object) -> bool:
         return isinstance(path, str) and self._index(path) is not None
