@@ -59,7 +59,8 @@ class PackedEntries(Mapping[str, Entry]):
         sigs = b"".join(pack_signature(entries[p][0]) for p in paths)
         raw = [pickle.dumps(entries[p][1], protocol=pickle.HIGHEST_PROTOCOL) for p in paths]
         step = max(1, len(raw) // _SAMPLES)
-        zdict = b"".join(raw[::step][:_SAMPLES])[-_ZDICT_MAX:]
+        # a few files: a dictionary of them all would only store them twice
+        zdict = b"".join(raw[::step][:_SAMPLES])[-_ZDICT_MAX:] if step > 1 else b""
         return cls(paths, sigs, [_compress(b, zdict) for b in raw], zdict)
 
     def __reduce__(self) -> tuple[Any, ...]:
