@@ -6,7 +6,7 @@ from __future__ import annotations
 import glob
 import os
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from synthgov.core.types import DATASET_CARD, Document
 from synthgov.verify.delta_inputs import declares_delta, is_delta, local_table
@@ -52,6 +52,19 @@ def sniff_format(path: str, declared: Any = None) -> tuple[str, str] | None:
     return None
 
 
+class _Claim(NamedTuple):
+    """Where a card declares a file and what it claims of it: the pointer to the entry,
+    its split and its declared rows (None: no claim, or carried by another shard)."""
+
+    pointer: tuple[Any, ...]
+    split: str
+    declared: int | None
+
+    def result(self, spec: FileSpec, unverified: str = "") -> FileResult:
+        """The file's result before measuring (``unverified``: why it cannot be measured)."""
+        return FileResult(spec, self.pointer, self.split, self.declared, unverified=unverified)
+
+
 def card_files(doc: Document, files: Any, display: Any) -> tuple[FileResult, ...]:
     """The files of a card as :class:`FileResult` (not measured yet)."""
     if doc.kind != DATASET_CARD or not doc.abs_dir:
@@ -70,52 +83,46 @@ def _entry(
     doc: Document, i: int, entry: Mapping[str, Any], files: Any, display: Any
 ) -> list[FileResult]:
     rel = entry.get("path")
-    pointer = ("files", i, "path")
     split_value = entry.get("split")
-    split = split_value if isinstance(split_value, str) else ""
     rows = entry.get("rows")
-    declared = rows if isinstance(rows, int) and not isinstance(rows, bool) else None
+    claim = _Claim(
+        ("files", i, "path"),
+        split_value if isinstance(split_value, str) else "",
+        rows if isinstance(rows, int) and not isinstance(rows, bool) else None,
+    )
     if not isinstance(rel, str) or not rel.strip():
         return []
     remote = getattr(files, "remote", False)  # an engine that reads URIs (Spark)
     if "://" in rel:
-        return _uri_entry(rel, pointer, split, declared, entry, files, display)
+        return _uri_entry(rel, claim, entry, files, display)
     target = os.path.normpath(os.path.join(doc.abs_dir, rel))
     if not glob.has_magic(rel) and (
         is_delta(target, entry, files) or (remote and _remote_delta(target, entry, files))
     ):
-        return _delta(target, pointer, split, declared, files, display)
+        return _delta(target, claim, files, display)
     if glob.has_magic(rel):
         matches = sorted(p for p in glob.glob(target, recursive=True) if os.path.isfile(p))
         if not matches:
             spec = FileSpec(target, display(target), "unknown")
-            return [
-                FileResult(spec, pointer, split, declared, unverified="the glob matches no file")
-            ]
+            return [claim.result(spec, "the glob matches no file")]
         # a glob's declared rows are for all its shards: the first carries the claim
+        later = claim._replace(declared=None)
         return [
-            _one(target_path, pointer, split, declared if k == 0 else None, entry, files, display)
+            _one(target_path, claim if k == 0 else later, entry, files, display)
             for k, target_path in enumerate(matches)
         ]
-    return [_one(target, pointer, split, declared, entry, files, display)]
+    return [_one(target, claim, entry, files, display)]
 
 
 def _uri_entry(
-    uri: str,
-    pointer: tuple[Any, ...],
-    split: str,
-    declared: int | None,
-    entry: Mapping[str, Any],
-    files: Any,
-    display: Any,
+    uri: str, claim: _Claim, entry: Mapping[str, Any], files: Any, display: Any
 ) -> list[FileResult]:
     """A storage URI in a card: read by an engine that reads URIs (Spark), else unverified."""
     if not getattr(files, "remote", False):
-        spec = FileSpec(uri, uri, "unknown")
-        return [FileResult(spec, pointer, split, declared, unverified="a remote URI (not read)")]
+        return [claim.result(FileSpec(uri, uri, "unknown"), "a remote URI (not read)")]
     if _remote_delta(uri, entry, files):
-        return _delta(uri, pointer, split, declared, files, display)
-    return [_one(uri, pointer, split, declared, entry, files, display)]
+        return _delta(uri, claim, files, display)
+    return [_one(uri, claim, entry, files, display)]
 
 
 def _remote_delta(path: str, entry: Mapping[str, Any], files: Any) -> bool:
@@ -124,35 +131,23 @@ def _remote_delta(path: str, entry: Mapping[str, Any], files: Any) -> bool:
     return uri is not None and (declares_delta(entry) or files.is_delta_table(uri))
 
 
-def _delta(
-    root: str,
-    pointer: tuple[Any, ...],
-    split: str,
-    declared: int | None,
-    files: Any,
-    display: Any,
-) -> list[FileResult]:
+def _delta(root: str, claim: _Claim, files: Any, display: Any) -> list[FileResult]:
     """A Delta table's active Parquet files (log replay, synthgov.verify.delta_log), each
     measured as a Parquet shard with the table's partition values; the first carries the
     entry's declared rows. A table that cannot be replayed is one unverified result."""
     uri = files.uri_of(root) if getattr(files, "remote", False) else None
     found = local_table(root, files) if uri is None else files.delta_table(uri)
     if isinstance(found, str):
-        spec = FileSpec(root, display(root), "delta")
-        return [FileResult(spec, pointer, split, declared, unverified=found)]
+        return [claim.result(FileSpec(root, display(root), "delta"), found)]
     if not found.files:
-        spec = FileSpec(root, display(root), "delta")
         reason = f"Delta table: version {found.version} has no data file (an empty table)"
-        return [FileResult(spec, pointer, split, declared, unverified=reason)]
+        return [claim.result(FileSpec(root, display(root), "delta"), reason)]
     parquet = {"format": "parquet"}
+    later = claim._replace(declared=None)
     return [
         _one(
-            os.path.join(root, *f.path.split("/"))
-            if uri is None
-            else f"{uri.rstrip('/')}/{f.path}",
-            pointer,
-            split,
-            declared if k == 0 else None,
+            _table_file(root, uri, f.path),
+            claim if k == 0 else later,
             parquet,
             files,
             display,
@@ -162,11 +157,14 @@ def _delta(
     ]
 
 
+def _table_file(root: str, uri: str | None, rel: str) -> str:
+    """A Delta table's file: under its local root, or under its storage URI."""
+    return os.path.join(root, *rel.split("/")) if uri is None else f"{uri.rstrip('/')}/{rel}"
+
+
 def _one(
     path: str,
-    pointer: tuple[Any, ...],
-    split: str,
-    declared: int | None,
+    claim: _Claim,
     entry: Mapping[str, Any],
     files: Any,
     display: Any,
@@ -192,7 +190,7 @@ def _one(
         reason = (
             f"unknown format {entry.get('format')!r}" if entry.get("format") else "unknown format"
         )
-    return FileResult(spec, pointer, split, declared, unverified=reason)
+    return claim.result(spec, reason)
 
 
 def _hf_layout(doc: Document, files: Any, display: Any) -> tuple[FileResult, ...]:
@@ -208,5 +206,5 @@ def _hf_layout(doc: Document, files: Any, display: Any) -> tuple[FileResult, ...
         split = name.split("-", 1)[0] if "-" in name else name.split(".", 1)[0]
         if split not in splits or not os.path.isfile(path):
             continue
-        out.append(_one(path, (), split, None, {}, files, display))
+        out.append(_one(path, _Claim((), split, None), {}, files, display))
     return tuple(out)
