@@ -29,3 +29,17 @@ SAFE_OPTIONS: tuple[str, ...] = tuple(
 def git_command(*args: str) -> list[str]:
     """``git`` with :data:`SAFE_OPTIONS`, then ``args``."""
     return ["git", *SAFE_OPTIONS, *args]
+
+
+def git_output(cwd: str, *args: str, env: dict[str, str] | None = None) -> bytes | None:
+    """The standard output of ``git`` (with :data:`SAFE_OPTIONS`) run in ``cwd``, or None
+    when it cannot run, times out (60 s) or fails."""
+    import subprocess
+
+    try:
+        proc = subprocess.run(
+            git_command(*args), cwd=cwd, capture_output=True, timeout=60, check=False, env=env
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return proc.stdout if proc.returncode == 0 else None

@@ -3,7 +3,6 @@ exist, lie inside the repository and match their recorded sha256."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator, Mapping
 
 from synthgov.core.fileinfo import INVALID_PATH, OUTSIDE_ROOT, FileInfo, digest_of
@@ -201,8 +200,9 @@ class DataFileMissing(Rule):
 
 def _delta_table(ctx: RuleContext, path: str) -> bool:
     """A folder holding a Delta table's log (inside the roots, like the folder itself)."""
-    log = ctx.files.info(os.path.join(path, "_delta_log"))
-    return log.exists and not log.is_file and not log.error
+    from synthgov.verify.delta_log import is_delta
+
+    return is_delta(path, {}, ctx.files)
 
 
 RULES = [PromptUntracked, DataChecksumMismatch, DataFileMissing]

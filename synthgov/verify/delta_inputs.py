@@ -5,26 +5,11 @@ lazily), replayed by :mod:`synthgov.verify.delta_log`."""
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from synthgov.core.fileinfo import INVALID_PATH, OUTSIDE_ROOT
 from synthgov.verify.delta_log import DELTA_LOG, DeltaError, Snapshot, replay
-
-
-def declares_delta(entry: Mapping[str, Any]) -> bool:
-    """Whether a card's entry says ``format: delta``."""
-    declared = entry.get("format")
-    return isinstance(declared, str) and declared.strip().lower() == "delta"
-
-
-def is_delta(path: str, entry: Mapping[str, Any], files: Any) -> bool:
-    """Whether a card's entry names a Delta table: ``format: delta``, or a folder holding
-    ``_delta_log`` (asked through ``files``: nothing outside the roots is even stat-ed)."""
-    if declares_delta(entry):
-        return True
-    log = files.info(os.path.join(path, DELTA_LOG))
-    return bool(log.exists and not log.is_file and not log.error)
 
 
 class LocalLog:
@@ -70,13 +55,14 @@ class LocalLog:
         paths = [self._check(os.path.join(self.folder, n), f"{DELTA_LOG}/{n}") for n in names]
         import duckdb
 
+        from synthgov.verify.duckdb_engine.reading import first_line
+
         con = duckdb.connect()
         try:
             con.execute("SET threads = 1")
             rows = con.execute("SELECT to_json(c) FROM read_parquet(?) c", [paths]).fetchall()
         except duckdb.Error as exc:
-            text = str(exc).strip().splitlines()
-            reason = (text[0] if text else type(exc).__name__)[:300]
+            reason = first_line(exc)
             for real, name in zip(paths, names, strict=True):
                 reason = reason.replace(real, f"{DELTA_LOG}/{name}")
             raise DeltaError(f"{DELTA_LOG}/{names[0]}: checkpoint unreadable ({reason})") from None

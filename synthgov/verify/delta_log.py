@@ -10,14 +10,17 @@ refused with the feature named, never read as if its files were the table. Delet
 are judged per file: a table that allows them (Databricks turns the feature on by default)
 is read while none of its active files carries one; an active file with one is refused.
 
-The log is read through a :class:`LogSource` (the local implementation reads through the
-run's confined file access, :class:`synthgov.repo.files.LocalFiles`); every problem is a
-:class:`DeltaError` with one line naming the log file and the reason.
+:func:`is_delta` tells whether a card's entry names a table at all (pure: it asks the run's
+file access; the rules use it too). The log is read through a :class:`LogSource` (the local
+implementation reads through the run's confined file access,
+:class:`synthgov.repo.files.LocalFiles`); every problem is a :class:`DeltaError` with one
+line naming the log file and the reason.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -80,6 +83,21 @@ class LogSource(Protocol):
 class _Checkpoint:
     version: int
     names: tuple[str, ...]
+
+
+def declares_delta(entry: Mapping[str, Any]) -> bool:
+    """Whether a card's entry says ``format: delta``."""
+    declared = entry.get("format")
+    return isinstance(declared, str) and declared.strip().lower() == "delta"
+
+
+def is_delta(path: str, entry: Mapping[str, Any], files: Any) -> bool:
+    """Whether a card's entry names a Delta table: ``format: delta``, or a folder holding
+    ``_delta_log`` (asked through ``files``: nothing outside the roots is even stat-ed)."""
+    if declares_delta(entry):
+        return True
+    log = files.info(os.path.join(path, DELTA_LOG))
+    return bool(log.exists and not log.is_file and not log.error)
 
 
 def replay(log: LogSource) -> Snapshot:

@@ -9,7 +9,8 @@ from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from synthgov.core.types import DATASET_CARD, Document
-from synthgov.verify.delta_inputs import declares_delta, is_delta, local_table
+from synthgov.verify.delta_inputs import local_table
+from synthgov.verify.delta_log import declares_delta, is_delta
 from synthgov.verify.model import FileResult, FileSpec
 
 #: suffix -> (format, compression); longest suffixes first

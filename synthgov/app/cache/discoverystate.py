@@ -141,23 +141,15 @@ def _user_git_configs() -> list[Entry] | None:
 def _ignored_folders(root: str) -> set[str] | None:
     """The folders under ``root`` that git ignores entirely (absolute), or None when git
     cannot say."""
-    import subprocess
+    from synthgov.repo.gitsafe import git_output
 
-    from synthgov.repo.gitsafe import git_command
-
-    try:
-        proc = subprocess.run(
-            git_command("ls-files", "-z", "--others", "--ignored",
-                        "--exclude-standard", "--directory", "--", "."),
-            cwd=root, capture_output=True, timeout=60, check=False,
-        )  # fmt: skip
-    except (OSError, subprocess.SubprocessError):
-        return None
-    if proc.returncode != 0:
+    listing = ("ls-files", "-z", "--others", "--ignored", "--exclude-standard", "--directory")
+    out = git_output(root, *listing, "--", ".")
+    if out is None:
         return None
     return {
         os.path.normpath(os.path.join(root, rel))
-        for rel in proc.stdout.decode("utf-8", "surrogateescape").split("\0")
+        for rel in out.decode("utf-8", "surrogateescape").split("\0")
         if rel.endswith("/")
     }
 

@@ -78,20 +78,10 @@ def _is_dir(entry: os.DirEntry[str]) -> bool:
 
 def tracked_digest(folder: str) -> str | None:
     """A digest of the paths git tracks under ``folder`` (None: git could not say)."""
-    import subprocess
+    from synthgov.repo.gitsafe import git_output
 
-    from synthgov.repo.gitsafe import git_command
-
-    try:
-        proc = subprocess.run(
-            git_command("ls-files", "-z", "--cached", "--", "."),
-            cwd=folder, capture_output=True, timeout=60, check=False,
-        )  # fmt: skip
-    except (OSError, subprocess.SubprocessError):
-        return None
-    if proc.returncode != 0:
-        return None
-    return hashlib.blake2b(proc.stdout, digest_size=16).hexdigest()
+    out = git_output(folder, "ls-files", "-z", "--cached", "--", ".")
+    return None if out is None else hashlib.blake2b(out, digest_size=16).hexdigest()
 
 
 def presence(path: str) -> str | None:
@@ -104,9 +94,7 @@ def presence(path: str) -> str | None:
 
 
 def _holds(kind: str, path: str, value: Any) -> bool:
-    if kind == "dir":
-        sig, names = value
-        return (sig is not None and dir_signature(path) == sig) or names_digest(path) == names
+    """Whether one entry that is not a folder still holds (folders: ``PackedState``)."""
     if kind == "present":
         return presence(path) == value
     if kind == "tracked":
@@ -116,12 +104,13 @@ def _holds(kind: str, path: str, value: Any) -> bool:
 
 
 def all_unchanged(items: Iterable[tuple[str, str, Any]]) -> bool:
-    """Whether every ``(kind, path, value)`` of a recorded state still holds (a
-    :class:`synthgov.app.cache.packedstate.PackedState` checks its packed folders itself)."""
-    unchanged = getattr(items, "unchanged", None)
-    if unchanged is not None:
-        return bool(unchanged(_holds, names_digest))
-    return all(_holds(kind, path, value) for kind, path, value in items)
+    """Whether every ``(kind, path, value)`` of a recorded state still holds: the folders
+    are checked by :class:`synthgov.app.cache.packedstate.PackedState` (a recorded state is
+    one; any other sequence of entries is packed first), the rest by :func:`_holds`."""
+    from synthgov.app.cache.packedstate import PackedState
+
+    state = items if isinstance(items, PackedState) else PackedState.of(items)
+    return state.unchanged(_holds, names_digest)
 
 
 #: the share of the items the child checks; the caller checks the rest when it asks for

@@ -8,7 +8,15 @@ import os
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from synthgov.app.index.records import LINKS, NAMED, PATH, SOURCE_FORMAT, abs_path, by_file
+from synthgov.app.index.records import (
+    LINKS,
+    NAMED,
+    PATH,
+    SOURCE_FORMAT,
+    Summary,
+    abs_path,
+    by_file,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from synthgov.app.check.runner import Setup
@@ -34,24 +42,30 @@ def links_elsewhere(setup: Setup, reading: Reading) -> bool:
     return any(s[SOURCE_FORMAT] in linked for p in reading.changed for s in reading.summaries[p])
 
 
-def naming_files(
-    reading: Reading, old: Mapping[str, Any] | None, explicit: Iterable[str], cwd: str
-) -> set[str]:
-    """The documents (absolute paths) naming one of the explicit files: the index's files
-    naming them (its inverted map) with the files read again judged by what they name now."""
-    from synthgov.app.index.records import fields_of
+def inverted_maps(reading: Reading, old: Mapping[str, Any] | None) -> tuple[Inverted, Inverted]:
+    """(lineage key or id -> the files holding it, named file -> the files naming it): the
+    index's, with the files read again moved (their old summaries out, the new ones in);
+    built from the summaries without an index."""
+    from synthgov.app.index.records import inverted, move_file
 
-    named = {os.path.normpath(p) for p in explicit}
-    summaries = reading.summaries
-    inverse = old.get("named") if old is not None else None
-    if inverse is None:
-        files = {p for p in summaries if not named.isdisjoint(fields_of(summaries[p], NAMED))}
-    else:
-        files = {f for n in named for f in inverse.get(n)}
-        for path in reading.changed:
-            files.discard(path)
-            if not named.isdisjoint(fields_of(summaries[path], NAMED)):
-                files.add(path)
+    if old is None or old.get("holders") is None:
+        paths = list(reading.summaries)
+        entries = {p: (None, reading.summaries[p]) for p in paths}
+        return inverted(entries, LINKS, paths), inverted(entries, NAMED, paths)
+    entries = old["entries"]
+    for path in reading.changed:
+        move_file(old, path, entries[path][1] if path in entries else (), reading.summaries[path])
+    return old["holders"], old["named"]
+
+
+def naming_files(
+    named: Inverted,
+    summaries: Mapping[str, tuple[Summary, ...]],
+    explicit: Iterable[str],
+    cwd: str,
+) -> set[str]:
+    """The documents (absolute paths) naming one of the explicit files."""
+    files = {f for p in explicit for f in named.get(os.path.normpath(p))}
     return {abs_path(cwd, s[PATH]) for f in files if f in summaries for s in summaries[f]}
 
 
@@ -62,13 +76,11 @@ class Context:
     """The documents loaded for a plan so far (mutable, per plan): the changed files' and
     those of the files the component takes in."""
 
-    def __init__(
-        self, parts: RunParts, cwd: str, reading: Reading, old: Mapping[str, Any] | None
-    ) -> None:
+    def __init__(self, parts: RunParts, cwd: str, reading: Reading, holders: Inverted) -> None:
         self.parts = parts
         self.cwd = cwd
         self.summaries = reading.summaries
-        self.holders = _holders(reading, old)
+        self.holders = holders
         self._changed = set(reading.changed)
         self.docs_of: dict[str, list[Document]] = dict(reading.fresh_docs)
         self.problems: list[tuple[str, Any]] = list(reading.fresh.problems)
@@ -102,23 +114,6 @@ class Context:
         """The files of the run holding one of ``keys`` (the index's holders may still name
         a file that is gone)."""
         return {p for k in keys for p in self.holders.get(k) if p in self.summaries}
-
-
-def _holders(reading: Reading, old: Mapping[str, Any] | None) -> Inverted:
-    """Lineage key or id -> the files holding it: the index's, with the files read again
-    moved (their old keys out, the new ones in); built from the summaries without an
-    index."""
-    from synthgov.app.index.records import fields_of, inverted
-
-    if old is None or old.get("holders") is None:
-        paths = list(reading.summaries)
-        return inverted({p: (None, reading.summaries[p]) for p in paths}, LINKS, paths)
-    holders: Inverted = old["holders"]
-    entries = old["entries"]
-    for path in reading.changed:
-        before = entries[path][1] if path in entries else ()
-        holders.move(path, fields_of(before, LINKS), fields_of(reading.summaries[path], LINKS))
-    return holders
 
 
 def component_of(

@@ -59,7 +59,13 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from synthgov.app.index.context import Context, component_of, links_elsewhere, naming_files
+from synthgov.app.index.context import (
+    Context,
+    component_of,
+    inverted_maps,
+    links_elsewhere,
+    naming_files,
+)
 from synthgov.app.index.files import Listing, Reading, discover_all, list_files, read_changed
 from synthgov.app.index.records import ID, PATH, IdPath, abs_path
 
@@ -149,8 +155,9 @@ def _plan(
     reading = read_changed(listing, old["entries"] if old else {}, parts, cwd, racy_from)
     if links_elsewhere(setup, reading):
         return None
-    naming = naming_files(reading, old, found.explicit, cwd)
-    context = Context(parts, cwd, reading, old)
+    holders, named = inverted_maps(reading, old)
+    naming = naming_files(named, reading.summaries, found.explicit, cwd)
+    context = Context(parts, cwd, reading, holders)
     start = set(found.files) | (naming & set(listing.candidates))
     component = component_of(setup, parts, context, start)
     if component is None:

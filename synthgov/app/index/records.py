@@ -88,6 +88,19 @@ def inverted(
     )
 
 
+def move_file(
+    index: Mapping[str, Any],
+    path: str,
+    before: Iterable[Summary],
+    after: Iterable[Summary],
+) -> None:
+    """Move ``path`` in the index's inverted maps (``holders``: lineage keys; ``named``:
+    named files) from what its ``before`` summaries held to what its ``after`` ones hold."""
+    before, after = tuple(before), tuple(after)
+    for name, field in (("holders", LINKS), ("named", NAMED)):
+        index[name].move(path, fields_of(before, field), fields_of(after, field))
+
+
 def fields_of(described: Iterable[Summary], field: int) -> set[str]:
     """The lineage keys (:data:`LINKS`) or named files (:data:`NAMED`) of summaries."""
     found: set[str] = set()

@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from synthgov.app.index.packed import Overlay, PackedEntries
-from synthgov.app.index.records import LINKS, NAMED, fields_of, inverted
+from synthgov.app.index.records import LINKS, NAMED, inverted, move_file
 
 if TYPE_CHECKING:  # pragma: no cover
     from synthgov.app.cache.runcache import RunCache
@@ -72,9 +72,7 @@ def load_index(cache: RunCache, key: str) -> dict[str, Any] | None:
     if isinstance(delta, dict) and delta.get("base") == data.get("base"):
         changes = delta["entries"]
         for path, entry in changes.items():
-            before = base[path][1] if path in base else ()
-            for name, field in (("holders", LINKS), ("named", NAMED)):
-                data[name].move(path, fields_of(before, field), fields_of(entry[1], field))
+            move_file(data, path, base[path][1] if path in base else (), entry[1])
         data["delta"] = changes
     data["entries"] = Overlay(base, changes)
     return data
