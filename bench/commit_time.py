@@ -5,14 +5,14 @@
 
 For each repository size (``bench/generate.py``): one card is edited before every call (its
 description changes; saved by rename and staged with ``git add``, as a developer's commit
-would), then ``synthgov check <card>`` runs as
+would), then ``synthgov check --staged <card>`` runs as
 pre-commit runs it (cache and index warm) and ``check-jsonschema --schemafile
 schemas/datasetcard.schema.json <card>`` on the same card, taking turns (interleaved);
-medians (timed: the hook's own command, ``synthgov check --force-exclude <card>``, text
+medians (timed: the hook's own command, ``synthgov check --staged --force-exclude <card>``, text
 report). Also measured once: the first commit-time run with an empty cache (it fills the
 parse cache and the index) and ``--no-cache`` on the same card (the full path); that the
 indexed run's output is the ``--no-cache`` one is checked here and proved by
-``tests/test_index.py``. Disk: the cache database with and without the index table.
+``tests/test_index.py``. Disk: the cache database with and without the index's tables.
 
 Uses ``bench/.venv`` like ``bench/run.py`` (synthgov installed as a wheel, check-jsonschema).
 """
@@ -55,7 +55,7 @@ def _disk(cache: Path) -> dict[str, int]:
     with sqlite3.connect(db) as conn:
         sizes = {
             table: conn.execute(f"SELECT coalesce(sum(length(blob)), 0) FROM {table}").fetchone()[0]
-            for table in ("parse", "runs", "repo_index")
+            for table in ("parse", "runs", "repo_index", "index_parts")
         }
     sizes["file"] = db.stat().st_size
     return sizes
@@ -70,8 +70,8 @@ def one_size(n: int, rounds: int, work: Path, python: Path) -> dict[str, Any]:
     text = card.read_text()
     # timed: the command the pre-commit hook runs (.pre-commit-hooks.yaml); compared with
     # --no-cache: the same run's JSON report
-    hook = [str(python), "-m", "synthgov", "check", "--force-exclude", rel]
-    synthgov = [str(python), "-m", "synthgov", "check", "--format", "json", rel]
+    hook = [str(python), "-m", "synthgov", "check", "--staged", "--force-exclude", rel]
+    synthgov = [str(python), "-m", "synthgov", "check", "--staged", "--format", "json", rel]
     cjs = [str(VENV / "bin" / "check-jsonschema"), "--schemafile", str(SCHEMA), rel]
     first = measure(synthgov, root, env)  # empty cache: fills the parse cache and the index
     full = measure([*synthgov, "--no-cache"], root, env)
@@ -96,8 +96,10 @@ def one_size(n: int, rounds: int, work: Path, python: Path) -> dict[str, Any]:
         "--no-cache on that card (s)": full.seconds,
         "output identical to --no-cache": indexed == cold.stdout and bool(indexed),
         "cache entries without the index (bytes)": without,
-        "index (bytes)": disk["repo_index"],
-        "index added to the cache (share)": disk["repo_index"] / without if without else None,
+        "index (bytes)": disk["repo_index"] + disk["index_parts"],
+        "index added to the cache (share)": (
+            (disk["repo_index"] + disk["index_parts"]) / without if without else None
+        ),
         "database file (bytes)": disk["file"],
     }
 

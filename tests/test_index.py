@@ -78,10 +78,14 @@ def _run(
 
 
 def _same_as_cold(
-    repo: Path, cache: Path, paths: tuple[str, ...], formats: tuple[str, ...] = FORMATS
+    repo: Path,
+    cache: Path,
+    paths: tuple[str, ...],
+    formats: tuple[str, ...] = FORMATS,
+    **options: Any,
 ) -> bool:
-    warm, warm_code, indexed = _run(repo, cache, paths, formats)
-    cold, cold_code, _ = _run(repo, cache, paths, formats, use_cache=False)
+    warm, warm_code, indexed = _run(repo, cache, paths, formats, **options)
+    cold, cold_code, _ = _run(repo, cache, paths, formats, use_cache=False, **options)
     assert warm == cold, f"index run differs from --no-cache for {paths}"
     assert warm_code == cold_code
     return indexed
@@ -156,6 +160,26 @@ def test_a_damaged_index_entry_is_a_miss(repo: Path, tmp_path: Path) -> None:
     with sqlite3.connect(cache / DB_NAME) as conn:
         assert conn.execute(query).fetchone() == (size,)
     assert _same_as_cold(repo, cache, paths)
+
+
+@pytest.mark.parametrize("staged", [False, True])
+@pytest.mark.parametrize("damage", ["DELETE FROM index_parts", "UPDATE index_parts SET blob = x''"])
+def test_a_missing_or_damaged_part_builds_the_index_again(
+    repo: Path, tmp_path: Path, staged: bool, damage: str
+) -> None:
+    cache = tmp_path / "cache"
+    _backdate(repo)
+    paths = (_rel(repo, _cards(repo)[3]),)
+    _same_as_cold(repo, cache, paths, staged=staged)
+    before = _base_entry(cache)
+    with sqlite3.connect(cache / DB_NAME) as conn:  # evicted, torn, or tampered with
+        conn.execute(damage)
+    _same_as_cold(repo, cache, paths, staged=staged)  # not trusted: indexed again
+    assert _base_entry(cache) != before
+    with sqlite3.connect(cache / DB_NAME) as conn:
+        (parts,) = conn.execute("SELECT count(*) FROM index_parts").fetchone()
+    assert parts > 0
+    assert _same_as_cold(repo, cache, paths, staged=staged)
 
 
 def test_an_index_from_another_tree_is_never_used(repo: Path, tmp_path: Path) -> None:
@@ -315,6 +339,8 @@ OPS = st.sampled_from(
         "move",
         "save_by_rename",
         "untrack",
+        "unstage",
+        "intend_to_add",
     ]
 )
 
@@ -326,24 +352,41 @@ OPS = st.sampled_from(
         st.tuples(OPS, st.integers(0, 99), st.integers(0, 99), st.booleans(), st.booleans()),
         min_size=1,
         max_size=6,
-    )
+    ),
+    staged=st.booleans(),
 )
 # a cycle finance -> code -> ads -> finance: the drawing asked the depths in another order
-@example(steps=[("retarget", 0, 2, False, False), ("retarget", 2, 1, False, False)])
+@example(steps=[("retarget", 0, 2, False, False), ("retarget", 2, 1, False, False)], staged=False)
 # what a commit does: a save by rename, the change staged
-@example(steps=[("save_by_rename", 3, 0, False, True), ("untrack", 4, 0, True, True)])
+@example(steps=[("save_by_rename", 3, 0, False, True), ("untrack", 4, 0, True, True)], staged=False)
+# --staged: a staged edit, then unstaged; untracked and intended cards; a removal unstaged
+@example(
+    steps=[
+        ("rename_id", 1, 0, True, True),
+        ("edit", 1, 0, False, False),
+        ("unstage", 1, 0, False, False),
+        ("add", 2, 1, False, False),
+        ("intend_to_add", 3, 1, False, False),
+        ("remove", 4, 0, False, False),
+        ("duplicate_id", 5, 6, False, True),
+    ],
+    staged=True,
+)
+# --staged: a card moved, not staged (the staged copy, gone from disk, keeps its lines)
+@example(steps=[("move", 0, 0, False, False)], staged=True)
 def test_warm_runs_match_cold_runs_through_random_edits(
-    steps: list[tuple[str, int, int, bool, bool]],
+    steps: list[tuple[str, int, int, bool, bool]], staged: bool
 ) -> None:
     """Edits, additions, removals and renames of cards and of ids other cards name, saves by
-    rename and changes of what git tracks, each maybe staged (``git add -A``), in random
-    sequences: after each, a commit-time run with the index gives the bytes of a
-    ``--no-cache`` run, for the edited card and for the cards around it."""
+    rename and changes of what git tracks (untracked, unstaged, intended to add), each maybe
+    staged (``git add -A``), in random sequences: after each, a commit-time run with the
+    index gives the bytes of a ``--no-cache`` run, for the edited card and for the cards
+    around it, with the work tree as context or (``--staged``) git's index."""
     with tempfile.TemporaryDirectory() as tmp:
         repo = generate_repo(Path(tmp) / "repo", 12).root
         cache = Path(tmp) / "cache"
         _backdate(repo)
-        _same_as_cold(repo, cache, (_rel(repo, _cards(repo)[0]),))
+        _same_as_cold(repo, cache, (_rel(repo, _cards(repo)[0]),), staged=staged)
         for number, (op, i, j, backdate, stage) in enumerate(steps):
             cards = _cards(repo)
             card, peer = cards[i % len(cards)], cards[j % len(cards)]
@@ -382,10 +425,17 @@ def test_warm_runs_match_cold_runs_through_random_edits(
                 _save_by_rename(card, yaml.safe_dump(data, sort_keys=False))
             elif op == "untrack":
                 _git(repo, "rm", "--cached", "-q", "--ignore-unmatch", _rel(repo, card))
+            elif op == "unstage":  # the index goes back to the commit's, the work tree stays
+                _git(repo, "reset", "-q", "--", _rel(repo, card))
+            elif op == "intend_to_add":  # git add -N: tracked, nothing staged yet
+                data["metadata"]["id"] = f"intended-{number}"
+                touched = repo / "datasets" / "intended" / f"i{number}" / "card.yaml"
+                _dump(touched, data)
+                _git(repo, "add", "-N", _rel(repo, touched))
             if stage:
                 _git(repo, "add", "-A")
             if backdate:
                 _backdate(repo)
             for target in {touched, peer}:
                 if target.exists():
-                    _same_as_cold(repo, cache, (_rel(repo, target),))
+                    _same_as_cold(repo, cache, (_rel(repo, target),), staged=staged)

@@ -47,7 +47,7 @@ def test_the_pre_commit_snippet_is_a_valid_pre_commit_config(tmp_path: Path) -> 
     config = yaml.safe_load((tmp_path / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
     hooks = config["repos"][0]["hooks"]
     assert [h["id"] for h in hooks] == ["synthgov", "synthgov-test"]
-    assert hooks[0]["entry"] == "synthgov check --force-exclude"
+    assert hooks[0]["entry"] == "synthgov check --staged --force-exclude"
     assert hooks[1]["entry"] == "synthgov test --allow-empty"
     # the pre-commit of the environment running the tests (a test dependency)
     pre_commit = str(Path(sys.executable).parent / "pre-commit")

@@ -109,7 +109,7 @@ repos:
     hooks:
       - id: synthgov
         name: synthgov (dataset cards and pipelines)
-        entry: synthgov check --force-exclude
+        entry: synthgov check --staged --force-exclude
         language: system
         types: [file]
         require_serial: true

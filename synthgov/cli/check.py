@@ -38,6 +38,12 @@ if TYPE_CHECKING:
     help="Apply the config's exclude to files named on the command line too (the hook does).",
 )
 @click.option(
+    "--staged",
+    is_flag=True,
+    help="Take the rest of the repository as git's index holds it (the hook does): "
+    "untracked and unstaged files elsewhere do not count.",
+)
+@click.option(
     "--fix",
     is_flag=True,
     help="Fix what is mechanical (SG107: sha256, size, rows from the file); show the diff.",

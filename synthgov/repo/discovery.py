@@ -15,7 +15,7 @@ import os
 import re
 import stat
 import subprocess
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from synthgov.repo.gitsafe import git_command
@@ -86,14 +86,14 @@ def discover(
         if os.path.isdir(path):
             errors: dict[str, str] = {}
             for found in _walk(path, errors, wanted):
-                if _selected(found, root, include, exclude):
+                if selected(found, root, include, exclude):
                     files.add(found)
             for folder, reason in errors.items():
                 probes = (os.path.join(folder, "x" + suffix) for suffix in wanted.suffixes)
-                if any(_selected(probe, root, include, exclude) for probe in probes):
+                if any(selected(probe, root, include, exclude) for probe in probes):
                     unreadable[folder] = reason
         elif os.path.lexists(path):
-            if force_exclude and exclude and not _selected(path, root, (), exclude):
+            if force_exclude and exclude and not selected(path, root, (), exclude):
                 excluded.add(path)
                 continue
             files.add(path)
@@ -109,7 +109,7 @@ def discover(
     )
 
 
-def _selected(path: str, root: str, include: Sequence[str], exclude: Sequence[str]) -> bool:
+def selected(path: str, root: str, include: Sequence[str], exclude: Sequence[str]) -> bool:
     if not include and not exclude:  # relpath costs ~15 us a file: 0.15 s on 10,000 cards
         return True
     rel = os.path.relpath(path, root).replace(os.sep, "/")
@@ -128,6 +128,11 @@ def _match(rel: str, pattern: str) -> bool:
     # "dir" or "dir/" excludes everything below it
     prefix = pattern.rstrip("/")
     return rel.startswith(prefix + "/") and not any(c in prefix for c in "*?[")
+
+
+def suffix_matcher(suffixes: Sequence[str]) -> Callable[[str], bool]:
+    """Whether a path's name ends with one of ``suffixes`` (as discovery decides it)."""
+    return _Suffixes.of(suffixes).match
 
 
 @dataclass(frozen=True, eq=False, repr=False)  # plumbing: no __eq__, __hash__ or __repr__ to build

@@ -22,11 +22,15 @@ DB_NAME = f"cache-v{FORMAT}.sqlite3"
 MAX_RUNS = 64
 PARSE_TTL = 30 * 24 * 3600
 #: the tables of the database: parse results, run results, repository indexes (index.py)
-TABLES = ("parse", "runs", "repo_index")
+TABLES = ("parse", "runs", "repo_index", "index_parts")  # index_parts: indexbuckets.PARTS
 #: tables that keep only their most recent entries (how many)
 KEEP_LATEST = {"runs": MAX_RUNS, "repo_index": 32}  # indexstore.MAX_INDEXES
 BUSY_TIMEOUT = 5.0
 BATCH = 500
+
+
+#: how much of the database SQLite reads through a memory map (docs/decisions.md)
+MMAP_BYTES = 1 << 30
 
 
 class Store:
@@ -58,6 +62,9 @@ class Store:
                 conn.execute("PRAGMA trusted_schema=OFF")
                 conn.execute("PRAGMA journal_mode=WAL")
                 conn.execute("PRAGMA synchronous=NORMAL")
+                # large entries (the repository index: 3.6 MB at 10,000 cards) are read
+                # through a memory map instead of a read per overflow page: 1 ms, not 7
+                conn.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
                 for table in TABLES:
                     conn.execute(
                         f"CREATE TABLE IF NOT EXISTS {table} "
@@ -139,6 +146,54 @@ class Store:
                 raise
         except sqlite3.OperationalError:
             return  # busy: another run is writing; this run's results are simply not kept
+        except sqlite3.DatabaseError:
+            self._damaged()
+
+    def put_index(
+        self,
+        table: str,
+        items: Mapping[str, bytes],
+        parts_table: str,
+        parts: Mapping[str, bytes],
+        replaced: str | None,
+    ) -> None:
+        """Write an index's entries (``table``) and parts (``parts_table``) in one
+        transaction. With ``replaced`` (the index's key), the parts are a new base's: the
+        parts of its other bases go, and those of indexes no longer kept."""
+        import sqlite3
+
+        if self._broken or not (items or parts):
+            return
+        now = int(time.time())
+        rows = [(k, self._mac(table, k, v) + v, now) for k, v in items.items()]
+        part_rows = [(k, self._mac(parts_table, k, v) + v, now) for k, v in parts.items()]
+        try:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                if replaced is not None:
+                    self._conn.execute(
+                        f"DELETE FROM {parts_table} WHERE key > ? AND key < ?",
+                        (replaced + ":", replaced + ";"),
+                    )
+                insert = "INSERT OR REPLACE INTO {} (key, blob, created) VALUES (?, ?, ?)"
+                self._conn.executemany(insert.format(parts_table), part_rows)
+                self._conn.executemany(insert.format(table), rows)
+                self._conn.execute(
+                    f"DELETE FROM {table} WHERE key NOT IN "
+                    f"(SELECT key FROM {table} ORDER BY created DESC, key LIMIT ?)",
+                    (KEEP_LATEST[table],),
+                )
+                if replaced is not None:  # the parts of indexes no longer kept
+                    self._conn.execute(
+                        f"DELETE FROM {parts_table} WHERE substr(key, 1, instr(key, ':') - 1) "
+                        f"NOT IN (SELECT key FROM {table})"
+                    )
+                self._conn.execute("COMMIT")
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+        except sqlite3.OperationalError:
+            return  # busy: another run is writing; this run's index is simply not kept
         except sqlite3.DatabaseError:
             self._damaged()
 

@@ -42,6 +42,7 @@ class CheckRequest:
     baseline_path: str | None = None
     no_cache: bool = False
     force_exclude: bool = False
+    staged: bool = False
     fix: bool = False
     dry_run: bool = False
     exit_zero: bool = False
@@ -60,6 +61,11 @@ class CheckRequest:
             raise UsageError("--profile needs --verify-data (or use synthgov verify)")
         if self.dry_run and not self.fix:
             raise UsageError("--dry-run goes with --fix")
+        if self.staged and (self.diff_base or self.changed_only or self.policy_from_ref):
+            raise UsageError(
+                "--staged checks the commit being made; it does not go with --diff-base, "
+                "--changed-only or --policy-from-ref"
+            )
 
 
 @dataclass(frozen=True, eq=False, repr=False)  # plumbing: no __eq__, __hash__ or __repr__ to build
@@ -123,6 +129,7 @@ def options_for(
         engine=request.engine,
         progress=progress if request.verify_data else None,
         force_exclude=request.force_exclude,
+        staged=request.staged,
         # a status line for long runs; never with a machine format
         status=None if machine_format or request.quiet else status,
     )

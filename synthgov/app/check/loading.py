@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -87,13 +87,26 @@ def read_candidate(
         with open(path, "rb") as handle:
             raw = handle.read(HEAD_BYTES if st.st_size > limits.max_bytes else limits.max_bytes + 1)
     except OSError as exc:
-        if path.lower().endswith(tuple(suffixes)):
-            return _problem(f"cannot read file: {exc.strerror or type(exc).__name__}")
-        return Unread(not_read(path))
+        return unreadable(path, exc.strerror or type(exc).__name__, suffixes)
+    return claim_bytes(path, raw, max(st.st_size, len(raw)), loaders, limits)
+
+
+def unreadable(path: str, reason: str, suffixes: Sequence[str]) -> LoadResult | Unread:
+    """A file that cannot be read: SG001 when some loader declares its suffix."""
+    if path.lower().endswith(tuple(suffixes)):
+        return _problem(f"cannot read file: {reason}")
+    return Unread(not_read(path))
+
+
+def claim_bytes(
+    path: str, raw: bytes, size: int, loaders: Sequence[Any], limits: Limits
+) -> Claim | LoadResult | Unread:
+    """What :func:`read_candidate` decides once a file's first bytes are read (``raw``: the
+    whole file up to the size limit; ``size``: its size): also for bytes that come from
+    git's index (``--staged``)."""
     index = next((i for i, ld in enumerate(loaders) if sniff(ld, path, raw[:HEAD_BYTES])), None)
     if index is None and not structured(path):
         return Unread(not_read(path))
-    size = max(st.st_size, len(raw))
     problem = size_problem(size, limits)
     if problem is not None:
         return too_big(size, limits) if index is None else LoadResult((), (problem,))
@@ -114,11 +127,21 @@ def load_claimed(loader: Any, path: str, raw: bytes, shown: str, limits: Limits)
         return _problem(f"could not load: {type(exc).__name__}: {exc}")
 
 
+#: reads a file (absolute path) for the loaders: :func:`read_candidate` by default, the
+#: staged bytes with ``--staged`` (synthgov.app.check.staged)
+Reader = Callable[[str], "Claim | LoadResult | Unread"]
+
+
 def read_one(
-    path: str, shown: str, loaders: Sequence[Any], limits: Limits, suffixes: Sequence[str]
+    path: str,
+    shown: str,
+    loaders: Sequence[Any],
+    limits: Limits,
+    suffixes: Sequence[str],
+    read: Reader | None = None,
 ) -> LoadResult | Unread:
     """Load one file with the loader that claims it, or say why no loader reads it."""
-    got = read_candidate(path, loaders, limits, suffixes)
+    got = read(path) if read else read_candidate(path, loaders, limits, suffixes)
     if isinstance(got, Claim):
         return load_claimed(loaders[got.loader], path, got.raw, shown, limits)
     return got
@@ -133,7 +156,11 @@ def load_one(path: str, shown: str, loaders: Sequence[Any], limits: Limits) -> L
 
 
 def load_sequential(
-    files: Sequence[str], loaders: Sequence[Any], cwd: str, limits: Limits
+    files: Sequence[str],
+    loaders: Sequence[Any],
+    cwd: str,
+    limits: Limits,
+    read: Reader | None = None,
 ) -> Loaded:
     """Load ``files`` (absolute paths, sorted) one after the other, in this process."""
     suffixes = document_suffixes(loaders)
@@ -143,7 +170,7 @@ def load_sequential(
     claimed = 0
     for path in files:
         shown = display_path(path, cwd)
-        result = read_one(path, shown, loaders, limits, suffixes)
+        result = read_one(path, shown, loaders, limits, suffixes, read)
         if isinstance(result, Unread):
             unread.append((path, result))
             if result.problem is None:

@@ -39,6 +39,9 @@ class CheckOptions:
     progress: Callable[[int, int, str], None] | None = field(default=None, repr=False)
     #: the config's exclude applies to files named on the command line too (pre-commit)
     force_exclude: bool = False
+    #: the context is git's index (what the commit holds) instead of the work tree; the
+    #: files named are still read from the work tree (synthgov.app.check.staged)
+    staged: bool = False
     #: called with a short status line during long runs (the CLI shows it on a terminal);
     #: not part of the run's identity (no repr: the cache key is built from the repr)
     status: Callable[[str], None] | None = field(default=None, repr=False)

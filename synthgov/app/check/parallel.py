@@ -29,7 +29,7 @@ import gc
 import os
 import pickle
 import zlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
@@ -38,6 +38,7 @@ from synthgov.app.check.classify import Unread
 from synthgov.app.check.loading import (
     LAZY_MIN_FILES,
     Loaded,
+    Reader,
     document_suffixes,
     load_claimed,
     read_candidate,
@@ -94,9 +95,18 @@ class LazyPositions(Mapping[Pointer, Position]):
 
     __slots__ = ("_args", "_index", "_loaded")
 
-    def __init__(self, loader: Any, path: str, raw: bytes, shown: str, limits: Limits, index: int):
+    def __init__(
+        self,
+        loader: Any,
+        path: str,
+        raw: bytes,
+        shown: str,
+        limits: Limits,
+        index: int,
+        reread: Rereader | None = None,
+    ):
         check = (len(raw), zlib.crc32(raw))
-        self._args: tuple[Any, ...] | None = (loader, path, *check, shown, limits)
+        self._args: tuple[Any, ...] | None = (loader, path, *check, shown, limits, reread)
         self._index = index
         self._loaded: Mapping[Pointer, Position] | None = None
 
@@ -104,8 +114,8 @@ class LazyPositions(Mapping[Pointer, Position]):
         if self._loaded is None:
             loaded: Mapping[Pointer, Position] = {}
             if self._args is not None:
-                loader, path, size, crc, shown, limits = self._args
-                raw = _read_again(path, size)
+                loader, path, size, crc, shown, limits, reread = self._args
+                raw = (reread or _read_again)(path, size)
                 try:
                     if raw is not None and len(raw) == size and zlib.crc32(raw) == crc:
                         docs = loader.load(path, raw, shown, limits).documents
@@ -131,6 +141,10 @@ class LazyPositions(Mapping[Pointer, Position]):
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (dict, (dict(self._positions()),))
+
+
+#: (path, size) -> the file's bytes again (at most ``size + 1``), for its positions
+Rereader = Callable[[str, int], "bytes | None"]
 
 
 def _read_again(path: str, size: int) -> bytes | None:
@@ -208,12 +222,16 @@ def load_many(
     cwd: str,
     limits: Limits,
     cache: RunCache | None = None,
+    read: Reader | None = None,
+    reread: Rereader | None = None,
 ) -> Loaded:
     """Load ``files`` (absolute paths, sorted) like :func:`load_sequential`, through the
-    parse cache, on both cores, with lazy positions from ``LAZY_MIN_FILES`` files on."""
+    parse cache, on both cores, with lazy positions from ``LAZY_MIN_FILES`` files on;
+    ``read`` reads a file (default: :func:`read_candidate`), ``reread`` reads it again for
+    the positions of its documents (default: from the work tree)."""
     lazy = len(files) >= LAZY_MIN_FILES
     with gc_paused():
-        batch = _read_candidates(files, loaders, cwd, limits)
+        batch = _read_candidates(files, loaders, cwd, limits, read)
         keys = _from_cache(batch, loaders, cache)
         todo = [item for item in batch.claimed if item.order not in batch.results]
         parsed = (
@@ -222,7 +240,7 @@ def load_many(
             else _parse_here(todo, loaders, limits, keys)
         )
         _collect(parsed, batch.results, keys, cache)
-        documents, problems = _assemble(batch, loaders, limits)
+        documents, problems = _assemble(batch, loaders, limits, reread)
     if lazy:
         # The documents live until the end of the run and hold no cycles: take them out of
         # the cyclic collector's sight, or every full collection during evaluation walks
@@ -232,13 +250,17 @@ def load_many(
 
 
 def _read_candidates(
-    files: Sequence[str], loaders: Sequence[Any], cwd: str, limits: Limits
+    files: Sequence[str],
+    loaders: Sequence[Any],
+    cwd: str,
+    limits: Limits,
+    read: Reader | None = None,
 ) -> _Batch:
     """Read every file once and ask the loaders which one claims it."""
     suffixes = document_suffixes(loaders)
     batch = _Batch({}, [], {}, [])
     for order, path in enumerate(files):
-        got = read_candidate(path, loaders, limits, suffixes)
+        got = read(path) if read else read_candidate(path, loaders, limits, suffixes)
         if isinstance(got, Unread):
             batch.unread.append((path, got))
             if got.problem is None:
@@ -324,7 +346,7 @@ def _collect(
 
 
 def _assemble(
-    batch: _Batch, loaders: Sequence[Any], limits: Limits
+    batch: _Batch, loaders: Sequence[Any], limits: Limits, reread: Rereader | None = None
 ) -> tuple[tuple[Document, ...], tuple[tuple[str, FileProblem], ...]]:
     """The documents and problems in file order; documents parsed without positions get
     :class:`LazyPositions`."""
@@ -336,16 +358,23 @@ def _assemble(
         claim = items.get(order)
         docs = result.documents
         if claim is not None and docs and not docs[0].positions:
-            docs = _with_lazy_positions(docs, loaders[claim.loader], claim, limits)
+            docs = _with_lazy_positions(docs, loaders[claim.loader], claim, limits, reread)
         documents.extend(docs)
         problems.extend((batch.shown[order], p) for p in result.problems)
     return tuple(documents), tuple(problems)
 
 
 def _with_lazy_positions(
-    docs: Sequence[Document], loader: Any, item: _Claimed, limits: Limits
+    docs: Sequence[Document],
+    loader: Any,
+    item: _Claimed,
+    limits: Limits,
+    reread: Rereader | None = None,
 ) -> tuple[Document, ...]:
     return tuple(
-        replace(doc, positions=LazyPositions(loader, item.path, item.raw, item.shown, limits, i))
+        replace(
+            doc,
+            positions=LazyPositions(loader, item.path, item.raw, item.shown, limits, i, reread),
+        )
         for i, doc in enumerate(docs)
     )

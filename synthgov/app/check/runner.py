@@ -45,12 +45,23 @@ if TYPE_CHECKING:  # pragma: no cover
 PROGRESS_MIN_FILES = 200  # from this many files on, a run reports its phases
 
 
+class _Files:
+    """The files of a commit-time plan's run: the targets and the index's files, gathered
+    only if something asks (their number, for a run that names no file)."""
+
+    def __init__(self, targets: Sequence[str], indexed: Sequence[str]) -> None:
+        self._parts = (targets, indexed)
+
+    def __len__(self) -> int:
+        return len({*self._parts[0], *self._parts[1]})
+
+
 @dataclass(frozen=True, eq=False, repr=False)  # plumbing: no __eq__, __hash__ or __repr__ to build
 class _Gathered:
     """What the load step read: the documents and the files behind them."""
 
     loaded: Loaded
-    files: frozenset[str]  # every file looked at, targets and context (absolute paths)
+    files: frozenset[str] | _Files  # every file looked at, targets and context (absolute)
     plan: Any  # a commit-time plan of the repository index (app.index.Plan), or None
     say: Callable[[str], None] | None  # the status line of a long run
 
@@ -59,7 +70,9 @@ def run_check(options: CheckOptions, setup: Setup) -> RunResult:
     """One check run: prepare -> discover -> scope -> load -> context -> evaluate ->
     baseline -> report. A result cache answers early when nothing changed."""
     run = begin(options, setup)
-    if run.cache is not None:  # nothing changed since the last run: no discovery, no reading
+    # nothing changed since the last run: no discovery, no reading (--staged: the result
+    # cache knows files by their signature on disk, not by what git's index holds)
+    if run.cache is not None and not options.staged:
         hit = run.cache.lookup_unchanged(run.reload)
         if hit is not None:
             return hit
@@ -102,7 +115,9 @@ def _gather(run: RunState, found: Discovered, diff: DiffInfo | None) -> _Gathere
         plan = _commit_plan(run, found, roots)  # through the repository index (app/index.py)
         if plan is not None:
             loaded = Loaded(plan.documents, plan.problems, plan.claimed, plan.unread)
-            return _Gathered(loaded, frozenset({*found.files, *plan.files}), plan, None)
+            return _Gathered(loaded, _Files(found.files, plan.files), plan, None)
+    if options.staged:
+        return _gather_staged(run, found, roots)
     if found.explicit or diff is not None:
         missing_context = roots
     else:
@@ -120,6 +135,24 @@ def _gather(run: RunState, found: Discovered, diff: DiffInfo | None) -> _Gathere
     if say is not None:
         say(f"reading {len(files)} files")
     return _Gathered(run.load(sorted(files)), frozenset(files), None, say)
+
+
+def _gather_staged(run: RunState, found: Discovered, roots: Sequence[str]) -> _Gathered:
+    """``--staged``: the targets from the work tree, the rest of the repository as git's
+    index holds it (:mod:`synthgov.app.check.staged`); no result cache (it knows files by
+    their signature on disk)."""
+    from synthgov.app.check.staged import load_staged, staged_files
+
+    config, loaders = run.setup.config, run.setup.registry.loaders
+    cwd = run.options.cwd
+    staged = staged_files(cwd, roots, config.root, config.include, config.exclude, run.suffixes)
+    files = sorted({*found.files, *staged.files})
+    targets = frozenset(found.files)
+    cwd, limits = run.options.cwd, config.limits
+    loaded = load_staged(
+        files, staged.toplevel, staged.names, targets, loaders, cwd, limits, run.cache
+    )
+    return _Gathered(loaded, frozenset(files), None, None)
 
 
 def _commit_plan(run: RunState, found: Discovered, roots: Sequence[str]) -> Any:
@@ -263,7 +296,7 @@ def _finish(
     if plan is not None:  # the report names every document; the rest is loaded on demand
         from synthgov.app.index.plan import documents_of
 
-        everything = documents_of(plan, run.reload)
+        everything = documents_of(plan)
     report = build_report(
         findings,
         setup.registry,

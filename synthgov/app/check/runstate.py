@@ -7,7 +7,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from synthgov.app.check.loading import LAZY_MIN_FILES, Loaded, document_suffixes, load_sequential
+from synthgov.app.check.loading import (
+    LAZY_MIN_FILES,
+    Loaded,
+    Reader,
+    document_suffixes,
+    load_sequential,
+)
 from synthgov.app.check.options import CheckOptions, Setup
 from synthgov.app.check.prepare import check_paths, rule_selection
 from synthgov.app.check.registries import lineage_linkers, registry_factory
@@ -20,15 +26,23 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 def load_files(
-    files: Sequence[str], loaders: Sequence[Any], cwd: str, limits: Limits, cache: Any = None
+    files: Sequence[str],
+    loaders: Sequence[Any],
+    cwd: str,
+    limits: Limits,
+    cache: Any = None,
+    read: Reader | None = None,
+    reread: Any = None,
 ) -> Loaded:
     """Load ``files`` (absolute paths, sorted): through the parse cache and on both cores
-    (:mod:`synthgov.app.check.parallel`) when there is a cache or many files, else one by one."""
+    (:mod:`synthgov.app.check.parallel`) when there is a cache or many files, else one by one;
+    ``read`` reads a file (default: from the work tree), ``reread`` again for the positions
+    of its documents (parallel.Rereader)."""
     if cache is not None or len(files) >= LAZY_MIN_FILES:
         from synthgov.app.check.parallel import load_many
 
-        return load_many(files, loaders, cwd, limits, cache)
-    return load_sequential(files, loaders, cwd, limits)
+        return load_many(files, loaders, cwd, limits, cache, read, reread)
+    return load_sequential(files, loaders, cwd, limits, read)
 
 
 @dataclass(frozen=True, eq=False, repr=False)  # plumbing: no __eq__, __hash__ or __repr__ to build

@@ -21,7 +21,7 @@ from synthgov.app.index.records import (
 if TYPE_CHECKING:  # pragma: no cover
     from synthgov.app.check.runner import Setup
     from synthgov.app.index.files import Reading
-    from synthgov.app.index.packed import Inverted
+    from synthgov.app.index.packed import KeyFiles
     from synthgov.app.index.plan import RunParts
     from synthgov.core.types import Document
 
@@ -42,16 +42,15 @@ def links_elsewhere(setup: Setup, reading: Reading) -> bool:
     return any(s[SOURCE_FORMAT] in linked for p in reading.changed for s in reading.summaries[p])
 
 
-def inverted_maps(reading: Reading, old: Mapping[str, Any] | None) -> tuple[Inverted, Inverted]:
+def inverted_maps(reading: Reading, old: Mapping[str, Any] | None) -> tuple[KeyFiles, KeyFiles]:
     """(lineage key or id -> the files holding it, named file -> the files naming it): the
     index's, with the files read again moved (their old summaries out, the new ones in);
     built from the summaries without an index."""
     from synthgov.app.index.records import inverted, move_file
 
     if old is None or old.get("holders") is None:
-        paths = list(reading.summaries)
-        entries = {p: (None, reading.summaries[p]) for p in paths}
-        return inverted(entries, LINKS, paths), inverted(entries, NAMED, paths)
+        entries = {p: (None, reading.summaries[p]) for p in reading.summaries}
+        return inverted(entries, LINKS), inverted(entries, NAMED)
     entries = old["entries"]
     for path in reading.changed:
         move_file(old, path, entries[path][1] if path in entries else (), reading.summaries[path])
@@ -59,7 +58,7 @@ def inverted_maps(reading: Reading, old: Mapping[str, Any] | None) -> tuple[Inve
 
 
 def naming_files(
-    named: Inverted,
+    named: KeyFiles,
     summaries: Mapping[str, tuple[Summary, ...]],
     explicit: Iterable[str],
     cwd: str,
@@ -76,7 +75,7 @@ class Context:
     """The documents loaded for a plan so far (mutable, per plan): the changed files' and
     those of the files the component takes in."""
 
-    def __init__(self, parts: RunParts, cwd: str, reading: Reading, holders: Inverted) -> None:
+    def __init__(self, parts: RunParts, cwd: str, reading: Reading, holders: KeyFiles) -> None:
         self.parts = parts
         self.cwd = cwd
         self.summaries = reading.summaries

@@ -19,10 +19,12 @@ if TYPE_CHECKING:  # pragma: no cover
 class Listing(NamedTuple):
     """The files of a commit-time run and their signatures."""
 
-    files: tuple[str, ...]  # what discovery found (the last run's list while it holds)
-    candidates: list[str]  # those and the targets, sorted
-    sigs: dict[str, Signature]  # of every candidate
+    files: Sequence[str]  # what discovery found (the last run's list while it holds)
+    candidates: Sequence[str]  # those and the targets, sorted
+    sigs: dict[str, Signature]  # of every candidate (--staged: of those read again)
     rediscovered: bool  # discovery ran: the index's file list and state are new
+    #: whether a path is a candidate, without reading the list (--staged; None: the list)
+    member: Callable[[str], bool] | None = None
 
 
 class Reading(NamedTuple):  # a named tuple: a frozen dataclass costs more to build at import
@@ -104,19 +106,22 @@ def read_changed(
     parts: RunParts,
     cwd: str,
     racy_from: int,
+    changed: list[str] | None = None,
 ) -> Reading:
-    """The files whose signature no longer matches their entry, read again; the summaries
-    of the others stay in the index until asked for."""
+    """The files whose signature no longer matches their entry (``changed`` when the
+    caller knows them: ``--staged``), read again with ``parts.load``; the summaries of the
+    others stay in the index until asked for."""
     from synthgov.app.index.packed import pack_signature
     from synthgov.app.index.records import LazySummaries, summarize
 
     packed = getattr(entries, "packed_signature", None)  # an index: else nothing is known
     sigs = listing.sigs
-    changed = [
-        path
-        for path in listing.candidates
-        if packed is None or sigs[path] is None or packed(path) != pack_signature(sigs[path])
-    ]
+    if changed is None or packed is None:
+        changed = [
+            path
+            for path in listing.candidates
+            if packed is None or sigs[path] is None or packed(path) != pack_signature(sigs[path])
+        ]
     fresh = parts.load(changed)
     fresh_docs = by_file(cwd, fresh.documents)
     trusted: dict[str, Signature] = {}
@@ -125,7 +130,7 @@ def read_changed(
         docs = fresh_docs.get(path, [])
         known[path] = tuple(summarize(d) for d in docs)
         trusted[path] = _trusted(docs, sigs[path], racy_from)
-    summaries = LazySummaries(listing.candidates, entries, known)
+    summaries = LazySummaries(listing.candidates, entries, known, listing.member)
     return Reading(summaries, tuple(changed), fresh, fresh_docs, trusted)
 
 

@@ -79,7 +79,7 @@ if TYPE_CHECKING:  # pragma: no cover
 class Plan:
     """A commit-time run's inputs, as the index proved them."""
 
-    files: tuple[str, ...]  # every file of the full run (absolute, sorted)
+    files: Sequence[str]  # every file of the full run (absolute, sorted; read when asked)
     #: the context's documents, problems, claimed files and unread files (runner.Loaded)
     documents: tuple[Document, ...]
     problems: tuple[tuple[str, Any], ...]
@@ -87,6 +87,8 @@ class Plan:
     unread: tuple[tuple[str, Any], ...]
     naming: frozenset[str]  # cards (absolute paths) naming one of the explicit files
     ids: Callable[[], tuple[IdPath, ...]]  # every document of the repository, in load order
+    #: loads files as the plan read them (``--staged``: as staged), for :func:`documents_of`
+    load: Callable[[Sequence[str]], Any]
 
 
 @dataclass(frozen=True, eq=False, repr=False)  # plumbing: no __eq__, __hash__ or __repr__ to build
@@ -118,8 +120,13 @@ def plan_commit_run(
 ) -> Plan | None:
     """The inputs of a commit-time run over ``found`` (explicit files) with the repository
     under ``roots`` as context, or None when the index cannot prove them (full path)."""
+    from synthgov.app.index.buckets import MissingPart
+
     try:
-        return _plan(options, setup, cache, found, roots, run_parts)
+        try:
+            return _plan(options, setup, cache, found, roots, run_parts)
+        except MissingPart:  # a part of the index is gone: index the repository again
+            return _plan(options, setup, cache, found, roots, run_parts, fresh=True)
     except Exception:  # noqa: BLE001 - the index is an optimisation: never a failure
         return None
 
@@ -131,6 +138,7 @@ def _plan(
     found: Any,
     roots: Sequence[str],
     parts: RunParts,
+    fresh: bool = False,
 ) -> Plan | None:
     from synthgov.app.cache.filestate import RACY_NS
     from synthgov.app.index.store import index_key, load_index
@@ -140,7 +148,7 @@ def _plan(
     cwd = options.cwd
     racy_from = time.time_ns() - RACY_NS
     key = index_key(options, setup, cache.code, roots)
-    old = load_index(cache, key)
+    old = None if fresh else load_index(cache, key)
     state: list[Any] = []  # what the discovery depended on, taken before it
 
     def discover() -> tuple[str, ...] | None:
@@ -149,10 +157,20 @@ def _plan(
         state.append(discovery_state(sorted({os.path.abspath(r) for r in roots}), racy_from))
         return discover_all(options, setup, roots)
 
-    listing = list_files(old, set(found.files), discover)
+    known_changed = None
+    listing: Listing | None
+    if options.staged:
+        staged = _staged(options, setup, cache, old, found, roots, parts)
+        if staged is None:
+            return None
+        listing, known_changed, parts, kept_state = staged
+        state.append(kept_state)
+    else:
+        listing = list_files(old, set(found.files), discover)
     if listing is None:
         return None
-    reading = read_changed(listing, old["entries"] if old else {}, parts, cwd, racy_from)
+    entries = old["entries"] if old else {}
+    reading = read_changed(listing, entries, parts, cwd, racy_from, known_changed)
     if links_elsewhere(setup, reading):
         return None
     holders, named = inverted_maps(reading, old)
@@ -166,6 +184,37 @@ def _plan(
     if plan is not None:
         _keep(cache, key, old, listing, reading, state[0] if state else None)
     return plan
+
+
+def _staged(
+    options: CheckOptions,
+    setup: Setup,
+    cache: RunCache,
+    old: Mapping[str, Any] | None,
+    found: Any,
+    roots: Sequence[str],
+    parts: RunParts,
+) -> tuple[Listing, list[str] | None, RunParts, Any] | None:
+    """``--staged``: the files from git's index (:mod:`synthgov.app.index.staged`), and
+    parts that read them as staged."""
+    from dataclasses import replace
+
+    from synthgov.app.check.staged import governed, load_staged, toplevel
+    from synthgov.app.index.staged import staged_listing
+
+    config = setup.config
+    top = toplevel(options.cwd, roots)
+    check = governed(top, roots, config.root, config.include, config.exclude, parts.suffixes)
+    targets = frozenset(found.files)
+    got = staged_listing(old, top, set(targets), check)
+    if got is None:
+        return None
+    names, loaders = got.names, setup.registry.loaders
+
+    def load(paths: Sequence[str]) -> Any:
+        return load_staged(paths, top, names, targets, loaders, options.cwd, config.limits, cache)
+
+    return got.listing, got.changed, replace(parts, load=load), got.state
 
 
 def _assemble(
@@ -197,13 +246,14 @@ def _assemble(
         return tuple(IdPath(s[ID], s[PATH]) for path in candidates for s in summaries.get(path, ()))
 
     return Plan(
-        tuple(listing.candidates),
+        listing.candidates,
         tuple(documents),
         tuple(problems),
         claimed,
         tuple(unread),
         frozenset(naming),
         ids,
+        context.parts.load,
     )
 
 
@@ -231,15 +281,20 @@ def _keep(
     kept.update(
         (p, entries[p]) for p in listing.candidates if p not in reading.trusted and p in entries
     )
+    from synthgov.app.index.staged import StagedState, with_recheck
+
+    if isinstance(state, StagedState):
+        state = with_recheck(state, kept)
     save_full(cache, key, listing.files, state, kept)
 
 
-def documents_of(plan: Plan, reload: Any) -> Sequence[Document]:
-    """Every document of the full run, loaded on first use (``synthgov graph``, reports)."""
+def documents_of(plan: Plan) -> Sequence[Document]:
+    """Every document of the full run, loaded on first use (``synthgov graph``, reports),
+    as the plan read them."""
     from synthgov.app.cache.runcache import LazyDocuments
 
     class IndexedDocuments(LazyDocuments):
         """The documents of a run whose context the index chose."""
 
-    files = plan.files
-    return IndexedDocuments(lambda: reload(files))
+    files, load = plan.files, plan.load
+    return IndexedDocuments(lambda: load(files).documents)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final, NamedTuple, cast
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -71,20 +71,14 @@ def by_file(cwd: str, documents: Iterable[Document]) -> dict[str, list[Document]
     return grouped
 
 
-def inverted(
-    entries: Mapping[str, tuple[Any, tuple[Summary, ...]]], field: int, table: Sequence[str]
-) -> Inverted:
-    """``field`` (:data:`LINKS` or :data:`NAMED`) -> the files whose documents hold it, as
-    positions in ``table`` (every path of ``entries``)."""
+def inverted(entries: Mapping[str, tuple[Any, tuple[Summary, ...]]], field: int) -> Inverted:
+    """``field`` (:data:`LINKS` or :data:`NAMED`) -> the files whose documents hold it."""
     from synthgov.app.index.packed import Inverted
 
     return Inverted.of(
-        (
-            (key, path)
-            for path, (_sig, described) in entries.items()
-            for key in sorted(fields_of(described, field))
-        ),
-        table,
+        (key, path)
+        for path, (_sig, described) in entries.items()
+        for key in sorted(fields_of(described, field))
     )
 
 
@@ -118,21 +112,31 @@ class LazySummaries(Mapping[str, tuple[Summary, ...]]):
         candidates: Sequence[str],
         entries: Mapping[str, tuple[Any, tuple[Summary, ...]]],
         fresh: dict[str, tuple[Summary, ...]],
+        member: Callable[[str], bool] | None = None,
     ) -> None:
         self._candidates = candidates
-        self._members = set(candidates)
+        self._member = member  # else a set of the candidates, made when first asked
+        self._members: set[str] | None = None
         self._entries = entries
         self._known = fresh
 
     def __getitem__(self, path: str) -> tuple[Summary, ...]:
         found = self._known.get(path)
         if found is None:
-            if path not in self._members:
+            if path not in self:
                 raise KeyError(path)
             found = self._known[path] = self._entries[path][1]
         return found
 
     def __contains__(self, path: object) -> bool:
+        if not isinstance(path, str):
+            return False
+        if path in self._known or (self._member is not None and self._member(path)):
+            return True
+        if self._member is not None:
+            return False
+        if self._members is None:
+            self._members = set(self._candidates)
         return path in self._members
 
     def __iter__(self) -> Iterator[str]:
