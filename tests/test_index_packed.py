@@ -16,6 +16,7 @@ from synthgov.app.index.buckets import (
     LazyFiles,
     MissingPart,
     Parts,
+    Relative,
     bucket_of,
     split,
 )
@@ -39,16 +40,16 @@ class _Store:
 
 
 def _index(entries: dict[str, tuple[object, tuple[object, ...]]], files: list[str]) -> _Store:
-    parts, buckets, zdict = split(files, entries, LINKS, NAMED, fields_of)
+    parts, buckets, zdict, relative = split(files, entries, LINKS, NAMED, fields_of)
     store = _Store({f"k:b:{name}": part for name, part in parts.items()})
-    store.rows["meta"] = pickle.dumps((buckets, zdict))
+    store.rows["meta"] = pickle.dumps((buckets, zdict, relative.root))
     return store
 
 
 def _entries(store: _Store) -> tuple[BucketEntries, Parts, int]:
-    buckets, zdict = pickle.loads(store.rows["meta"])
+    buckets, zdict, root = pickle.loads(store.rows["meta"])
     parts = Parts(store, "k:b:")
-    return BucketEntries(parts, buckets, zdict), parts, buckets
+    return BucketEntries(parts, buckets, zdict, Relative(root)), parts, buckets
 
 
 def test_bucketed_entries_read_back_what_was_split() -> None:
@@ -73,10 +74,12 @@ def test_a_lookup_reads_only_its_bucket() -> None:
     assert buckets == 50
     assert read[paths[7]] == ((1, 2, 3, 4), (summary,))
     assert store.reads == [[f"k:b:e{bucket_of(paths[7], buckets)}"]]
-    holders = BucketInverted(parts, "h", buckets)
+    root = Relative(pickle.loads(store.rows["meta"])[2])
+    assert root.root == "/repo/datasets/"  # kept relative to it
+    holders = BucketInverted(parts, "h", buckets, root)
     assert holders.get("id:x") == sorted(paths)
     assert len(store.reads) == 2  # one more row: the key's bucket
-    assert LazyFiles(parts)[:2] == paths[:2]
+    assert LazyFiles(parts, root)[:2] == paths[:2]
 
 
 def test_a_missing_part_is_not_an_empty_one() -> None:
@@ -104,7 +107,8 @@ def test_inverted_maps_move_a_file_between_keys() -> None:
     )
     _read, parts, buckets = _entries(store)
     memory = Inverted.of([("dataset:a", "/a"), ("dataset:a", "/b"), ("id:a", "/a"), ("id:a", "/b")])
-    for holders in (BucketInverted(parts, "h", buckets), memory):
+    root = Relative(pickle.loads(store.rows["meta"])[2])
+    for holders in (BucketInverted(parts, "h", buckets, root), memory):
         assert holders.get("dataset:a") == ["/a", "/b"] and holders.get("id:a") == ["/a", "/b"]
         holders.move("/a", {"dataset:a", "id:a"}, {"k3"})
         assert holders.get("dataset:a") == ["/b"] and holders.get("k3") == ["/a"]

@@ -215,7 +215,9 @@ def test_manifest_is_valid_for_pre_commit(tmp_path: Path) -> None:
     hooks = {h["id"]: h for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())}
     assert set(hooks) == {"synthgov", "synthgov-test"}
     main = hooks["synthgov"]
-    assert main["entry"] == "synthgov check --staged --force-exclude" and main["language"] == "python"
+    assert (
+        main["entry"] == "synthgov check --staged --force-exclude" and main["language"] == "python"
+    )
     assert main["require_serial"] is True
     assert main.get("pass_filenames", True) is True
     # any file type: cards are YAML, JSON or Markdown; data files and prompts can be anything

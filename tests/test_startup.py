@@ -94,3 +94,26 @@ def test_atexit_handlers_of_plugins_still_run(tmp_path: Path) -> None:
     proc = _console(["check", "--no-cache"], tmp_path, {"PYTHONPATH": str(tmp_path)})
     assert proc.returncode == 1, proc.stderr
     assert (tmp_path / "mark.txt").read_text() == "ran"
+
+
+def test_pyyaml_compiles_its_expressions_on_first_use() -> None:
+    """The console entry defers the regular expressions PyYAML compiles at import; PyYAML
+    reads the same (the pure-Python reader and resolver included), and nothing else's
+    expressions are deferred."""
+    code = (
+        "import re, yaml.reader  # noqa\n"
+        "from synthgov.core.lazyre import LazyRegex\n"
+        "assert isinstance(yaml.reader.Reader.NON_PRINTABLE, LazyRegex)\n"
+        "assert type(re.compile('x')) is re.Pattern\n"
+        "text = 'a: 2020-01-02\\nb: 0x1f\\nc: yes\\nd: ~\\ne: 1.5e3\\n'\n"
+        "pure = yaml.load(text, Loader=yaml.SafeLoader)\n"
+        "assert pure == yaml.load(text, Loader=yaml.CSafeLoader) and pure['b'] == 31\n"
+        "try:\n"
+        "    yaml.load('a: \\x07', Loader=yaml.SafeLoader)\n"
+        "except yaml.reader.ReaderError:\n"
+        "    print('ok')\n"
+    )
+    run = "from synthgov.cli.console import import_yaml_lazily\nimport_yaml_lazily()\n" + code
+    done = subprocess.run([sys.executable, "-c", run], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"

@@ -22,10 +22,11 @@ A part that cannot be read (evicted, damaged, written by another base) raises
 
 from __future__ import annotations
 
+import os
 import pickle
 import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from synthgov.app.index.packed import PathTable, pack_signature, unpack_signature
 
@@ -40,6 +41,29 @@ Entry = tuple[Any, tuple[Any, ...]]  # (signature, summaries)
 
 class MissingPart(LookupError):
     """A part of the index is not in the cache: the index cannot be used."""
+
+
+class Relative(NamedTuple):
+    """Paths kept relative to the index's root (a part holds the same folders many times;
+    10,000 cards: about half the bytes)."""
+
+    root: str  # ends with a separator; "" keeps paths whole
+
+    @classmethod
+    def of(cls, paths: Iterable[str]) -> Relative:
+        listed = [p for p in paths if os.path.isabs(p)]
+        try:
+            common = os.path.commonpath(listed) if listed else ""
+        except ValueError:  # paths on different drives
+            common = ""
+        return cls(os.path.join(common, "") if common and common != os.sep else "")
+
+    def short(self, path: str) -> str:
+        root = self.root
+        return path[len(root) :] if root and path.startswith(root) else path
+
+    def full(self, kept: str) -> str:
+        return self.root + kept if self.root and not os.path.isabs(kept) else kept
 
 
 def bucket_count(files: int) -> int:
@@ -103,16 +127,17 @@ def preset_dictionary(raw: Sequence[bytes]) -> bytes:
 class BucketEntries(Mapping[str, Entry]):
     """path -> (signature, summaries), a bucket read when one of its paths is asked for."""
 
-    def __init__(self, parts: Parts, buckets: int, zdict: bytes) -> None:
+    def __init__(self, parts: Parts, buckets: int, zdict: bytes, relative: Relative) -> None:
         self._parts = parts
         self._buckets = buckets
         self._zdict = zdict
+        self._relative = relative
 
-    def _row(self, path: str) -> dict[str, tuple[bytes, bytes, bool]]:
+    def _found(self, path: str) -> tuple[bytes, bytes, bool] | None:
         row: dict[str, tuple[bytes, bytes, bool]] = self._parts.get(
             f"e{bucket_of(path, self._buckets)}"
         )
-        return row
+        return row.get(self._relative.short(path))
 
     def prefetch(self, paths: Iterable[str]) -> None:
         """Read the buckets of ``paths`` in one query."""
@@ -121,28 +146,29 @@ class BucketEntries(Mapping[str, Entry]):
     def packed_signature(self, path: str) -> bytes | None:
         """The file's signature as :func:`~synthgov.app.index.packed.pack_signature` packs it
         (None: no entry)."""
-        found = self._row(path).get(path)
+        found = self._found(path)
         return None if found is None else found[0]
 
     def listed(self, path: str) -> bool:
         """Whether ``path`` was one of the files of the run that wrote the index (not only
         a file named on its command line)."""
-        found = self._row(path).get(path)
+        found = self._found(path)
         return found is not None and found[2]
 
     def __getitem__(self, path: str) -> Entry:
-        found = self._row(path).get(path)
+        found = self._found(path)
         if found is None:
             raise KeyError(path)
         return unpack_signature(found[0]), pickle.loads(decompress(found[1], self._zdict))
 
     def __contains__(self, path: object) -> bool:
-        return isinstance(path, str) and path in self._row(path)
+        return isinstance(path, str) and self._found(path) is not None
 
     def _all(self) -> list[str]:
         names = [f"e{n}" for n in range(self._buckets)]
         self._parts.fetch(names)
-        return sorted(p for name in names for p in self._parts.get(name))
+        full = self._relative.full
+        return sorted(full(p) for name in names for p in self._parts.get(name))
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._all())
@@ -156,10 +182,11 @@ class BucketInverted:
     the moves of the files changed since the base laid over it (the delta's, then this
     run's: :meth:`move`)."""
 
-    def __init__(self, parts: Parts, kind: str, buckets: int) -> None:
+    def __init__(self, parts: Parts, kind: str, buckets: int, relative: Relative) -> None:
         self._parts = parts
         self._kind = kind
         self._buckets = buckets
+        self._relative = relative
         self._added: dict[str, set[str]] = {}
         self._removed: dict[str, set[str]] = {}
 
@@ -168,7 +195,8 @@ class BucketInverted:
 
     def get(self, key: str) -> list[str]:
         row = self._parts.get(f"{self._kind}{bucket_of(key, self._buckets)}")
-        held = set(row.get(key, ()))
+        relative = self._relative
+        held = {relative.full(p) for p in row.get(relative.short(key), ())}
         held -= self._removed.get(key, set())
         held |= self._added.get(key, set())
         return sorted(held)
@@ -187,21 +215,25 @@ class BucketInverted:
 class LazyFiles(Sequence[str]):
     """The index's file list (part ``f``), read when first used."""
 
-    def __init__(self, parts: Parts) -> None:
+    def __init__(self, parts: Parts, relative: Relative) -> None:
         self._parts = parts
+        self._relative = relative
+        self._list: list[str] | None = None
 
-    def _table(self) -> PathTable:
-        table: PathTable = self._parts.get("f")
-        return table
+    def _items(self) -> list[str]:
+        if self._list is None:
+            table: PathTable = self._parts.get("f")
+            self._list = [self._relative.full(p) for p in table]
+        return self._list
 
     def __getitem__(self, n: Any) -> Any:
-        return self._table()[n]
+        return self._items()[n]
 
     def __len__(self) -> int:
-        return len(self._table())
+        return len(self._items())
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._table())
+        return iter(self._items())
 
 
 def split(
@@ -210,15 +242,18 @@ def split(
     links: int,
     named: int,
     fields_of: Any,
-) -> tuple[dict[str, Any], int, bytes]:
-    """The parts of an index (name -> object to pickle), its bucket count and its preset
-    dictionary, from the file list and every file's entry."""
+) -> tuple[dict[str, Any], int, bytes, Relative]:
+    """The parts of an index (name -> object to pickle), its bucket count, its preset
+    dictionary and the root its paths are kept relative to, from the file list and every
+    file's entry."""
     paths = sorted(entries)
     buckets = bucket_count(len(paths))
+    relative = Relative.of([*paths, *files])
+    short = relative.short
     raw = {p: pickle.dumps(entries[p][1], protocol=pickle.HIGHEST_PROTOCOL) for p in paths}
     zdict = preset_dictionary([raw[p] for p in paths])
     listed = set(files)
-    parts: dict[str, Any] = {"f": PathTable.of(files)}
+    parts: dict[str, Any] = {"f": PathTable.of(short(f) for f in files)}
     for kind in ("e", "h", "n"):
         for n in range(buckets):
             parts[f"{kind}{n}"] = {}
@@ -227,12 +262,12 @@ def split(
     for path in paths:
         sig, summaries = entries[path]
         row = (pack_signature(sig), compress(raw[path], zdict), path in listed)
-        parts[f"e{bucket_of(path, buckets)}"][path] = row
+        parts[f"e{bucket_of(path, buckets)}"][short(path)] = row
         for key in sorted(fields_of(summaries, links)):
-            holders.setdefault(key, []).append(path)
+            holders.setdefault(key, []).append(short(path))
         for key in sorted(fields_of(summaries, named)):
-            naming.setdefault(key, []).append(path)
+            naming.setdefault(key, []).append(short(path))
     for kind, inverted in (("h", holders), ("n", naming)):
         for key, held in inverted.items():
-            parts[f"{kind}{bucket_of(key, buckets)}"][key] = tuple(held)
-    return parts, buckets, zdict
+            parts[f"{kind}{bucket_of(key, buckets)}"][short(key)] = tuple(held)
+    return parts, buckets, zdict, relative

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import os
 from array import array
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from synthgov.app.cache.filestate import signature
@@ -127,32 +127,26 @@ class Candidates(Sequence[str]):
 
 
 class Names(Mapping[str, bytes]):
-    """The staged blob name of a file: from the entries parsed this run, else looked up in
-    git's index file."""
+    """path -> its staged blob name (asked for a handful of files: not listed)."""
 
-    def __init__(
-        self, known: dict[str, bytes | None], lookup: Callable[[str], bytes | None]
-    ) -> None:
-        self._known = known
-        self._lookup = lookup
+    def __init__(self, name_of: Callable[[str], bytes | None]) -> None:
+        self._name_of = name_of
 
     def __getitem__(self, path: str) -> bytes:
-        found = self.get(path)
+        found = self._name_of(path)
         if found is None:
             raise KeyError(path)
         return found
 
     def get(self, path: str, default: Any = None) -> Any:
-        if path not in self._known:
-            self._known[path] = self._lookup(path)
-        found = self._known[path]
+        found = self._name_of(path)
         return default if found is None else found
 
     def __iter__(self) -> Iterator[str]:
-        return iter(k for k, v in self._known.items() if v is not None)
+        return iter(())
 
     def __len__(self) -> int:
-        return sum(1 for v in self._known.values() if v is not None)
+        return 0
 
 
 def staged_listing(
@@ -206,8 +200,12 @@ def _since(
         if path not in entries:
             return None  # not in the index's files (a name untracked then): list again
         known[path] = entry.name
-    lookup = _lookup(data, layout, top)
-    sigs = _signatures(entries, known, lookup, recheck, targets)
+    name_of = _names(old["base_entries"], known, _lookup(data, layout, top))
+    # what may differ from the entries kept: the entries parsed (their chunk changed), the
+    # files kept under another signature, and those the delta changed since the full
+    # save (an entry back to its bytes then has the full save's name again)
+    maybe = [*known, *recheck, *(old.get("delta") or {})]
+    sigs = _signatures(entries, name_of, maybe, targets)
     unknown = pack_signature(None)  # a file that cannot be stat'ed is read (and says why)
     changed = sorted(
         p for p, sig in sigs.items() if sig == unknown or entries.packed_signature(p) != sig
@@ -219,7 +217,7 @@ def _since(
 
     unpacked = {p: unpack_signature(sigs[p]) for p in changed}
     listing = Listing(files, Candidates(files, targets), unpacked, False, member)
-    return StagedListing(listing, changed, Names(known, lookup), None)
+    return StagedListing(listing, changed, Names(name_of), None)
 
 
 def _recheck(state: StagedState, delta: Mapping[str, Any]) -> set[str]:
@@ -249,26 +247,38 @@ def _lookup(data: bytes, layout: Layout, top: str) -> Callable[[str], bytes | No
     return lookup
 
 
+def _names(
+    base: Any, known: dict[str, bytes | None], lookup: Callable[[str], bytes | None]
+) -> Callable[[str], bytes | None]:
+    """path -> its staged blob name now: from the entries parsed this run (their chunk
+    changed since the full save), else the full save's (the entry's bytes have not changed
+    since), else looked up in git's index file (the full save kept no staged name)."""
+
+    def name_of(path: str) -> bytes | None:
+        if path not in known:
+            kept = base.packed_signature(path)
+            name = staged_name(unpack_signature(kept)) if kept is not None else None
+            known[path] = name if name is not None else lookup(path)
+        return known[path]
+
+    return name_of
+
+
 def _signatures(
     entries: Any,
-    known: dict[str, bytes | None],
-    lookup: Callable[[str], bytes | None],
-    recheck: set[str],
+    name_of: Callable[[str], bytes | None],
+    changed_paths: Iterable[str],
     targets: set[str],
 ) -> dict[str, bytes]:
-    """The packed signature now of every file that may have changed: the entries changed
-    in git's index (their staged signature), the targets (read from the work tree: their
-    ``stat`` one) and the files of the run whose entry is not kept under a staged one."""
-    sigs = {path: pack_signature(staged_signature(name)) for path, name in known.items() if name}
-    for path in targets:
-        sigs[path] = pack_signature(signature(path))
-    for path in recheck - targets:
-        if not entries.listed(path):
+    """The packed signature now of every file that may have changed: the targets (read
+    from the work tree: their ``stat`` one) and ``changed_paths`` that are files of the run
+    (their staged one; a link's or a conflict's ``stat`` one)."""
+    sigs = {path: pack_signature(signature(path)) for path in targets}
+    for path in changed_paths:
+        if path in sigs or not entries.listed(path):
             continue  # a file named once, not one of the run's: its entry waits
-        name = known[path] if path in known else lookup(path)
-        known[path] = name
-        sig = staged_signature(name) if name is not None else signature(path)
-        sigs[path] = pack_signature(sig)
+        name = name_of(path)
+        sigs[path] = pack_signature(staged_signature(name) if name else signature(path))
     return sigs
 
 
@@ -309,8 +319,7 @@ def full_listing(
     state = StagedState(
         top, data[-_SHA1:], layout.header, layout.end, layout.chunks, frozenset(), layout
     )
-    names = Names(known, lambda _path: None)
-    return StagedListing(listing, None, names, state)
+    return StagedListing(listing, None, Names(known.get), state)
 
 
 def with_recheck(state: StagedState, entries: Mapping[str, Any]) -> StagedState:

@@ -26,6 +26,7 @@ from synthgov.app.index.buckets import (
     BucketInverted,
     LazyFiles,
     Parts,
+    Relative,
     split,
 )
 from synthgov.app.index.packed import Overlay
@@ -83,10 +84,10 @@ def load_index(cache: RunCache, key: str) -> dict[str, Any] | None:
     if not isinstance(delta, dict) or delta.get("base") != data["base"]:
         delta = {"entries": {}, "was": {}}
     parts = Parts(cache.store, f"{key}:{data['base']}:")
-    buckets = data["buckets"]
-    base = BucketEntries(parts, buckets, data["zdict"])
-    holders = BucketInverted(parts, "h", buckets)
-    named = BucketInverted(parts, "n", buckets)
+    buckets, relative = data["buckets"], Relative(data["root"])
+    base = BucketEntries(parts, buckets, data["zdict"], relative)
+    holders = BucketInverted(parts, "h", buckets, relative)
+    named = BucketInverted(parts, "n", buckets, relative)
     changes: Mapping[str, Any] = delta["entries"]
     was: Mapping[str, tuple[frozenset[str], frozenset[str]]] = delta["was"]
     for path, (_sig, summaries) in changes.items():
@@ -100,7 +101,7 @@ def load_index(cache: RunCache, key: str) -> dict[str, Any] | None:
         was=was,
         holders=holders,
         named=named,
-        files=LazyFiles(parts),
+        files=LazyFiles(parts, relative),
         parts=parts,
     )
     return data
@@ -131,11 +132,18 @@ def save_full(
     """Write the whole index under a new base, with an empty delta: its parts, and those a
     state keeps (``split_parts``: ``--staged``), whose head then holds only the rest."""
     base = os.urandom(8).hex()
-    parts, buckets, zdict = split(files, entries, LINKS, NAMED, fields_of)
+    parts, buckets, zdict, relative = split(files, entries, LINKS, NAMED, fields_of)
     if hasattr(state, "split_parts"):
         state, extra = state.split_parts()
         parts.update(extra)
-    head = {"format": FORMAT, "base": base, "state": state, "buckets": buckets, "zdict": zdict}
+    head = {
+        "format": FORMAT,
+        "base": base,
+        "state": state,
+        "buckets": buckets,
+        "zdict": zdict,
+        "root": relative.root,
+    }
     delta = {"base": base, "entries": {}, "was": {}}
     rows = {f"{key}:{base}:{name}": part for name, part in parts.items()}
     _save(cache, {key: head, f"delta:{key}": delta}, rows, key)
