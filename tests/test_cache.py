@@ -443,3 +443,22 @@ def test_a_discovery_state_holds_through_git_add_and_saves_by_rename(acme: Path)
     assert all_unchanged(state)  # and back
     (card.parent / "notes.txt").write_text("x")
     assert not all_unchanged(state)  # a new name in a folder
+
+
+def test_an_installed_wheel_is_fingerprinted_by_its_record(tmp_path: Path) -> None:
+    """pip rewrites a distribution's RECORD whenever it installs it: one stat stands for
+    every installed file; a source checkout (no RECORD listing the package) is walked."""
+    from synthgov.app.cache.keys import _installed_record
+
+    package = tmp_path / "site" / "synthgov"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    assert _installed_record(str(package)) is None  # a checkout
+    other = tmp_path / "site" / "synthgov_plugin-1.0.dist-info"
+    other.mkdir()
+    (other / "RECORD").write_text("synthgov_plugin/__init__.py,,\n")
+    assert _installed_record(str(package)) is None  # not ours
+    info = tmp_path / "site" / "synthgov-0.1.0.dist-info"
+    info.mkdir()
+    (info / "RECORD").write_text("synthgov/__init__.py,sha256=x,0\nsynthgov/cli/main.py,,\n")
+    assert _installed_record(str(package)) == str(info / "RECORD")

@@ -118,12 +118,14 @@ class Layout:
         chunks: bytes,
         chunk: Callable[[int], ChunkEntries],
         offsets: Callable[[], array[int]],
+        prefetch: Callable[[list[int]], None] | None = None,
     ) -> None:
         self.header = header  # signature, version, entry count
         self.end = end  # where the entries end
         self.chunks = chunks  # the SHA-1 of each chunk, one after the other
         self.chunk = chunk
         self.offsets = offsets  # every entry's start, then ``end`` (for bisection)
+        self.prefetch = prefetch  # reads the entries of these chunks at once (stored)
 
     @classmethod
     def of(cls, header: bytes, offsets: array[int], paths: bytes, chunks: bytes) -> Layout:
@@ -172,7 +174,7 @@ def parse_with_layout(data: bytes) -> tuple[Staged, Layout] | None:
             unmerged.add(path)
         elif kind == _STAGED:
             entries[path] = (mode, name)
-    if _has(data[at:end], b"link", b"sdir"):
+    if not _plain_extensions(data, at):
         return None  # a split or sparse index: its entries are elsewhere
     for path in unmerged:
         entries.pop(path, None)
@@ -256,7 +258,7 @@ def changed_entries(data: bytes, layout: Layout) -> list[Changed] | None:
     end = layout.end
     if data[:12] != layout.header or len(data) < end + _SHA1:
         return None
-    if _has(data[end : len(data) - _SHA1], b"link", b"sdir"):
+    if not _plain_extensions(data, end):
         return None
     version = _HEADER.unpack_from(data, 0)[1]
     chunks = _chunk_digests(data, end)
@@ -265,9 +267,14 @@ def changed_entries(data: bytes, layout: Layout) -> list[Changed] | None:
     changed: list[Changed] = []
     seen: set[int] = set()
     old = layout.chunks
-    for k in range(len(chunks) // _SHA1):
-        if chunks[k * _SHA1 : (k + 1) * _SHA1] == old[k * _SHA1 : (k + 1) * _SHA1]:
-            continue
+    differ = [
+        k
+        for k in range(len(chunks) // _SHA1)
+        if chunks[k * _SHA1 : (k + 1) * _SHA1] != old[k * _SHA1 : (k + 1) * _SHA1]
+    ]
+    if layout.prefetch is not None and differ:
+        layout.prefetch(differ)
+    for k in differ:
         part = layout.chunk(k)
         offsets = array("I", part.offsets)
         for j in range(len(offsets) - 1):
@@ -285,10 +292,20 @@ def changed_entries(data: bytes, layout: Layout) -> list[Changed] | None:
     return changed
 
 
-def _has(data: bytes, *extensions: bytes) -> bool:
-    """Whether the index names one of ``extensions`` (a split or sparse index): a cheap,
-    conservative test (a path may hold the same bytes: git is asked then, that is all)."""
-    return any(name in data for name in extensions)
+def _plain_extensions(data: bytes, at: int) -> bool:
+    """Whether the extensions from ``at`` on are well formed and none makes the entries
+    incomplete: a split index (``link``: the entries are in another file) or a sparse one
+    (``sdir``: folders stand for their files). Each extension is a 4-byte signature and a
+    4-byte size, then its bytes; the file ends with its checksum."""
+    end = len(data) - _SHA1
+    while at < end:
+        if at + 8 > end:
+            return False
+        signature = data[at : at + 4]
+        if signature in (b"link", b"sdir"):
+            return False
+        at += 8 + _MODE.unpack_from(data, at + 4)[0]
+    return at == end
 
 
 def _ls_files(toplevel: str, trailer: bytes) -> Staged | None:

@@ -35,19 +35,22 @@ CODE_SUFFIXES = (".py", ".yaml", ".yml", ".json")
 
 def code_fingerprint(objects: Sequence[Any]) -> str:
     """A hash of the signatures of synthgov's code and data files, and of the modules that
-    define ``objects`` (plugins' rules, loaders, reporters)."""
+    define ``objects`` (plugins' rules, loaders, reporters).
+
+    Installed from a wheel, synthgov's files are those its ``RECORD`` lists, and pip
+    rewrites the ``RECORD`` whenever it installs them: its signature stands for them all
+    (one ``stat`` instead of walking 30 folders and 240 files, 3 ms of every pre-commit
+    call; a file edited by hand inside site-packages goes unseen). A source checkout (an
+    editable install, ``PYTHONPATH``) is walked."""
     import synthgov
 
-    roots = {os.path.dirname(os.path.abspath(synthgov.__file__))}
-    for package in ("synthgov.policies", "synthgov.schemas"):
-        module = sys.modules.get(package)
-        locations = getattr(getattr(module, "__spec__", None), "submodule_search_locations", None)
-        roots.update(os.path.abspath(p) for p in locations or ())
+    package = os.path.dirname(os.path.abspath(synthgov.__file__))
     files: set[str] = set()
-    for root in roots:
-        for folder, dirs, names in os.walk(root):
-            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-            files.update(os.path.join(folder, n) for n in names if n.endswith(CODE_SUFFIXES))
+    record = _installed_record(package)
+    if record is not None:
+        files.add(record)
+    else:
+        files.update(_code_files(package))
     for obj in objects:
         module = sys.modules.get(getattr(obj, "__module__", None) or type(obj).__module__)
         path = getattr(module, "__file__", None)
@@ -57,6 +60,43 @@ def code_fingerprint(objects: Sequence[Any]) -> str:
     for path in sorted(files):
         digest.update(f"{path}\0{signature(path)}\n".encode())
     return digest.hexdigest()
+
+
+def _installed_record(package: str) -> str | None:
+    """The ``RECORD`` of the distribution installed beside ``package`` that lists its
+    ``__init__.py``, if synthgov was installed from a wheel."""
+    site = os.path.dirname(package)
+    try:
+        names = os.listdir(site)
+    except OSError:
+        return None
+    for name in sorted(names):
+        if not (name.startswith("synthgov-") and name.endswith(".dist-info")):
+            continue
+        record = os.path.join(site, name, "RECORD")
+        try:
+            with open(record, encoding="utf-8") as handle:
+                listed = any(line.startswith("synthgov/__init__.py,") for line in handle)
+        except (OSError, UnicodeDecodeError):
+            continue
+        if listed:
+            return record
+    return None
+
+
+def _code_files(package: str) -> set[str]:
+    """synthgov's code and data files in a source checkout."""
+    roots = {package}
+    for name in ("synthgov.policies", "synthgov.schemas"):
+        module = sys.modules.get(name)
+        locations = getattr(getattr(module, "__spec__", None), "submodule_search_locations", None)
+        roots.update(os.path.abspath(p) for p in locations or ())
+    files: set[str] = set()
+    for root in roots:
+        for folder, dirs, names in os.walk(root):
+            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+            files.update(os.path.join(folder, n) for n in names if n.endswith(CODE_SUFFIXES))
+    return files
 
 
 def loader_name(loader: Any) -> str:

@@ -176,7 +176,7 @@ def _plan(
     holders, named = inverted_maps(reading, old)
     naming = naming_files(named, reading.summaries, found.explicit, cwd)
     context = Context(parts, cwd, reading, holders)
-    start = set(found.files) | (naming & set(listing.candidates))
+    start = set(found.files) | {p for p in naming if p in reading.summaries}  # candidates
     component = component_of(setup, parts, context, start)
     if component is None:
         return None

@@ -90,6 +90,7 @@ class StagedState(NamedTuple):
             self.chunks,
             lambda k: parts.get(f"c{k}"),
             lambda: array("I", parts.get("O")),
+            lambda ks: parts.fetch(f"c{k}" for k in ks),
         )
 
 
