@@ -236,3 +236,61 @@ def test_an_entry_back_to_its_bytes_is_read_as_it_is_again(repo: Path) -> None:
         assert warm == _check(repo, "--staged", target)
         runs.append(warm[0])
     assert runs == [1, 0, 1]
+
+
+@pytest.mark.slow
+def test_concurrent_staged_runs_share_the_index(repo: Path) -> None:
+    """Runs of the hook at once (pre-commit in two clones' worth of terminals) build and
+    patch one index: each answers what ``--no-cache`` answers, and the index they leave
+    serves the next run."""
+    import sys
+
+    for n in range(120):
+        _card(repo, f"many/{n:03d}", "alpha" if n == 60 else f"card-{n}")
+    _git(repo, "add", "-A")
+    env = {**os.environ, "SYNTHGOV_CACHE_DIR": str(repo.parent / "shared"), "NO_COLOR": "1"}
+    command = [sys.executable, "-m", "synthgov", "check", "--staged", "--format", "json"]
+    targets = ["datasets/a/card.yaml", "datasets/b/card.yaml", "datasets/many/007/card.yaml"]
+    procs = [
+        subprocess.Popen(
+            [*command, targets[n % 3]],
+            cwd=repo,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for n in range(6)
+    ]
+    done = [p.communicate(timeout=120) for p in procs]
+    assert all(p.returncode in (0, 1) for p in procs), [err.decode() for _, err in done]
+    outs = [out.decode() for out, _ in done]
+    for n, target in enumerate(targets):
+        code, cold = _check(repo, "--staged", target)
+        assert outs[n] == cold, (n, code, len(outs[n]), len(cold), done[n][1].decode()[-3000:])
+        assert outs[n + 3] == cold, (
+            n,
+            code,
+            len(outs[n + 3]),
+            len(cold),
+            done[n + 3][1].decode()[-3000:],
+        )
+    _card(repo, "many/007", "alpha")  # staged: a second duplicate of the target a
+    _git(repo, "add", "-A")
+    after = subprocess.run([*command, targets[0]], cwd=repo, env=env, capture_output=True)
+    assert after.stdout.decode() == _check(repo, "--staged", targets[0])[1], after.stderr
+    assert _duplicate(after.stdout.decode())
+
+
+def test_a_part_damaged_after_the_plan_is_read_without_the_index(repo: Path) -> None:
+    """The file list is read after the plan, for the report (JSON lists every document's
+    id): a damaged row there is read around (every document loaded as without an index),
+    never a traceback."""
+    import sqlite3
+
+    target = "datasets/a/card.yaml"
+    assert _check(repo, "--staged", target, cache=True) == _check(repo, "--staged", target)
+    database = repo.parent / "cache" / "cache-v1.sqlite3"
+    with sqlite3.connect(database) as conn:
+        assert conn.execute("UPDATE index_parts SET blob = x'00' WHERE key LIKE '%:f'").rowcount
+    _card(repo, "a", "alpha")  # the target changed: the plan runs, the list is asked
+    assert _check(repo, "--staged", target, cache=True) == _check(repo, "--staged", target)

@@ -59,6 +59,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from synthgov.app.index.buckets import MissingPart
 from synthgov.app.index.context import (
     Context,
     component_of,
@@ -89,6 +90,9 @@ class Plan:
     ids: Callable[[], tuple[IdPath, ...]]  # every document of the repository, in load order
     #: loads files as the plan read them (``--staged``: as staged), for :func:`documents_of`
     load: Callable[[Sequence[str]], Any]
+    #: every document of the run read without the index: what :func:`documents_of` and
+    #: ``ids`` give if a part of the index they read later cannot be read
+    without_index: Callable[[], Sequence[Document]]
 
 
 @dataclass(frozen=True, eq=False, repr=False)  # plumbing: no __eq__, __hash__ or __repr__ to build
@@ -120,8 +124,6 @@ def plan_commit_run(
 ) -> Plan | None:
     """The inputs of a commit-time run over ``found`` (explicit files) with the repository
     under ``roots`` as context, or None when the index cannot prove them (full path)."""
-    from synthgov.app.index.buckets import MissingPart
-
     try:
         try:
             return _plan(options, setup, cache, found, roots, run_parts)
@@ -180,7 +182,8 @@ def _plan(
     component = component_of(setup, parts, context, start)
     if component is None:
         return None
-    plan = _assemble(listing, reading, context, component, set(found.files), naming, cwd)
+    every = _without_index(options, setup, cache, found, roots, parts)
+    plan = _assemble(listing, reading, context, component, set(found.files), naming, cwd, every)
     if plan is not None:
         _keep(cache, key, old, listing, reading, state[0] if state else None)
     return plan
@@ -225,6 +228,7 @@ def _assemble(
     targets: set[str],
     naming: set[str],
     cwd: str,
+    without_index: Callable[[], Sequence[Document]],
 ) -> Plan | None:
     """The plan of the run, or None when a target is a named file that is not a document
     (the full path says what it is)."""
@@ -243,7 +247,12 @@ def _assemble(
     candidates, summaries = listing.candidates, reading.summaries
 
     def ids() -> tuple[IdPath, ...]:
-        return tuple(IdPath(s[ID], s[PATH]) for path in candidates for s in summaries.get(path, ()))
+        try:
+            return tuple(
+                IdPath(s[ID], s[PATH]) for path in candidates for s in summaries.get(path, ())
+            )
+        except MissingPart:
+            return tuple(IdPath(d.id, d.path) for d in without_index())
 
     return Plan(
         listing.candidates,
@@ -254,6 +263,7 @@ def _assemble(
         frozenset(naming),
         ids,
         context.parts.load,
+        without_index,
     )
 
 
@@ -296,5 +306,52 @@ def documents_of(plan: Plan) -> Sequence[Document]:
     class IndexedDocuments(LazyDocuments):
         """The documents of a run whose context the index chose."""
 
-    files, load = plan.files, plan.load
-    return IndexedDocuments(lambda: load(files).documents)
+    def every() -> Sequence[Document]:
+        try:
+            documents: Sequence[Document] = plan.load(plan.files).documents
+        except MissingPart:
+            return plan.without_index()
+        return documents
+
+    return IndexedDocuments(every)
+
+
+def _without_index(
+    options: CheckOptions,
+    setup: Setup,
+    cache: RunCache,
+    found: Any,
+    roots: Sequence[str],
+    parts: RunParts,
+) -> Callable[[], Sequence[Document]]:
+    """Every document of the run as the full path reads it (the index's parts are read
+    lazily after the plan: one that is gone by then, damaged or evicted, must not fail
+    the run)."""
+
+    def every() -> Sequence[Document]:
+        targets = frozenset(found.files)
+        if options.staged:
+            from synthgov.app.check.staged import load_staged, staged_files
+
+            config = setup.config
+            staged = staged_files(
+                options.cwd, roots, config.root, config.include, config.exclude, parts.suffixes
+            )
+            files = sorted({*targets, *staged.files})
+            loaded = load_staged(
+                files,
+                staged.toplevel,
+                staged.names,
+                targets,
+                setup.registry.loaders,
+                options.cwd,
+                config.limits,
+                cache,
+            )
+        else:
+            listed = discover_all(options, setup, roots) or ()
+            loaded = parts.load(sorted({*targets, *listed}))
+        documents: Sequence[Document] = loaded.documents
+        return documents
+
+    return every

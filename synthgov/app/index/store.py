@@ -73,7 +73,10 @@ def load_index(cache: RunCache, key: str) -> dict[str, Any] | None:
     """The index: its base's entries with the later delta's laid over them (``entries``;
     the delta's own also as ``delta``), its inverted maps (``holders``, ``named``), file
     list (``files``), state and parts; every part is read when first used."""
-    found = cache.store.get_many(TABLE, [key, f"delta:{key}"])
+    store = cache.store.snapshot()  # head, delta and parts as of one moment
+    if store is None:
+        return None
+    found = store.get_many(TABLE, [key, f"delta:{key}"])
     payload = found.get(key)
     if payload is None:
         return None
@@ -83,7 +86,7 @@ def load_index(cache: RunCache, key: str) -> dict[str, Any] | None:
     delta = pickle.loads(found[f"delta:{key}"]) if f"delta:{key}" in found else None
     if not isinstance(delta, dict) or delta.get("base") != data["base"]:
         delta = {"entries": {}, "was": {}}
-    parts = Parts(cache.store, f"{key}:{data['base']}:")
+    parts = Parts(store, f"{key}:{data['base']}:")
     buckets, relative = data["buckets"], Relative(data["root"])
     base = BucketEntries(parts, buckets, data["zdict"], relative)
     holders = BucketInverted(parts, "h", buckets, relative)
