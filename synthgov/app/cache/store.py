@@ -85,30 +85,6 @@ class Store:
                 _remove_database(path)
         return None
 
-    def snapshot(self) -> Store | None:
-        """A second, read-only connection to the database holding one read transaction
-        until it is dropped: every read through it sees the database as it was at its
-        first read, whatever other runs commit meanwhile (SQLite's WAL keeps the pages
-        for it). The repository index reads its head, delta and parts through one, so a
-        run whose index another run replaces keeps reading the index it started with
-        (app/index/store.py). None when it cannot be opened (no index then)."""
-        import sqlite3
-
-        if self._broken:
-            return None
-        try:
-            conn = sqlite3.connect(self._path, timeout=BUSY_TIMEOUT, isolation_level=None)
-        except sqlite3.Error:
-            return None
-        try:
-            conn.execute("PRAGMA query_only=ON")
-            conn.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
-            conn.execute("BEGIN")  # deferred: the snapshot starts at the first read
-        except sqlite3.Error:
-            conn.close()
-            return None
-        return Store(conn, self._path, self._secret)
-
     def _mac(self, table: str, key: str, payload: bytes | memoryview) -> bytes:
         mac = hmac.new(self._secret, f"{FORMAT}\0{table}\0{key}\0".encode(), "sha256")
         mac.update(payload)

@@ -73,9 +73,7 @@ def load_index(cache: RunCache, key: str) -> dict[str, Any] | None:
     """The index: its base's entries with the later delta's laid over them (``entries``;
     the delta's own also as ``delta``), its inverted maps (``holders``, ``named``), file
     list (``files``), state and parts; every part is read when first used."""
-    store = cache.store.snapshot()  # head, delta and parts as of one moment
-    if store is None:
-        return None
+    store = cache.store
     found = store.get_many(TABLE, [key, f"delta:{key}"])
     payload = found.get(key)
     if payload is None:
