@@ -102,6 +102,7 @@ class ChunkEntries(NamedTuple):
     first: int  # the position (0, 1, ...) of the first of them
     offsets: bytes  # array("I"): where each starts, then where the last one ends
     paths: bytes  # an 8-byte digest of each one's path, one after the other
+    contents: bytes  # an 8-byte digest of what each one stages (kind, mode, object name)
 
 
 class Layout:
@@ -128,7 +129,9 @@ class Layout:
         self.prefetch = prefetch  # reads the entries of these chunks at once (stored)
 
     @classmethod
-    def of(cls, header: bytes, offsets: array[int], paths: bytes, chunks: bytes) -> Layout:
+    def of(
+        cls, header: bytes, offsets: array[int], paths: bytes, contents: bytes, chunks: bytes
+    ) -> Layout:
         """The layout of a file just parsed: every entry's start and path digest."""
 
         def chunk(k: int) -> ChunkEntries:
@@ -137,7 +140,10 @@ class Layout:
             last = max(bisect_left(offsets, hi), first + 1)
             last = min(last, len(offsets) - 1)
             return ChunkEntries(
-                first, offsets[first : last + 1].tobytes(), paths[first * 8 : last * 8]
+                first,
+                offsets[first : last + 1].tobytes(),
+                paths[first * 8 : last * 8],
+                contents[first * 8 : last * 8],
             )
 
         return cls(header, offsets[-1], chunks, chunk, lambda: offsets)
@@ -161,6 +167,7 @@ def parse_with_layout(data: bytes) -> tuple[Staged, Layout] | None:
     unmerged: set[str] = set()
     offsets = array("I", [12])
     digests: list[bytes] = []
+    contents: list[bytes] = []
     at, end = 12, len(data) - _SHA1
     for _ in range(count):
         got = _entry(data, at, version, end)
@@ -169,6 +176,7 @@ def parse_with_layout(data: bytes) -> tuple[Staged, Layout] | None:
         at, raw_path, kind, mode, name = got
         offsets.append(at)
         digests.append(_path_digest(raw_path))
+        contents.append(_content_digest(kind, mode, name))
         path = raw_path.decode("utf-8", "surrogateescape")
         if kind == _UNMERGED:
             unmerged.add(path)
@@ -178,7 +186,9 @@ def parse_with_layout(data: bytes) -> tuple[Staged, Layout] | None:
         return None  # a split or sparse index: its entries are elsewhere
     for path in unmerged:
         entries.pop(path, None)
-    layout = Layout.of(data[:12], offsets, b"".join(digests), _chunk_digests(data, at))
+    layout = Layout.of(
+        data[:12], offsets, b"".join(digests), b"".join(contents), _chunk_digests(data, at)
+    )
     return Staged(entries, frozenset(unmerged), data[-_SHA1:]), layout
 
 
@@ -231,6 +241,10 @@ def map_index(path: str) -> Any:
         return mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
 
 
+def _content_digest(kind: int, mode: int, name: bytes) -> bytes:
+    return hashlib.blake2b(b"%d %o " % (kind, mode) + name, digest_size=8).digest()
+
+
 def _path_digest(raw_path: bytes) -> bytes:
     return hashlib.blake2b(raw_path, digest_size=8).digest()
 
@@ -252,9 +266,10 @@ class Changed(NamedTuple):
 
 
 def changed_entries(data: bytes, layout: Layout) -> list[Changed] | None:
-    """The entries of index file ``data`` in the chunks whose bytes differ from the version
-    ``layout`` describes; None when entries were added, removed, moved or renamed, or one
-    is in conflict (the caller reads the whole index)."""
+    """The entries of index file ``data`` that stage something else than in the version
+    ``layout`` describes (looked for in the chunks whose bytes differ); None when entries
+    were added, removed, moved or renamed, or one is in conflict (the caller reads the
+    whole index)."""
     end = layout.end
     if data[:12] != layout.header or len(data) < end + _SHA1:
         return None
@@ -287,6 +302,8 @@ def changed_entries(data: bytes, layout: Layout) -> list[Changed] | None:
                 return None
             if _path_digest(got[1]) != part.paths[j * 8 : (j + 1) * 8]:
                 return None
+            if _content_digest(got[2], got[3], got[4]) == part.contents[j * 8 : (j + 1) * 8]:
+                continue  # what it stages is what it staged then (its stat fields moved)
             path = got[1].decode("utf-8", "surrogateescape")
             changed.append(Changed(path, got[2] == _STAGED, got[3], got[4]))
     return changed

@@ -37,8 +37,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from synthgov.app.check.runner import CheckOptions, Setup
 
 #: the format of the index (5: a head, a delta and parts read one by one,
-#: :mod:`synthgov.app.index.buckets`)
-FORMAT = 5
+#: :mod:`synthgov.app.index.buckets`; 6: the layout of git's index keeps what each entry
+#: stages)
+FORMAT = 6
 TABLE = "repo_index"
 #: changed entries kept beside the base entry before the whole index is written again
 DELTA_MAX = 512
