@@ -12,7 +12,7 @@ from __future__ import annotations
 import hmac
 import os
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 #: the on-disk format of the cache (its file name, its signatures, its keys)
@@ -29,6 +29,7 @@ BUSY_TIMEOUT = 5.0
 BATCH = 500
 
 
+_INSERT = "INSERT OR REPLACE INTO {} (key, blob, created) VALUES (?, ?, ?)"
 #: how much of the database SQLite reads through a memory map (docs/decisions.md)
 MMAP_BYTES = 1 << 30
 
@@ -120,34 +121,19 @@ class Store:
             self._damaged()
 
     def put_many(self, table: str, items: Mapping[str, bytes]) -> None:
-        import sqlite3
-
         if self._broken or not items:
             return
         now = int(time.time())
-        rows = [(k, self._mac(table, k, v) + v, now) for k, v in items.items()]
-        try:
-            self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                self._conn.executemany(
-                    f"INSERT OR REPLACE INTO {table} (key, blob, created) VALUES (?, ?, ?)", rows
-                )
-                if table in KEEP_LATEST:
-                    self._conn.execute(
-                        f"DELETE FROM {table} WHERE key NOT IN "
-                        f"(SELECT key FROM {table} ORDER BY created DESC, key LIMIT ?)",
-                        (KEEP_LATEST[table],),
-                    )
-                else:
-                    self._conn.execute("DELETE FROM parse WHERE created < ?", (now - PARSE_TTL,))
-                self._conn.execute("COMMIT")
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
-        except sqlite3.OperationalError:
-            return  # busy: another run is writing; this run's results are simply not kept
-        except sqlite3.DatabaseError:
-            self._damaged()
+        rows = self._signed(table, items, now)
+
+        def write(conn: Any) -> None:
+            conn.executemany(_INSERT.format(table), rows)
+            if table in KEEP_LATEST:
+                self._keep_latest(table)
+            else:
+                conn.execute("DELETE FROM parse WHERE created < ?", (now - PARSE_TTL,))
+
+        self._transaction(write)
 
     def put_index(
         self,
@@ -160,40 +146,55 @@ class Store:
         """Write an index's entries (``table``) and parts (``parts_table``) in one
         transaction. With ``replaced`` (the index's key), the parts are a new base's: the
         parts of its other bases go, and those of indexes no longer kept."""
-        import sqlite3
-
         if self._broken or not (items or parts):
             return
         now = int(time.time())
-        rows = [(k, self._mac(table, k, v) + v, now) for k, v in items.items()]
-        part_rows = [(k, self._mac(parts_table, k, v) + v, now) for k, v in parts.items()]
+        rows, part_rows = self._signed(table, items, now), self._signed(parts_table, parts, now)
+
+        def write(conn: Any) -> None:
+            if replaced is not None:
+                conn.execute(
+                    f"DELETE FROM {parts_table} WHERE key > ? AND key < ?",
+                    (replaced + ":", replaced + ";"),
+                )
+            conn.executemany(_INSERT.format(parts_table), part_rows)
+            conn.executemany(_INSERT.format(table), rows)
+            self._keep_latest(table)
+            if replaced is not None:  # the parts of indexes no longer kept
+                conn.execute(
+                    f"DELETE FROM {parts_table} WHERE substr(key, 1, instr(key, ':') - 1) "
+                    f"NOT IN (SELECT key FROM {table})"
+                )
+
+        self._transaction(write)
+
+    def _signed(
+        self, table: str, items: Mapping[str, bytes], now: int
+    ) -> list[tuple[str, bytes, int]]:
+        return [(k, self._mac(table, k, v) + v, now) for k, v in items.items()]
+
+    def _keep_latest(self, table: str) -> None:
+        self._conn.execute(
+            f"DELETE FROM {table} WHERE key NOT IN "
+            f"(SELECT key FROM {table} ORDER BY created DESC, key LIMIT ?)",
+            (KEEP_LATEST[table],),
+        )
+
+    def _transaction(self, write: Callable[[Any], None]) -> None:
+        """Run ``write`` in one immediate transaction; a busy database (another run is
+        writing) keeps nothing, a damaged one is removed."""
+        import sqlite3
+
         try:
             self._conn.execute("BEGIN IMMEDIATE")
             try:
-                if replaced is not None:
-                    self._conn.execute(
-                        f"DELETE FROM {parts_table} WHERE key > ? AND key < ?",
-                        (replaced + ":", replaced + ";"),
-                    )
-                insert = "INSERT OR REPLACE INTO {} (key, blob, created) VALUES (?, ?, ?)"
-                self._conn.executemany(insert.format(parts_table), part_rows)
-                self._conn.executemany(insert.format(table), rows)
-                self._conn.execute(
-                    f"DELETE FROM {table} WHERE key NOT IN "
-                    f"(SELECT key FROM {table} ORDER BY created DESC, key LIMIT ?)",
-                    (KEEP_LATEST[table],),
-                )
-                if replaced is not None:  # the parts of indexes no longer kept
-                    self._conn.execute(
-                        f"DELETE FROM {parts_table} WHERE substr(key, 1, instr(key, ':') - 1) "
-                        f"NOT IN (SELECT key FROM {table})"
-                    )
+                write(self._conn)
                 self._conn.execute("COMMIT")
             except BaseException:
                 self._conn.execute("ROLLBACK")
                 raise
         except sqlite3.OperationalError:
-            return  # busy: another run is writing; this run's index is simply not kept
+            return  # busy: this run's entries are simply not kept
         except sqlite3.DatabaseError:
             self._damaged()
 

@@ -28,7 +28,7 @@ import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
 
-from synthgov.app.index.packed import PathTable, pack_signature, unpack_signature
+from synthgov.app.index.packed import LazyPaths, PathTable, pack_signature, unpack_signature
 
 #: table of the parts (the index's head and delta stay in ``repo_index``)
 PARTS = "index_parts"
@@ -212,28 +212,16 @@ class BucketInverted:
             self._added.setdefault(key, set()).add(path)
 
 
-class LazyFiles(Sequence[str]):
+class LazyFiles(LazyPaths):
     """The index's file list (part ``f``), read when first used."""
 
     def __init__(self, parts: Parts, relative: Relative) -> None:
         self._parts = parts
         self._relative = relative
-        self._list: list[str] | None = None
 
-    def _items(self) -> list[str]:
-        if self._list is None:
-            table: PathTable = self._parts.get("f")
-            self._list = [self._relative.full(p) for p in table]
-        return self._list
-
-    def __getitem__(self, n: Any) -> Any:
-        return self._items()[n]
-
-    def __len__(self) -> int:
-        return len(self._items())
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._items())
+    def _make(self) -> list[str]:
+        table: PathTable = self._parts.get("f")
+        return [self._relative.full(p) for p in table]
 
 
 def split(

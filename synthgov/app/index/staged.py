@@ -26,7 +26,7 @@ from typing import Any, NamedTuple
 from synthgov.app.cache.filestate import signature
 from synthgov.app.index.buckets import MissingPart
 from synthgov.app.index.files import Listing
-from synthgov.app.index.packed import pack_signature, unpack_signature
+from synthgov.app.index.packed import LazyPaths, pack_signature, unpack_signature
 from synthgov.repo.gitindex import (
     Layout,
     changed_entries,
@@ -101,30 +101,18 @@ class StagedListing(NamedTuple):
     state: StagedState | None  # the state to keep with a full save
 
 
-class Candidates(Sequence[str]):
+class Candidates(LazyPaths):
     """The index's files and the targets, sorted; read only if something asks for every
     file (a report's drawing, a full save)."""
 
     def __init__(self, files: Sequence[str], targets: set[str]) -> None:
         self._files = files
         self._targets = targets
-        self._list: list[str] | None = None
 
-    def _items(self) -> list[str]:
-        if self._list is None:
-            files = list(self._files)
-            extra = self._targets.difference(files)
-            self._list = sorted([*files, *extra]) if extra else files
-        return self._list
-
-    def __getitem__(self, n: Any) -> Any:
-        return self._items()[n]
-
-    def __len__(self) -> int:
-        return len(self._items())
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._items())
+    def _make(self) -> list[str]:
+        files = list(self._files)
+        extra = self._targets.difference(files)
+        return sorted([*files, *extra]) if extra else files
 
 
 class Names(Mapping[str, bytes]):
