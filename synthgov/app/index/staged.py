@@ -190,9 +190,9 @@ def _since(
             return None  # not in the index's files (a name untracked then): list again
         known[path] = entry.name
     name_of = _names(old["base_entries"], known, _lookup(data, layout, top))
-    # what may differ from the entries kept: the entries parsed (their chunk changed), the
-    # files kept under another signature, and those the delta changed since the full
-    # save (an entry back to its bytes then has the full save's name again)
+    # what may differ from the entries kept: the entries that stage something new since
+    # the full save, the files kept under another signature, and those the delta changed
+    # since the full save (an entry back to what it staged then has that name again)
     maybe = [*known, *recheck, *(old.get("delta") or {})]
     sigs = _signatures(entries, name_of, maybe, targets)
     unknown = pack_signature(None)  # a file that cannot be stat'ed is read (and says why)
