@@ -47,7 +47,6 @@ class Staged(NamedTuple):
 
     entries: Mapping[str, tuple[int, bytes]]
     unmerged: frozenset[str]
-    trailer: bytes  # the index file's own checksum: the same bytes, the same index
 
 
 def git_dir(toplevel: str) -> str | None:
@@ -80,20 +79,12 @@ def read_index(toplevel: str) -> Staged | None:
     try:
         with open(path, "rb") as handle:
             data = handle.read()
-    except FileNotFoundError:
-        data = b""  # a repository without a first ``git add``: nothing is staged
-        return Staged({}, frozenset(), b"")
+    except FileNotFoundError:  # a repository without a first ``git add``: nothing staged
+        return Staged({}, frozenset())
     except OSError:
         return None
-    parsed = parse_index(data)
-    return parsed if parsed is not None else _ls_files(toplevel, data[-_SHA1:])
-
-
-def parse_index(data: bytes) -> Staged | None:
-    """The entries of an index file of version 2 or 3; None for anything else (the caller
-    asks git)."""
     parsed = parse_with_layout(data)
-    return None if parsed is None else parsed[0]
+    return parsed[0] if parsed is not None else _ls_files(toplevel)
 
 
 class ChunkEntries(NamedTuple):
@@ -156,7 +147,8 @@ CHUNK = 1 << 13
 
 
 def parse_with_layout(data: bytes) -> tuple[Staged, Layout] | None:
-    """:func:`parse_index`, with the file's :class:`Layout`."""
+    """The entries of an index file of version 2 or 3 and the file's :class:`Layout`; None
+    for anything else (the caller asks git)."""
     try:
         signature, version, count = _HEADER.unpack_from(data, 0)
     except struct.error:
@@ -189,7 +181,7 @@ def parse_with_layout(data: bytes) -> tuple[Staged, Layout] | None:
     layout = Layout.of(
         data[:12], offsets, b"".join(digests), b"".join(contents), _chunk_digests(data, at)
     )
-    return Staged(entries, frozenset(unmerged), data[-_SHA1:]), layout
+    return Staged(entries, frozenset(unmerged)), layout
 
 
 _STAGED, _LEFT_OUT, _UNMERGED = 0, 1, 2
@@ -325,7 +317,7 @@ def _plain_extensions(data: bytes, at: int) -> bool:
     return at == end
 
 
-def _ls_files(toplevel: str, trailer: bytes) -> Staged | None:
+def _ls_files(toplevel: str) -> Staged | None:
     """The index as ``git ls-files --stage -z`` tells it: ``<mode> <name> <stage>\t<path>``."""
     out = git_output(toplevel, "ls-files", "--stage", "-z")
     if out is None:
@@ -345,7 +337,7 @@ def _ls_files(toplevel: str, trailer: bytes) -> Staged | None:
             entries[path] = (mode, bytes.fromhex(name.decode("ascii")))
     for path in unmerged:
         entries.pop(path, None)
-    return Staged(entries, frozenset(unmerged), trailer)
+    return Staged(entries, frozenset(unmerged))
 
 
 def is_symlink(mode: int) -> bool:

@@ -141,16 +141,17 @@ def _gather_staged(run: RunState, found: Discovered, roots: Sequence[str]) -> _G
     """``--staged``: the targets from the work tree, the rest of the repository as git's
     index holds it (:mod:`synthgov.app.check.staged`); no result cache (it knows files by
     their signature on disk)."""
-    from synthgov.app.check.staged import load_staged, staged_files
+    from synthgov.app.check.staged import load_staged_run
 
-    config, loaders = run.setup.config, run.setup.registry.loaders
-    cwd = run.options.cwd
-    staged = staged_files(cwd, roots, config.root, config.include, config.exclude, run.suffixes)
-    files = sorted({*found.files, *staged.files})
-    targets = frozenset(found.files)
-    cwd, limits = run.options.cwd, config.limits
-    loaded = load_staged(
-        files, staged.toplevel, staged.names, targets, loaders, cwd, limits, run.cache
+    setup = run.setup
+    files, loaded = load_staged_run(
+        run.options.cwd,
+        roots,
+        setup.config,
+        setup.registry.loaders,
+        run.suffixes,
+        frozenset(found.files),
+        run.cache,
     )
     return _Gathered(loaded, frozenset(files), None, None)
 

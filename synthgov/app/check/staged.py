@@ -19,7 +19,7 @@ are read from the work tree, as without ``--staged``.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -52,8 +52,7 @@ class StagedFiles:
     toplevel: str
     index: Staged
     files: tuple[str, ...]  # absolute paths, sorted: the run's context
-    #: absolute path -> staged blob name (regular files only; a mapping with ``get``)
-    names: Mapping[str, bytes]
+    names: dict[str, bytes]  # absolute path -> staged blob name (regular files only)
 
 
 def governed(
@@ -103,7 +102,16 @@ def staged_files(
     index = read_index(top)
     if index is None:
         raise StagedError(f"--staged: cannot read git's index in {top}")
-    check = governed(top, roots, root, include, exclude, suffixes)
+    files, names = governed_entries(index, governed(top, roots, root, include, exclude, suffixes))
+    return StagedFiles(top, index, files, names)
+
+
+def governed_entries(
+    index: Staged, check: Callable[[str], str | None]
+) -> tuple[tuple[str, ...], dict[str, bytes]]:
+    """The governed files of ``index`` (absolute, sorted: its entries and the paths in
+    conflict) and the staged blob name of each regular file among them (a link or a
+    conflict has none: it is read from the work tree)."""
     files: list[str] = []
     names: dict[str, bytes] = {}
     for rel, entry in (*index.entries.items(), *((rel, None) for rel in index.unmerged)):
@@ -113,13 +121,32 @@ def staged_files(
         files.append(path)
         if entry is not None and not is_symlink(entry[0]):
             names[path] = entry[1]
-    return StagedFiles(top, index, tuple(sorted(files)), names)
+    return tuple(sorted(files)), names
+
+
+def load_staged_run(
+    cwd: str,
+    roots: Sequence[str],
+    config: Any,
+    loaders: Sequence[Any],
+    suffixes: Sequence[str],
+    targets: frozenset[str],
+    cache: Any = None,
+) -> tuple[list[str], Loaded]:
+    """The files of a ``--staged`` run read without the repository index: the targets
+    from the work tree and every governed file of git's index as staged."""
+    staged = staged_files(cwd, roots, config.root, config.include, config.exclude, suffixes)
+    files = sorted({*targets, *staged.files})
+    loaded = load_staged(
+        files, staged.toplevel, staged.names.get, targets, loaders, cwd, config.limits, cache
+    )
+    return files, loaded
 
 
 def load_staged(
     paths: Sequence[str],
     top: str,
-    names: Mapping[str, bytes],
+    name_of: Callable[[str], bytes | None],
     targets: frozenset[str] | set[str],
     loaders: Sequence[Any],
     cwd: str,
@@ -131,7 +158,7 @@ def load_staged(
     (``targets``, links, conflicts) from the work tree."""
     from synthgov.app.check.runstate import load_files
 
-    blob = {p: names.get(p) for p in paths if p not in targets}
+    blob = {p: name_of(p) for p in paths if p not in targets}
     wanted = [(p, name) for p, name in blob.items() if name is not None]
     got = read_staged(top, wanted, limits.max_bytes) if wanted else {}
     suffixes = document_suffixes(loaders)

@@ -212,10 +212,10 @@ def _staged(
     got = staged_listing(old, top, set(targets), check)
     if got is None:
         return None
-    names, loaders = got.names, setup.registry.loaders
+    name_of, loaders = got.name_of, setup.registry.loaders
 
     def load(paths: Sequence[str]) -> Any:
-        return load_staged(paths, top, names, targets, loaders, options.cwd, config.limits, cache)
+        return load_staged(paths, top, name_of, targets, loaders, options.cwd, config.limits, cache)
 
     return got.listing, got.changed, replace(parts, load=load), got.state
 
@@ -331,22 +331,11 @@ def _without_index(
     def every() -> Sequence[Document]:
         targets = frozenset(found.files)
         if options.staged:
-            from synthgov.app.check.staged import load_staged, staged_files
+            from synthgov.app.check.staged import load_staged_run
 
-            config = setup.config
-            staged = staged_files(
-                options.cwd, roots, config.root, config.include, config.exclude, parts.suffixes
-            )
-            files = sorted({*targets, *staged.files})
-            loaded = load_staged(
-                files,
-                staged.toplevel,
-                staged.names,
-                targets,
-                setup.registry.loaders,
-                options.cwd,
-                config.limits,
-                cache,
+            loaders = setup.registry.loaders
+            _files, loaded = load_staged_run(
+                options.cwd, roots, setup.config, loaders, parts.suffixes, targets, cache
             )
         else:
             listed = discover_all(options, setup, roots) or ()

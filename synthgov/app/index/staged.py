@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import os
 from array import array
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from synthgov.app.cache.filestate import signature
@@ -97,7 +97,7 @@ class StagedState(NamedTuple):
 class StagedListing(NamedTuple):
     listing: Listing
     changed: list[str] | None  # the files to read again (None: compare every signature)
-    names: Mapping[str, bytes]  # absolute path -> staged blob name, asked lazily
+    name_of: Callable[[str], bytes | None]  # absolute path -> staged blob name, asked lazily
     state: StagedState | None  # the state to keep with a full save
 
 
@@ -113,29 +113,6 @@ class Candidates(LazyPaths):
         files = list(self._files)
         extra = self._targets.difference(files)
         return sorted([*files, *extra]) if extra else files
-
-
-class Names(Mapping[str, bytes]):
-    """path -> its staged blob name (asked for a handful of files: not listed)."""
-
-    def __init__(self, name_of: Callable[[str], bytes | None]) -> None:
-        self._name_of = name_of
-
-    def __getitem__(self, path: str) -> bytes:
-        found = self._name_of(path)
-        if found is None:
-            raise KeyError(path)
-        return found
-
-    def get(self, path: str, default: Any = None) -> Any:
-        found = self._name_of(path)
-        return default if found is None else found
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(())
-
-    def __len__(self) -> int:
-        return 0
 
 
 def staged_listing(
@@ -206,7 +183,7 @@ def _since(
 
     unpacked = {p: unpack_signature(sigs[p]) for p in changed}
     listing = Listing(files, Candidates(files, targets), unpacked, False, member)
-    return StagedListing(listing, changed, Names(name_of), None)
+    return StagedListing(listing, changed, name_of, None)
 
 
 def _recheck(state: StagedState, delta: Mapping[str, Any]) -> set[str]:
@@ -275,40 +252,23 @@ def full_listing(
     data: bytes, top: str, targets: set[str], governed: Callable[[str], str | None]
 ) -> StagedListing | None:
     """Every governed file of git's index; every signature is compared with the index."""
+    from synthgov.app.check.staged import governed_entries
+
     parsed = parse_with_layout(data)
     if parsed is None:
         return None  # an index this module does not parse: the full path asks git
     staged, layout = parsed
-    files: list[str] = []
+    files, names = governed_entries(staged, governed)
     sigs: dict[str, Any] = {}
-    known: dict[str, bytes | None] = {}
-    for rel, (mode, name) in staged.entries.items():
-        path = governed(rel)
-        if path is None:
-            continue
-        files.append(path)
-        if is_symlink(mode) or path in targets:
-            known[path] = None if is_symlink(mode) else name
-            sigs[path] = signature(path)
-        else:
-            known[path] = name
-            sigs[path] = staged_signature(name)
-    for rel in staged.unmerged:
-        path = governed(rel)
-        if path is not None:
-            files.append(path)
-            known[path] = None
-            sigs[path] = signature(path)
-    files.sort()
-    for path in targets:
-        if path not in sigs:
-            sigs[path] = signature(path)
-    candidates = sorted(set(files) | targets)
-    listing = Listing(tuple(files), candidates, sigs, True)
+    for path in (*files, *targets):
+        name = names.get(path)
+        # read from the work tree (targets, links, conflicts): their stat signature
+        sigs[path] = staged_signature(name) if name and path not in targets else signature(path)
+    listing = Listing(files, sorted({*files, *targets}), sigs, True)
     state = StagedState(
         top, data[-_SHA1:], layout.header, layout.end, layout.chunks, frozenset(), layout
     )
-    return StagedListing(listing, None, Names(known.get), state)
+    return StagedListing(listing, None, names.get, state)
 
 
 def with_recheck(state: StagedState, entries: Mapping[str, Any]) -> StagedState:
